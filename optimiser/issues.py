@@ -1,0 +1,65 @@
+"""Validation findings: one `Issue` per problem, located so a planner can fix it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Issue:
+    severity: str  # "error" | "warning"
+    rule: str  # the named check that found it, e.g. "check_references"
+    file: str  # file name, or "workbook.xlsx [sheet]"
+    message: str
+    fix: str
+    row: int | None = None  # spreadsheet row number: the header is row 1
+    column: str | None = None
+    value: str | None = None
+
+    def render(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        value = "" if self.value is None else f" (value: {self.value!r})"
+        return f"{self.severity.upper()}: {where}: {self.message}{value}. Fix: {self.fix}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    source: str
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_frame(self) -> pd.DataFrame:
+        cols = ["severity", "rule", "file", "row", "column", "value", "message", "fix"]
+        return pd.DataFrame([asdict(i) for i in self.issues], columns=cols)
+
+    def render(self) -> str:
+        lines = [i.render() for i in self.errors + self.warnings]
+        lines.append(
+            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s) in {self.source}"
+        )
+        return "\n".join(lines)
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used: carries the full validation report."""
+
+    def __init__(self, report: ValidationReport):
+        self.report = report
+        super().__init__(report.render())

@@ -1,0 +1,251 @@
+"""The HiGHS adapter: compile the Pyomo model to matrices once, hand them to highspy in one call,
+and own HiGHS's quirks (status handling, time limit, gap, threads, infeasible re-check).
+
+Pyomo stays the modelling layer; `LinearStandardFormCompiler` turns it into sparse arrays and
+`Highs.passModel` takes them whole, which costs far less than a row-by-row persistent hand-off.
+The compiled model keeps its HiGHS instance so that re-solves (the budget frontier) change only
+row bounds and re-use the solver.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+log = logging.getLogger(__name__)
+INF = highspy.kHighsInf
+
+
+@dataclass
+class SolveOutcome:
+    status: str  # optimal | time_limit | infeasible | error
+    message: str
+    objective: float | None
+    mip_gap: float | None
+    dual_bound: float | None
+    solve_seconds: float
+    values: np.ndarray | None  # column values, in compiled column order
+    presolve_rechecked: bool = False
+
+    @property
+    def has_solution(self) -> bool:
+        return self.values is not None
+
+
+@dataclass
+class CompiledModel:
+    """A Pyomo model as matrices inside a HiGHS instance, with the maps back to Pyomo."""
+
+    model: pyo.ConcreteModel
+    highs: highspy.Highs
+    lp: highspy.HighsLp
+    columns: list  # Pyomo VarData per column
+    rows: list  # (ConstraintData, sense) per row: 0 equality, 1 upper, -1 lower
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    integer: np.ndarray  # bool per column
+    objective_offset: float
+    handoff_seconds: float
+    row_of: dict = field(default_factory=dict)  # id(ConstraintData) -> row numbers
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.columns)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    @property
+    def n_integer(self) -> int:
+        return int(self.integer.sum())
+
+    @property
+    def n_nonzeros(self) -> int:
+        return len(self.lp.a_matrix_.value_)
+
+
+def _new_highs(threads: int = 1) -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", threads)
+    h.setOptionValue("random_seed", 0)
+    return h
+
+
+def compile_model(m: pyo.ConcreteModel) -> CompiledModel:
+    """Compile to standard form and pass the whole matrix to a new HiGHS instance."""
+    t0 = time.perf_counter()
+    repn = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+    columns = repn.columns
+    n = len(columns)
+    A = repn.A.tocsc()
+    rhs = np.asarray(repn.rhs, dtype=float)
+    senses = np.array([s for _, s in repn.rows], dtype=int)
+    row_lower = np.where(senses >= 0, np.where(senses == 0, rhs, -INF), rhs)
+    row_upper = np.where(senses <= 0, np.where(senses == 0, rhs, INF), rhs)
+    col_lower = np.array([-INF if v.lb is None else v.lb for v in columns], dtype=float)
+    col_upper = np.array([INF if v.ub is None else v.ub for v in columns], dtype=float)
+    integer = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool)
+    cost = repn.c.toarray()[0] if repn.c.shape[0] else np.zeros(n)
+    offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = len(repn.rows)
+    lp.col_cost_ = cost
+    lp.col_lower_ = col_lower
+    lp.col_upper_ = col_upper
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
+    lp.offset_ = offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = len(repn.rows)
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(float)
+    if integer.any():
+        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer]
+    h = _new_highs()
+    h.passModel(lp)
+    row_of: dict[int, list[int]] = {}
+    for i, (con, _sense) in enumerate(repn.rows):
+        row_of.setdefault(id(con), []).append(i)
+    return CompiledModel(
+        model=m, highs=h, lp=lp, columns=columns, rows=list(repn.rows),
+        col_lower=col_lower, col_upper=col_upper, row_lower=row_lower, row_upper=row_upper,
+        integer=integer, objective_offset=offset, handoff_seconds=time.perf_counter() - t0, row_of=row_of,
+    )
+
+
+def _outcome(h: highspy.Highs, seconds: float, integer: bool) -> SolveOutcome:
+    status = h.getModelStatus()
+    info = h.getInfo()
+    has_primal = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    values = np.asarray(h.getSolution().col_value, dtype=float) if has_primal else None
+    objective = info.objective_function_value if has_primal else None
+    gap = (info.mip_gap if integer else 0.0) if has_primal else None
+    bound = info.mip_dual_bound if integer else objective
+    S = highspy.HighsModelStatus
+    if status == S.kOptimal:
+        return SolveOutcome("optimal", "optimal", objective, gap, bound, seconds, values)
+    if status in (S.kTimeLimit, S.kIterationLimit, S.kSolutionLimit, S.kInterrupt):
+        msg = "time limit reached" + ("" if has_primal else " before any feasible plan was found")
+        return SolveOutcome("time_limit", msg, objective, gap, bound, seconds, values)
+    if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
+        return SolveOutcome("infeasible", "the hard limits cannot all be met", None, None, None, seconds, None)
+    return SolveOutcome("error", f"HiGHS stopped with status {h.modelStatusToString(status)}",
+                        objective, gap, bound, seconds, values)
+
+
+def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float) -> SolveOutcome:
+    """Solve; an 'infeasible' answer is re-checked with presolve off before it is believed."""
+    h = compiled.highs
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    h.setOptionValue("presolve", "choose")
+    t0 = time.perf_counter()
+    h.run()
+    outcome = _outcome(h, time.perf_counter() - t0, bool(compiled.integer.any()))
+    if outcome.status == "infeasible":
+        log.info("HiGHS reports infeasible; re-checking with presolve off")
+        h.setOptionValue("presolve", "off")
+        h.clearSolver()
+        t1 = time.perf_counter()
+        h.run()
+        outcome = _outcome(h, outcome.solve_seconds + time.perf_counter() - t1, bool(compiled.integer.any()))
+        outcome.presolve_rechecked = True
+        h.setOptionValue("presolve", "choose")
+    return outcome
+
+
+def load_values(compiled: CompiledModel, values: np.ndarray) -> None:
+    """Write a solution back onto the Pyomo variables (fixed variables keep their values)."""
+    for var, val in zip(compiled.columns, values, strict=True):
+        var.set_value(float(val), skip_validation=True)
+
+
+def set_row_upper(compiled: CompiledModel, rows: list[int], upper: list[float]) -> None:
+    """Change right-hand sides in place (re-solves keep the built model and the solver)."""
+    for i, ub in zip(rows, upper, strict=True):
+        compiled.row_upper[i] = ub
+        compiled.highs.changeRowBounds(int(i), float(compiled.row_lower[i]), float(ub))
+
+
+def relaxed_duals(compiled: CompiledModel, values: np.ndarray, fix_columns: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Row duals and activities of the LP with `fix_columns` fixed at `values`, other integers relaxed.
+
+    Used for shadow prices: cohort open/close decisions are held at the plan's; starts and
+    recruits are continuous, so a capacity row's dual is the marginal value of one more unit.
+    """
+    h = _new_highs()
+    lp = highspy.HighsLp()
+    src = compiled.lp
+    for attr in ("num_col_", "num_row_", "col_cost_", "row_lower_", "row_upper_", "offset_"):
+        setattr(lp, attr, getattr(src, attr))
+    lp.row_upper_ = compiled.row_upper
+    lp.a_matrix_ = src.a_matrix_
+    lo = compiled.col_lower.copy()
+    hi = compiled.col_upper.copy()
+    fixed = np.round(values[fix_columns])
+    lo[fix_columns] = fixed
+    hi[fix_columns] = fixed
+    lp.col_lower_ = lo
+    lp.col_upper_ = hi
+    h.passModel(lp)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    sol = h.getSolution()
+    return np.asarray(sol.row_dual, dtype=float), np.asarray(sol.row_value, dtype=float)
+
+
+def elastic_solve(compiled: CompiledModel, elastic_rows: list[int], scale: np.ndarray,
+                  time_limit: float) -> np.ndarray | None:
+    """Minimise the scaled violation of `elastic_rows` (all other rows hard). Returns each elastic
+    row's violation (in the row's own units), or None if even that is infeasible."""
+    src = compiled.lp
+    n, k = src.num_col_, len(elastic_rows)
+    h = _new_highs()
+    lp = highspy.HighsLp()
+    lp.num_col_ = n + k
+    lp.num_row_ = src.num_row_
+    lp.col_cost_ = np.concatenate([np.zeros(n), 1.0 / scale])
+    lp.col_lower_ = np.concatenate([compiled.col_lower, np.zeros(k)])
+    lp.col_upper_ = np.concatenate([compiled.col_upper, np.full(k, INF)])
+    lp.row_lower_ = compiled.row_lower
+    lp.row_upper_ = compiled.row_upper
+    A = src.a_matrix_
+    starts = np.asarray(A.start_, dtype=np.int64)
+    index = list(A.index_)
+    value = list(A.value_)
+    new_starts = list(starts)
+    for i in elastic_rows:
+        # an upper-bounded row gets -e (its activity may exceed the limit by e); a lower one +e
+        index.append(i)
+        value.append(-1.0 if compiled.row_upper[i] < INF else 1.0)
+        new_starts.append(new_starts[-1] + 1)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n + k
+    lp.a_matrix_.num_row_ = src.num_row_
+    lp.a_matrix_.start_ = np.asarray(new_starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.asarray(value, dtype=float)
+    if compiled.integer.any():
+        lp.integrality_ = list(src.integrality_) + [highspy.HighsVarType.kContinuous] * k
+    h.passModel(lp)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", 1e-6)
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return None
+    return np.asarray(h.getSolution().col_value, dtype=float)[n:]
