@@ -1,0 +1,16 @@
+"""Training-place and skill-mix allocation engine for the NHS imaging workforce.
+
+Public API: load a scenario, project the status quo, optimise a plan, trace the budget frontier.
+"""
+
+from .api import FrontierResult, build_plan, explain_infeasibility, frontier, project, solve, solve_built
+from .issues import Issue, ScenarioError, ValidationReport
+from .results import PlanResult, ProjectionResult
+from .scenario import Scenario, load_scenario, validate
+
+__all__ = [
+    "FrontierResult", "Issue", "PlanResult", "ProjectionResult", "Scenario", "ScenarioError",
+    "ValidationReport", "build_plan", "explain_infeasibility", "frontier", "load_scenario",
+    "project", "solve", "solve_built", "validate",
+]
+__version__ = "0.1.0"

@@ -124,6 +124,7 @@ class ModelData:
     net_loss_rate: dict[tuple[str, str], float]  # (g, r) -> lambda
     in_post: dict[tuple[str, str], float]
     demand: dict[tuple[str, str, int], float]  # measured years, d > 0 only
+    establishment: dict[tuple[str, str], float]  # demand at the start of y0
     committed: dict[tuple[str, str, int], float]
     weight: dict[str, float]
     target_rate: dict[str, float]
@@ -291,6 +292,7 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
         net_loss_rate=net_loss,
         in_post=in_post,
         demand=demand,
+        establishment=establishment,
         committed=committed,
         weight={g: float(sg.loc[g, "shortfall_weight"]) for g in groups},
         target_rate={g: float(v) for g, v in sg["target_shortfall_rate"].items() if not math.isnan(v)},
