@@ -26,10 +26,7 @@ def add_international(m: pyo.ConcreteModel, data: ModelData) -> None:
         r, k, y = key
         var = m.recruits[key]
         route = data.routes[k]
-        if plan:
-            if (r, y) in data.max_recruits:
-                var.setub(data.max_recruits[(r, y)])
-        else:
+        if not plan:
             var.fix(data.baseline_recruits[key])
         if y + route.duration <= data.stock_years[-1]:
             m.stock_terms[(route.produces, r, y + route.duration)].append((route.completion, var))
@@ -41,7 +38,7 @@ def add_international(m: pyo.ConcreteModel, data: ModelData) -> None:
     onboarding = {
         key: lin(terms) <= data.max_recruits[key]
         for key, terms in per_region.items()
-        if key in data.max_recruits and len(terms) > 1
+        if key in data.max_recruits
     }
     add_rows(m, "international_onboarding", onboarding, family="international onboarding",
              index=("region", "year"), unit="recruits")

@@ -11,8 +11,8 @@ from . import add_rows, lin
 def add_training(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Starts x[p,r,k,y] (integer learners) and what they do to stock, capacity and cost.
 
-    Index: the sparse set `data.starts_index` (p offers k in year y, r within max_travel_minutes
-    of p's region). In the status quo the set is the baseline starts, fixed.
+    Index: the sparse set `data.starts_index` (p offers k in year y with max_starts > 0, r within
+    max_travel_minutes of p's region). In the status quo the set is the baseline starts, fixed.
     Cohorts (plan only), for (p,k,y) with max_starts > 0:
         min_cohort_k > 1:  min_cohort_k * open[p,k,y] <= sum_r x[p,r,k,y] <= max_starts[p,k,y] * open[p,k,y]
         otherwise:         sum_r x[p,r,k,y] <= max_starts[p,k,y]
@@ -34,9 +34,7 @@ def add_training(m: pyo.ConcreteModel, data: ModelData) -> None:
         p, r, k, y = key
         route = data.routes[k]
         var = m.x[key]
-        if plan:
-            var.setub(data.max_starts[(p, k, y)])
-        else:
+        if not plan:
             var.fix(data.baseline_starts[key])
         by_cohort.setdefault((p, k, y), []).append(var)
         for year in range(y, min(y + route.duration, data.years[-1] + 1)):
@@ -68,7 +66,7 @@ def add_training(m: pyo.ConcreteModel, data: ModelData) -> None:
         if cohort in m.open:
             lower[cohort] = lin(terms + [(-data.routes[k].min_cohort, m.open[cohort])]) >= 0
             upper[cohort] = lin(terms + [(-cap, m.open[cohort])]) <= 0
-        elif len(xs) > 1:
+        else:  # a row, not a variable bound, so the cap gets a shadow price and can be stretched
             upper[cohort] = lin(terms) <= cap
         if data.min_starts.get(cohort, 0) > 0:
             contracted[cohort] = lin(terms) >= data.min_starts[cohort]

@@ -1,0 +1,202 @@
+"""One tiny instance per constraint family, each with its optimum derived by hand.
+
+Base (tests/scenarios.py): region a, group rad with 100 WTE in post against 120 establishment,
+no leavers, flat demand, horizon 2025-2027 (shortfall counts in 2026, 2027, 2028). Route ug takes
+one year and completes everyone, so a start in year y is one more WTE from y+1. The status quo
+(no starts) is short 20 WTE in each of 3 years = 60 WTE-years.
+"""
+
+import pytest
+from scenarios import group, make, route
+
+import optimiser
+
+pytestmark = pytest.mark.unit
+
+
+def shortfall(scenario, **kw) -> float:
+    plan = optimiser.solve(scenario, with_status_quo=False, **kw)
+    assert plan.status == "optimal", plan.message
+    return plan.weighted_shortfall
+
+
+def test_status_quo_of_base_is_sixty():
+    assert optimiser.project(make()).weighted_shortfall == pytest.approx(60)
+
+
+def test_provider_cap_binds():
+    # 10 starts in 2025 -> 110 in 2026 (short 10); 10 more in 2026 -> 120: total 10.
+    assert shortfall(make()) == pytest.approx(10)
+    # A cap of 20 closes the gap at once.
+    assert shortfall(make({"provider_routes": [dict(provider="p", route="ug", max_starts=20)]})) == pytest.approx(0)
+
+
+def test_year_specific_cap_overrides_the_blank_year_row():
+    # 2025 capped at 0: nothing arrives in 2026 (short 20); 10 in 2026 and 2027: short 10 in 2027, 0 in 2028.
+    rows = [dict(provider="p", route="ug", max_starts=10, year=""), dict(provider="p", route="ug", max_starts=0, year=2025)]
+    assert shortfall(make({"provider_routes": rows})) == pytest.approx(30)
+
+
+def test_placement_weeks_bind():
+    # 10 weeks per learner, 50 weeks a year -> 5 starts a year: short 15 + 10 + 5 = 30.
+    t = {"routes": [route(placement_weeks=10)], "placement_capacity": [dict(region="a", placement_weeks=50)]}
+    plan = optimiser.solve(make(t), with_status_quo=False)
+    assert plan.weighted_shortfall == pytest.approx(30)
+    placement = plan.binding.query("constraint == 'placement_capacity'")
+    assert placement["binding"].all()
+    # One more week in 2025 is 0.1 start, arriving for 3 measured years: 0.3 WTE-years.
+    assert placement.set_index("year").loc[2025, "value_of_one_more"] == pytest.approx(0.3)
+
+
+def test_educators_bind_and_funded_posts_relieve_them():
+    # 0.1 educator WTE per learner, 0.5 WTE -> 5 starts a year: 30, as for placements.
+    t = {"routes": [route(educator_load=0.1)], "educator_capacity": [dict(region="a", educator_wte=0.5)]}
+    assert shortfall(make(t)) == pytest.approx(30)
+    # Up to 0.5 extra educator WTE a year doubles that to the provider cap of 10: back to 10.
+    assert shortfall(make(t, max_extra_educator_wte=0.5, educator_cost_per_wte=1)) == pytest.approx(10)
+
+
+def test_extra_educators_come_out_of_the_educator_group():
+    # Educators drawn from rad: each extra educator WTE in 2026-2027 leaves rad's own work.
+    regions = [dict(region="a", name="Region A", educator_group="rad")]
+    t = {"regions": regions, "routes": [route(educator_load=0.1)], "educator_capacity": [dict(region="a", educator_wte=0.5)]}
+    plan = optimiser.solve(make(t, max_extra_educator_wte=0.5), with_status_quo=False)
+    # Funding 0.5 in 2025 only costs nothing in staff (2025 is not measured): 10 starts -> 110.
+    # In 2026, 0.5 WTE away buys 5 more WTE in 2027: worth it; 2027's starts help only 2028.
+    # Derivation: x25=10 (v25=.5), x26=10 (v26=.5: own 2026 = 109.5, short 10.5), x27 = 0: short 10.5 + 0 + 0.
+    assert plan.weighted_shortfall == pytest.approx(10.5)
+
+
+def test_minimum_cohort_with_budget():
+    # Gap 3; each start costs 1000, budget 5000 a year. Without a minimum cohort: 3 starts in 2025, no gap.
+    t = {"workforce": [dict(region="a", staff_group="rad", in_post_wte=100, establishment_wte=103)],
+         "routes": [route(cost_per_start=1000)], "budget": [dict(budget_gbp=5000)]}
+    assert shortfall(make(t)) == pytest.approx(0)
+    # A minimum cohort of 8 costs 8000 > 5000: the course cannot run; the gap stays 3 a year.
+    t["routes"] = [route(cost_per_start=1000, min_cohort=8)]
+    assert shortfall(make(t)) == pytest.approx(9)
+
+
+def test_yearly_and_total_budget():
+    t = {"routes": [route(cost_per_start=1000)], "budget": [dict(budget_gbp=3000)]}
+    # 3 starts a year: short 17 + 14 + 11 = 42.
+    assert shortfall(make(t)) == pytest.approx(42)
+    # A total of 5000 over the horizon, no yearly limit: 5 starts in 2025: 15 x 3 = 45.
+    t2 = {"routes": [route(cost_per_start=1000)]}
+    assert shortfall(make(t2, total_budget=5000)) == pytest.approx(45)
+
+
+def test_learner_year_costs_span_the_course():
+    # A two-year course at 1000 per learner-year, budget 4000 a year: learners in training <= 4.
+    # Starts in 2025 complete into 2027. x25=4 then x26=0 (4 still training): short 20+16+16 = 52;
+    # alternatives are no better (x25 + x26 <= 4 each year, only 2025-26 starts arrive by 2028).
+    t = {"routes": [route(duration_years=2, cost_per_learner_year=1000)], "budget": [dict(budget_gbp=4000)]}
+    assert shortfall(make(t)) == pytest.approx(20 + 16 + 16)
+
+
+def test_international_onboarding_and_national_cap():
+    intl = route(route="intl", kind="international", completion_rate=0.5)
+    t = {"routes": [route(), intl], "provider_routes": [], "providers": [],
+         "international_capacity": [dict(region="a", max_recruits=4)]}
+    # 4 recruits a year at 50%: +2 WTE a year: 18 + 16 + 14 = 48.
+    assert shortfall(make(t)) == pytest.approx(48)
+    # A national cap of 2 a year: +1 a year: 19 + 18 + 17 = 54.
+    assert shortfall(make(t, national_international_cap=2)) == pytest.approx(54)
+
+
+def test_stability_limits_year_on_year_change():
+    rows = [dict(provider="p", route="ug", max_starts=10, year=""), dict(provider="p", route="ug", max_starts=1, year=2025)]
+    # Free: x25=1, x26=10, x27=9: short 19 + 9 + 0 = 28.
+    assert shortfall(make({"provider_routes": rows})) == pytest.approx(28)
+    # At most 2 more than last year: x26 <= 3, x27 <= 5: short 19 + 16 + 11 = 46.
+    assert shortfall(make({"provider_routes": rows}, max_change_per_year=2)) == pytest.approx(46)
+
+
+def test_skill_mix_covers_with_surplus_staff():
+    ap = group(staff_group="ap", name="Assistant practitioner")
+    t = {"staff_groups": [group(), ap], "routes": [route()], "provider_routes": [],
+         "workforce": [dict(region="a", staff_group="rad", in_post_wte=100, establishment_wte=120),
+                       dict(region="a", staff_group="ap", in_post_wte=20, establishment_wte=10)],
+         "skill_mix": [dict(covering_group="ap", covered_group="rad", max_share=0.1, productivity=0.5)]}
+    # 10 surplus AP at productivity 0.5 cover 5 WTE of rad work: short 15 a year = 45 (status quo too).
+    sc = make(t)
+    assert optimiser.project(sc).weighted_shortfall == pytest.approx(45)
+    # max_share 0.02 of 120 = 2.4 WTE of rad work at most: short 17.6 a year.
+    t["skill_mix"] = [dict(covering_group="ap", covered_group="rad", max_share=0.02, productivity=0.5)]
+    assert optimiser.project(make(t)).weighted_shortfall == pytest.approx(3 * 17.6)
+
+
+def test_graduate_mobility_and_travel_reach():
+    t = {"regions": [dict(region="a", name="A"), dict(region="b", name="B")],
+         "links": [dict(region_a="a", region_b="b", travel_minutes=30)],
+         "workforce": [dict(region="a", staff_group="rad", in_post_wte=100, establishment_wte=100),
+                       dict(region="b", staff_group="rad", in_post_wte=100, establishment_wte=110)],
+         "provider_routes": [dict(provider="p", route="ug", max_starts=4)]}
+    # Placed in b (30 min away): 75% stay in b -> 3 WTE a year: short 7 + 4 + 1 = 12.
+    assert shortfall(make(t, graduate_retention=0.75)) == pytest.approx(12)
+    # b out of reach (20 min limit): placed in a, 25% move to b -> 1 a year: 9 + 8 + 7 = 24.
+    assert shortfall(make(t, graduate_retention=0.75, max_travel_minutes=20)) == pytest.approx(24)
+
+
+def test_upskilling_moves_staff_between_groups():
+    sono = group(staff_group="sono", name="Sonographer")
+    t = {"staff_groups": [group(), sono],
+         "workforce": [dict(region="a", staff_group="rad", in_post_wte=120, establishment_wte=100),
+                       dict(region="a", staff_group="sono", in_post_wte=0, establishment_wte=10)],
+         "routes": [route(route="us", produces="sono", draws_from="rad", completion_rate=0.5)],
+         "provider_routes": [dict(provider="p", route="us", max_starts=10)]}
+    plan = optimiser.solve(make(t), with_status_quo=False)
+    # 10 start in 2025: 5 complete into sono 2026, 5 return to rad; 10 more in 2026: sono 10 in 2027.
+    assert plan.weighted_shortfall == pytest.approx(5)
+    rad = plan.projection.query("staff_group == 'rad'").set_index("year")["supply_wte"]
+    assert rad[2026] == pytest.approx(115)  # 120 - 10 starters + 5 returners
+
+
+def test_equity_term_is_the_worst_shortfall_rate():
+    sc = make(equity_weight=100)
+    plan = optimiser.solve(sc, with_status_quo=False)
+    # Same plan as without equity (10 short in 2026 of 120): z = 10/120.
+    assert plan.objective == pytest.approx(10 + 100 * 10 / 120)
+
+
+def test_discount_weights_later_years_less():
+    # Status quo: 20 a year, discounted 1, 0.5, 0.25: 20 + 10 + 5.
+    assert optimiser.project(make(discount=0.5)).weighted_shortfall == pytest.approx(35)
+    plan = optimiser.solve(make(discount=0.5), with_status_quo=False)
+    assert plan.objective == pytest.approx(10)  # only 2026 is short, weight 1
+
+
+def test_min_cost_reaches_targets_at_least_cost():
+    gs = [group(target_shortfall_rate=0)]
+    t = {"staff_groups": gs, "routes": [route(cost_per_start=1000)],
+         "provider_routes": [dict(provider="p", route="ug", max_starts=30)]}
+    plan = optimiser.solve(make(t, objective="min_cost", target_year=2027), with_status_quo=False)
+    assert plan.status == "optimal"
+    assert plan.total_cost_gbp == pytest.approx(20_000)  # 20 starts by 2026, none wasted
+
+
+def test_unreachable_target_is_explained():
+    gs = [group(target_shortfall_rate=0)]
+    t = {"staff_groups": gs, "routes": [route(cost_per_start=1000)]}
+    plan = optimiser.solve(make(t, objective="min_cost", target_year=2026), with_status_quo=False)
+    assert plan.status == "infeasible"
+    c = plan.conflicts
+    # Either the 2025 provider cap rises by 10 starts, or the 2026 target gives 10 WTE.
+    cap = c[(c["option"] == "raise limit") & (c["family"] == "provider starts cap")]
+    assert list(cap["index"]) == ["p, ug, 2025"] and cap["change"].iloc[0] == pytest.approx(10)
+    target = c[(c["option"] == "lower requirement") & (c["family"] == "shortfall target")]
+    assert list(target["index"]) == ["Radiographer, Region A, 2026"]
+    assert target["change"].iloc[0] == pytest.approx(-10)
+
+
+def test_budget_below_contracted_minimum_is_explained():
+    t = {"routes": [route(cost_per_start=1000)], "budget": [dict(budget_gbp=5000)],
+         "provider_routes": [dict(provider="p", route="ug", max_starts=10, min_starts=8)]}
+    plan = optimiser.solve(make(t), with_status_quo=False)
+    assert plan.status == "infeasible"
+    c = plan.conflicts
+    budget = c[c["family"] == "budget"]
+    assert set(budget["index"]) == {"2025", "2026", "2027"}
+    assert budget["change"].tolist() == pytest.approx([3000, 3000, 3000])
+    contracted = c[c["family"] == "contracted minimum starts"]
+    assert contracted["change"].tolist() == pytest.approx([-3, -3, -3])
