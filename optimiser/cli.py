@@ -199,13 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("interrupted", err=True)
         return 130
-    except __import__("click").exceptions.ClickException as exc:
-        exc.show()
-        return exc.exit_code
     except api.InfeasibleProjection as exc:
         typer.echo(f"error: {exc}", err=True)
         return 3
     except Exception as exc:  # last resort: a message, never a traceback
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors: bad flags
+            exc.show()
+            return int(exc.exit_code)
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         return 1
     return 0

@@ -37,7 +37,7 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    safe_frame(df).to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+    safe_frame(df).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
 def _json_safe(value):

@@ -7,6 +7,7 @@ the column, the bad value and how to fix it. All problems are collected, never j
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from collections.abc import Callable
 
 import networkx as nx
@@ -438,6 +439,9 @@ CONFIG_CHECKS: tuple[Callable, ...] = (check_years, check_educator_group)
 def validate_raw(raw: RawScenario) -> tuple[ValidationReport, dict[str, pd.DataFrame] | None, ScenarioConfig | None]:
     """Run every check. Returns the report and, when there are no errors, the typed tables and config."""
     issues = list(raw.load_issues)
+    if any(i.file in (raw.source, Path(raw.source).name) for i in raw.load_issues):
+        # nothing could be opened at all: listing every missing table would bury the one problem
+        return ValidationReport(source=raw.source, issues=tuple(issues)), None, None
     issues += check_files(raw)
     config, config_issues = check_config(raw)
     issues += config_issues
