@@ -3,7 +3,15 @@
 Public API: load a scenario, project the status quo, optimise a plan, trace the budget frontier.
 """
 
-from .api import FrontierResult, build_plan, explain_infeasibility, frontier, project, solve, solve_built
+from .api import (
+    FrontierResult,
+    build_plan,
+    explain_infeasibility,
+    frontier,
+    project,
+    solve,
+    solve_built,
+)
 from .issues import Issue, ScenarioError, ValidationReport
 from .results import PlanResult, ProjectionResult
 from .scenario import Scenario, load_scenario, validate

@@ -25,7 +25,15 @@ from .results import (
     weighted_shortfall,
 )
 from .scenario import ModelData, Scenario, prepare
-from .solver import CompiledModel, compile_model, elastic_solve, load_values, relaxed_duals, run, set_row_upper
+from .solver import (
+    CompiledModel,
+    compile_model,
+    elastic_solve,
+    load_values,
+    relaxed_duals,
+    run,
+    set_row_upper,
+)
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +137,8 @@ def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:
         for (name, key, _i), lim, v in zip(rows, rhs, violation, strict=True):
             if v > 1e-6 * max(1.0, abs(lim)):
                 meta = m.families[name]
+                k = meta.get("row_scale", 1.0)
+                lim, v = lim * k, v * k
                 where = _index_words(key, data) if key is not None else "whole horizon"
                 change = v if side == "raise limit" else -v
                 out.append({"option": side, "family": meta["family"], "index": where, "limit": float(lim),

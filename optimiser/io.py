@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import tomllib
+import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,12 +73,12 @@ def restore_text(text: str) -> str:
     return text
 
 
-def _clean(df: pd.DataFrame) -> pd.DataFrame:
+def _clean(df: pd.DataFrame, keep_index: bool = False) -> pd.DataFrame:
     df = df.copy()
     df.columns = [str(c).strip() for c in df.columns]
     for c in df.columns:
-        df[c] = df[c].astype(str).str.strip().map(restore_text)
-    return df.reset_index(drop=True)
+        df[c] = df[c].fillna("").astype(str).str.strip().map(restore_text)
+    return df if keep_index else df.reset_index(drop=True)
 
 
 def load_raw(path: str | Path) -> RawScenario:
@@ -121,7 +122,17 @@ def _load_folder(path: Path) -> RawScenario:
         if not file.exists():
             continue
         try:
-            df = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            # index_col=False: a trailing comma must not turn the first column into an index;
+            # blank lines are kept while reading so row numbers match the file.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                df = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                                 index_col=False, skip_blank_lines=False)
+            if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+                raw.load_issues.append(
+                    Issue("warning", "check_files", f"{name}.csv", "some rows have more cells than the header; the extra cells are ignored",
+                          "remove trailing commas or add a header for the extra column")
+                )
         except pd.errors.EmptyDataError:
             raw.load_issues.append(
                 Issue("error", "check_files", f"{name}.csv", "file is empty",
@@ -134,8 +145,15 @@ def _load_folder(path: Path) -> RawScenario:
                       "save it as comma-separated UTF-8 text with the same number of cells on every row")
             )
             continue
-        raw.tables[name] = _clean(df)
+        raw.tables[name] = _drop_blank_rows(_clean(df, keep_index=True))
     return raw
+
+
+def _drop_blank_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Blank lines carry no data; the index keeps each row's position in the file (row = index + 2)."""
+    if df.empty:
+        return df
+    return df[(df != "").any(axis=1)]
 
 
 def check_workbook_bytes(path: Path) -> str | None:
@@ -185,9 +203,8 @@ def _load_workbook(path: Path) -> RawScenario:
         for name in table_specs():
             if name not in sheets:
                 continue
-            rows = [r for r in sheets[name].iter_rows(values_only=True)]
-            rows = [r for r in rows if any(v is not None and str(v).strip() != "" for v in r)]
-            if not rows:
+            rows = list(sheets[name].iter_rows(values_only=True))
+            if not any(any(v is not None and str(v).strip() != "" for v in r) for r in rows):
                 raw.load_issues.append(
                     Issue("error", "check_files", raw.where(name), "sheet is empty",
                           "add a header row naming the columns (see the data dictionary)")
@@ -198,7 +215,7 @@ def _load_workbook(path: Path) -> RawScenario:
                 header.pop()
             body = [[_cell_text(v) for v in r[: len(header)]] for r in rows[1:]]
             body = [r + [""] * (len(header) - len(r)) for r in body]
-            raw.tables[name] = _clean(pd.DataFrame(body, columns=header, dtype=str))
+            raw.tables[name] = _drop_blank_rows(_clean(pd.DataFrame(body, columns=header, dtype=str), keep_index=True))
     finally:
         wb.close()
     return raw
@@ -206,7 +223,7 @@ def _load_workbook(path: Path) -> RawScenario:
 
 def _config_from_rows(raw: RawScenario, rows: list[tuple]) -> dict:
     config: dict = {}
-    for n, row in enumerate(rows[1:], start=2):
+    for row in rows[1:]:
         if not row or row[0] is None or str(row[0]).strip() == "":
             continue
         key = str(row[0]).strip()

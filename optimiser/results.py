@@ -191,11 +191,12 @@ def read_binding(m: pyo.ConcreteModel, data: ModelData, compiled, row_activity: 
         comp = getattr(m, name)
         for key, con in comp.items():
             for i in compiled.row_of.get(id(con), []):
+                k = meta.get("row_scale", 1.0)  # rows may be scaled for the solver; report in planners' units
                 upper = compiled.row_upper[i] < np.inf
-                limit = compiled.row_upper[i] if upper else compiled.row_lower[i]
-                act = row_activity[i]
+                limit = (compiled.row_upper[i] if upper else compiled.row_lower[i]) * k
+                act = row_activity[i] * k
                 slack = (limit - act) if upper else (act - limit)
-                dual = float(duals[i]) if duals is not None else float("nan")
+                dual = float(duals[i]) / k if duals is not None else float("nan")
                 # value of moving the limit one unit in the planner's favour (looser)
                 per_unit = PER_UNIT.get(name, 1.0)
                 value = (-dual if upper else dual) * per_unit

@@ -7,10 +7,11 @@ the column, the bad value and how to fix it. All problems are collected, never j
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pydantic import ValidationError
@@ -37,15 +38,16 @@ def _column_checks(spec: ColumnSpec) -> list[pa.Check]:
     if not spec.numeric:
         return []
     checks = [
-        pa.Check(lambda s: _num(s).notna() | s.isna(), name="is_number", element_wise=False),
+        pa.Check(lambda s: np.isfinite(_num(s)) | s.isna(), name="is_number", element_wise=False),
     ]
     if spec.type == "integer":
         checks.append(
             pa.Check(lambda s: (_num(s) % 1 == 0) | _num(s).isna(), name="is_whole")
         )
-    if (spec.table, spec.column) in STRICTLY_POSITIVE:
+    strict = (spec.table, spec.column) in STRICTLY_POSITIVE
+    if strict:
         checks.append(pa.Check(lambda s: (_num(s) > 0) | _num(s).isna(), name="gt:0"))
-    if spec.min is not None:
+    if spec.min is not None and not (strict and spec.min <= 0):
         lo = spec.min
         checks.append(pa.Check(lambda s, lo=lo: (_num(s) >= lo) | _num(s).isna(), name=f"ge:{lo:g}"))
     if spec.max is not None:
@@ -76,7 +78,11 @@ def _schema_issue(raw: RawScenario, spec: TableSpec, case: pd.Series) -> Issue:
     idx = case["index"]
     row = None if idx is None or (isinstance(idx, float) and math.isnan(idx)) else int(idx) + 2
     value = None if pd.isna(case["failure_case"]) else str(case["failure_case"])
-    col = spec.column(column) if column else None
+    if check == "column_in_dataframe":
+        c = spec.column(value)
+        return Issue("error", "check_columns", where, f"required column '{value}' is missing",
+                     f"add a column headed '{value}': {c.description}", column=value, value=value)
+    col = next((c for c in spec.columns if c.column == column), None)
     unit = f" ({col.unit})" if col and col.unit else ""
     if check == "column_in_dataframe":
         c = spec.column(value)
@@ -208,7 +214,7 @@ def check_duplicate_keys(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[I
         df = t[name]
         if df.empty:
             continue
-        keys = df[list(spec.key)].astype(str)
+        keys = df[list(spec.key)].astype(object).where(df[list(spec.key)].notna(), "").astype(str)
         if name == "links":  # a link is undirected: a-b and b-a are the same link
             keys = pd.DataFrame(
                 [sorted(pair) for pair in keys.itertuples(index=False)], columns=list(spec.key)

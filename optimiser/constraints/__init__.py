@@ -23,15 +23,16 @@ def lin(terms: Iterable[tuple[float, object]], constant: float = 0.0) -> LinearE
 
 
 def add_rows(m: pyo.ConcreteModel, name: str, rows: dict[Hashable, object], *, family: str,
-             index: tuple[str, ...], unit: str = "") -> None:
+             index: tuple[str, ...], unit: str = "", row_scale: float = 1.0) -> None:
     """Add an indexed constraint from a dict of relational expressions and register its meaning.
 
     `family` is the planner's name for the limit (used in binding.csv and explanations),
-    `index` names the key's parts, `unit` the unit of its right-hand side.
+    `index` names the key's parts, `unit` the unit of its right-hand side, and `row_scale` how many
+    of those units one unit of the row stands for (rows may be scaled for the solver's numerics).
     """
     if not rows:
         return
     keys = list(rows)
     con = pyo.Constraint(keys, rule=lambda _m, *k: rows[k[0] if len(k) == 1 else k])
     m.add_component(name, con)
-    m.families[name] = {"family": family, "index": index, "unit": unit}
+    m.families[name] = {"family": family, "index": index, "unit": unit, "row_scale": row_scale}

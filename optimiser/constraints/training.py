@@ -50,7 +50,7 @@ def add_training(m: pyo.ConcreteModel, data: ModelData) -> None:
             for (placed, dest), share in data.graduate_share.items():
                 if placed == r:
                     m.stock_terms[(route.produces, dest, done)].append((share * route.completion, var))
-    for (r, year), items in m.learners.items():
+    for (_r, year), items in m.learners.items():
         for route, var in items:
             m.cost_terms[("learners in training", year)].append((route.cost_per_learner_year, var))
     if not plan:

@@ -123,3 +123,14 @@ def test_console_module_entry_point(example_dir):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
     assert "0 error(s), 0 warning(s)" in done.stdout
+
+
+def test_code_is_lint_clean():
+    ruff = pytest.importorskip("ruff")
+    import os
+
+    exe = os.path.join(os.path.dirname(ruff.__file__), "..", "..", "..", "..", "bin", "ruff")
+    cmd = [exe] if os.path.exists(exe) else [sys.executable, "-m", "ruff"]
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    done = subprocess.run([*cmd, "check", root], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout
