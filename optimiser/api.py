@@ -27,6 +27,7 @@ from .results import (
 from .scenario import ModelData, Scenario, prepare
 from .solver import (
     CompiledModel,
+    Progress,
     compile_model,
     elastic_solve,
     load_values,
@@ -157,12 +158,16 @@ def _assumptions(scenario: Scenario, objective: str, budget_scale: float, time_l
 
 
 def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | None = None,
-                status_quo: ProjectionResult | None = None, explain: bool = True) -> PlanResult:
-    """Solve an already built plan model and read its results."""
+                status_quo: ProjectionResult | None = None, explain: bool = True,
+                progress: Progress | None = None) -> PlanResult:
+    """Solve an already built plan model and read its results.
+
+    `progress(report)` is called as HiGHS works (elapsed_s, incumbent, bound, gap, nodes); if it
+    returns True the solve stops with status 'cancelled' and the best plan found so far."""
     scenario, data, compiled = built.scenario, built.data, built.compiled
     time_limit = scenario.config.solver.time_limit_s if time_limit is None else time_limit
     gap = scenario.config.solver.mip_rel_gap if gap is None else gap
-    outcome = run(compiled, time_limit, gap)
+    outcome = run(compiled, time_limit, gap, progress)
     timings = {"build_seconds": built.build_seconds, "handoff_seconds": compiled.handoff_seconds,
                "solve_seconds": outcome.solve_seconds}
     size = {"n_vars": compiled.n_cols, "n_int_vars": compiled.n_integer, "n_cons": compiled.n_rows,
@@ -204,11 +209,12 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
 
 
 def solve(scenario: Scenario, objective: str | None = None, budget_scale: float = 1.0,
-          time_limit: float | None = None, gap: float | None = None, with_status_quo: bool = True) -> PlanResult:
-    """Optimise the plan and report it beside the status quo."""
+          time_limit: float | None = None, gap: float | None = None, with_status_quo: bool = True,
+          progress: Progress | None = None) -> PlanResult:
+    """Optimise the plan and report it beside the status quo (see `solve_built` for `progress`)."""
     sq = project(scenario) if with_status_quo else None
     built = build_plan(scenario, objective, budget_scale)
-    return solve_built(built, time_limit, gap, status_quo=sq)
+    return solve_built(built, time_limit, gap, status_quo=sq, progress=progress)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import highspy
@@ -24,7 +25,7 @@ INF = highspy.kHighsInf
 
 @dataclass
 class SolveOutcome:
-    status: str  # optimal | time_limit | infeasible | error
+    status: str  # optimal | time_limit | cancelled | infeasible | error
     message: str
     objective: float | None
     mip_gap: float | None
@@ -138,7 +139,10 @@ def _outcome(h: highspy.Highs, seconds: float, integer: bool) -> SolveOutcome:
     S = highspy.HighsModelStatus
     if status == S.kOptimal:
         return SolveOutcome("optimal", "optimal", objective, gap, bound, seconds, values)
-    if status in (S.kTimeLimit, S.kIterationLimit, S.kSolutionLimit, S.kInterrupt):
+    if status == S.kInterrupt:
+        msg = "cancelled" + ("; the best plan found so far is reported" if has_primal else " before any feasible plan was found")
+        return SolveOutcome("cancelled", msg, objective, gap, bound, seconds, values)
+    if status in (S.kTimeLimit, S.kIterationLimit, S.kSolutionLimit):
         msg = "time limit reached" + ("" if has_primal else " before any feasible plan was found")
         return SolveOutcome("time_limit", msg, objective, gap, bound, seconds, values)
     if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
@@ -147,14 +151,55 @@ def _outcome(h: highspy.Highs, seconds: float, integer: bool) -> SolveOutcome:
                         objective, gap, bound, seconds, values)
 
 
-def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float) -> SolveOutcome:
-    """Solve; an 'infeasible' answer is re-checked with presolve off before it is believed."""
+# progress(report) receives {"elapsed_s", "incumbent", "bound", "gap", "nodes"} as HiGHS reports
+# them (at most every PROGRESS_EVERY_S seconds, and at each better plan); returning True cancels.
+Progress = Callable[[dict], bool | None]
+PROGRESS_EVERY_S = 0.5
+
+
+def _watch(h: highspy.Highs, progress: Progress) -> None:
+    last = [-PROGRESS_EVERY_S]
+
+    def report(e, force: bool) -> None:
+        out = e.data_out
+        now = out.running_time
+        if not force and now - last[0] < PROGRESS_EVERY_S:
+            return
+        last[0] = now
+        inc = out.mip_primal_bound
+        stop = progress({
+            "elapsed_s": float(now),
+            "incumbent": float(inc) if abs(inc) < INF else None,
+            "bound": float(out.mip_dual_bound) if abs(out.mip_dual_bound) < INF else None,
+            "gap": float(out.mip_gap) if abs(inc) < INF and out.mip_gap < INF else None,
+            "nodes": int(out.mip_node_count),
+        })
+        if stop:
+            e.interrupt()
+
+    h.cbMipImprovingSolution.subscribe(lambda e: report(e, True))
+    h.cbMipInterrupt.subscribe(lambda e: report(e, False))
+    h.cbSimplexInterrupt.subscribe(lambda e: report(e, False))
+
+
+def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float,
+        progress: Progress | None = None) -> SolveOutcome:
+    """Solve; an 'infeasible' answer is re-checked with presolve off before it is believed.
+
+    A `progress` callback that returns True stops HiGHS at its next check (status 'cancelled',
+    with the best plan found so far if there is one)."""
     h = compiled.highs
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("presolve", "choose")
+    if progress is not None:
+        _watch(h, progress)
     t0 = time.perf_counter()
-    h.run()
+    try:
+        h.run()
+    finally:
+        if progress is not None:
+            h.clearCallbacks()
     outcome = _outcome(h, time.perf_counter() - t0, bool(compiled.integer.any()))
     if outcome.status == "infeasible":
         log.info("HiGHS reports infeasible; re-checking with presolve off")
