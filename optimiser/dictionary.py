@@ -78,6 +78,7 @@ _TABLE_FACTS: dict[str, tuple[bool, bool, tuple[str, ...]]] = {
     "demand": (False, False, ("region", "staff_group", "year")),
     "graduate_destinations": (False, False, ("from_region", "to_region")),
     "regional_rates": (False, False, ("region", "staff_group")),
+    "uncertainty": (False, False, ("parameter", "scope")),  # read only by `optimiser sweep`
 }
 
 

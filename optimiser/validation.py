@@ -435,9 +435,20 @@ def check_educator_group(raw: RawScenario, t: dict[str, pd.DataFrame], config: S
     return issues
 
 
+def check_uncertainty(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issue]:
+    """uncertainty.csv (sweeps only): known parameters, scopes that exist, distributions with
+    complete, numeric and well-shaped arguments (see optimiser/uncertainty.py)."""
+    from .uncertainty import parse_uncertainty
+
+    _, problems = parse_uncertainty(t["uncertainty"], set(t["staff_groups"]["staff_group"]), set(t["routes"]["route"]))
+    return [Issue(p.severity, "check_uncertainty", raw.where("uncertainty"), p.message, p.fix,
+                  row=p.row, column=p.column, value=p.value) for p in problems]
+
+
 TABLE_CHECKS: tuple[Callable, ...] = (
     check_duplicate_keys, check_references, check_links, check_routes, check_cohorts,
     check_skill_mix, check_baseline_starts, check_graduate_destinations, check_regions_connected,
+    check_uncertainty,
 )
 CONFIG_CHECKS: tuple[Callable, ...] = (check_years, check_educator_group)
 
