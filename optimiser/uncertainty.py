@@ -149,9 +149,10 @@ def parse_arguments(text: str, distribution: str, row: int) -> tuple[dict[str, f
                                         f"write a plain number, e.g. {_example(distribution)}"))
                 continue
             args[key] = number
-    for key in spec.required:
-        if key not in seen:
-            problems.append(Problem(row, "arguments", text, f"{distribution} needs '{key}'", fix_all))
+    if not problems:  # a missing key is reported only when the rest reads cleanly
+        for key in spec.required:
+            if key not in seen:
+                problems.append(Problem(row, "arguments", text, f"{distribution} needs '{key}'", fix_all))
     if not problems:
         problems += _check_shape(distribution, args, text, row)
     return {**spec.optional, **args}, effect, draw, problems
