@@ -393,9 +393,12 @@ class SweepResult:
 
 
 def quantile_table(long: pd.DataFrame, by: list[str], value: str, suffix: str = "_wte") -> pd.DataFrame:
+    names = [f"p{round(100 * q)}{suffix}" for q in QUANTILES] + [f"mean{suffix}", "futures"]
+    if long.empty:  # no future had a solution
+        return pd.DataFrame(columns=[*by, *names])
     g = long.groupby(by, sort=True)[value]
     q = g.quantile(list(QUANTILES)).unstack()
-    q.columns = [f"p{round(100 * c)}{suffix}" for c in q.columns]
+    q.columns = names[:len(QUANTILES)]
     q[f"mean{suffix}"] = g.mean()
     q["futures"] = g.size()
     return q.reset_index()
@@ -414,7 +417,6 @@ def _long_projection(outcomes: list[SampleOutcome]) -> pd.DataFrame:
 
 def summarise(outcomes: list[SampleOutcome], scenario: Scenario, base: dict[str, Evaluation]) -> SweepResult:
     outcomes = sorted(outcomes, key=lambda o: o.sample)
-    n = len(outcomes)
     samples = pd.DataFrame(
         [(o.sample, label, ev.status, ev.weighted_shortfall, ev.total_shortfall_wte_years)
          for o in outcomes for label, ev in o.evaluations.items()],
@@ -434,13 +436,13 @@ def summarise(outcomes: list[SampleOutcome], scenario: Scenario, base: dict[str,
             totals.append({"plan": label, "measure": measure, "p10": q[0], "p50": q[1], "p90": q[2],
                            "mean": float(v.mean()) if len(v) else math.nan, "futures": len(v),
                            "unperturbed": unperturbed})
-    targets, target_summary = target_probabilities(long, scenario, samples, n)
+    targets, target_summary = target_probabilities(long, scenario, samples)
     draws = pd.concat([o.draws for o in outcomes], ignore_index=True) if outcomes else pd.DataFrame()
     return SweepResult(shortfall, shortfall_by_group, pd.DataFrame(totals), targets, target_summary, samples, draws)
 
 
-def target_probabilities(long: pd.DataFrame, scenario: Scenario, samples: pd.DataFrame,
-                         n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def target_probabilities(long: pd.DataFrame, scenario: Scenario,
+                         samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A target is a staff group's target_shortfall_rate: shortfall <= rate * demand in every year from
     target_year (the contract's min_cost targets). Met is judged in each future on its own demand."""
     sg = scenario.tables["staff_groups"]
@@ -645,6 +647,7 @@ def sweep_command(
         if out is not None:
             check_out_folder(out)
         sc = load_scenario(scenario)
+        uncertain_inputs(sc)  # before the progress bar: a scenario with nothing uncertain stops here
     except ScenarioError as exc:
         typer.echo(exc.report.render(), err=True)
         raise Exit(2, "the scenario has errors; nothing was run or written") from None

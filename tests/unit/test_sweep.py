@@ -228,7 +228,7 @@ def test_target_probability_counts_futures_without_a_solution_as_misses():
                                     "year": [2024, 2025], "demand_wte": 100.0, "shortfall_wte": shortfalls}))
     long = pd.concat(frames, ignore_index=True)
     samples = pd.DataFrame({"sample": [0, 1, 2, 3], "plan": "status_quo"})  # future 3 had no solution
-    per, summary = target_probabilities(long, sc, samples, 4)
+    per, summary = target_probabilities(long, sc, samples)
     per = per.set_index("year")["probability_met"]
     assert per[2024] == pytest.approx(2 / 4)  # 40 and 44 are within 45; 46 is not
     assert per[2025] == pytest.approx(2 / 4)  # 45 (exactly at target) and 10
