@@ -182,9 +182,8 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
     t0 = time.perf_counter()
     m = compiled.model
     load_values(compiled, outcome.values)
-    activity = np.asarray(compiled.highs.getSolution().row_value, dtype=float)
-    binary = np.array([v.is_binary() for v in compiled.columns], dtype=bool)
-    lp = relaxed_duals(compiled, outcome.values, binary)
+    activity = outcome.row_activity
+    lp = relaxed_duals(compiled, outcome.values, compiled.binary)
     duals = lp[0] if lp is not None else None
     projection = read_projection(m, data)
     costs = read_costs(m)

@@ -33,6 +33,8 @@ class SolveOutcome:
     solve_seconds: float
     values: np.ndarray | None  # column values, in compiled column order
     presolve_rechecked: bool = False
+    row_activity: np.ndarray | None = None  # row values at `values`, in compiled row order
+    phases: dict = field(default_factory=dict)  # seconds of the relax-and-round start, if run
 
     @property
     def has_solution(self) -> bool:
@@ -53,6 +55,8 @@ class CompiledModel:
     row_lower: np.ndarray
     row_upper: np.ndarray
     integer: np.ndarray  # bool per column
+    binary: np.ndarray  # bool per column (integer with bounds 0..1)
+    matrix: object  # scipy.sparse CSC matrix of the rows
     objective_offset: float
     handoff_seconds: float
     row_of: dict = field(default_factory=dict)  # id(ConstraintData) -> row numbers
@@ -72,6 +76,10 @@ class CompiledModel:
     @property
     def n_nonzeros(self) -> int:
         return len(self.lp.a_matrix_.value_)
+
+    def activity(self, values: np.ndarray) -> np.ndarray:
+        """Row activities A @ values."""
+        return np.asarray(self.matrix @ values, dtype=float)
 
 
 def _new_highs(threads: int = 1) -> highspy.Highs:
@@ -96,6 +104,7 @@ def compile_model(m: pyo.ConcreteModel) -> CompiledModel:
     col_lower = np.array([-INF if v.lb is None else v.lb for v in columns], dtype=float)
     col_upper = np.array([INF if v.ub is None else v.ub for v in columns], dtype=float)
     integer = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool)
+    binary = integer & (col_lower >= 0) & (col_upper <= 1)
     cost = repn.c.toarray()[0] if repn.c.shape[0] else np.zeros(n)
     offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
 
@@ -124,11 +133,11 @@ def compile_model(m: pyo.ConcreteModel) -> CompiledModel:
     return CompiledModel(
         model=m, highs=h, lp=lp, columns=columns, rows=list(repn.rows),
         col_lower=col_lower, col_upper=col_upper, row_lower=row_lower, row_upper=row_upper,
-        integer=integer, objective_offset=offset, handoff_seconds=time.perf_counter() - t0, row_of=row_of,
+        integer=integer, binary=binary, matrix=A, objective_offset=offset, handoff_seconds=time.perf_counter() - t0, row_of=row_of,
     )
 
 
-def _outcome(h: highspy.Highs, seconds: float, integer: bool) -> SolveOutcome:
+def _outcome(h: highspy.Highs, seconds: float, integer: bool, known_bound: float | None = None) -> SolveOutcome:
     status = h.getModelStatus()
     info = h.getInfo()
     has_primal = info.primal_solution_status == 2  # kSolutionStatusFeasible
@@ -136,6 +145,9 @@ def _outcome(h: highspy.Highs, seconds: float, integer: bool) -> SolveOutcome:
     objective = info.objective_function_value if has_primal else None
     gap = (info.mip_gap if integer else 0.0) if has_primal else None
     bound = info.mip_dual_bound if integer else objective
+    if integer and has_primal and known_bound is not None and (bound is None or known_bound > bound):
+        bound = known_bound  # the relax-and-round bound can be better than HiGHS's own
+        gap = min(gap, relative_gap(objective, bound))
     S = highspy.HighsModelStatus
     if status == S.kOptimal:
         return SolveOutcome("optimal", "optimal", objective, gap, bound, seconds, values)
@@ -155,61 +167,183 @@ def _outcome(h: highspy.Highs, seconds: float, integer: bool) -> SolveOutcome:
 # them (at most every PROGRESS_EVERY_S seconds, and at each better plan); returning True cancels.
 Progress = Callable[[dict], bool | None]
 PROGRESS_EVERY_S = 0.5
+# Shares of the time limit the relax-and-round start may use (phase 1, phase 2).
+PHASE_SHARE = (0.25, 0.25)
 
 
-def _watch(h: highspy.Highs, progress: Progress) -> None:
-    last = [-PROGRESS_EVERY_S]
+def relative_gap(incumbent: float, bound: float) -> float:
+    """HiGHS's relative gap for a minimisation: (incumbent - bound) / |incumbent|."""
+    if incumbent - bound <= 1e-9 * max(1.0, abs(incumbent)):
+        return 0.0
+    return (incumbent - bound) / max(abs(incumbent), 1e-9)
 
-    def report(e, force: bool) -> None:
-        out = e.data_out
-        now = out.running_time
-        if not force and now - last[0] < PROGRESS_EVERY_S:
-            return
-        last[0] = now
-        inc = out.mip_primal_bound
-        stop = progress({
-            "elapsed_s": float(now),
-            "incumbent": float(inc) if abs(inc) < INF else None,
-            "bound": float(out.mip_dual_bound) if abs(out.mip_dual_bound) < INF else None,
-            "gap": float(out.mip_gap) if abs(inc) < INF and out.mip_gap < INF else None,
-            "nodes": int(out.mip_node_count),
-        })
-        if stop:
-            e.interrupt()
 
-    h.cbMipImprovingSolution.subscribe(lambda e: report(e, True))
-    h.cbMipInterrupt.subscribe(lambda e: report(e, False))
-    h.cbSimplexInterrupt.subscribe(lambda e: report(e, False))
+class _Watch:
+    """Forwards HiGHS callbacks to a progress function across the phases of one solve, and stops
+    HiGHS when the function asks to cancel or when a phase's plan is good enough (`stop_at`)."""
+
+    def __init__(self, progress: Progress | None, t0: float):
+        self.progress, self.t0 = progress, t0
+        self.last = -PROGRESS_EVERY_S
+        self.cancelled = False
+        self.best: float | None = None  # best incumbent of any phase
+        self.bound: float | None = None  # best valid dual bound of any phase
+
+    def attach(self, h: highspy.Highs, stop_at: float | None = None) -> None:
+        def report(e, force: bool) -> None:
+            out = e.data_out
+            inc = out.mip_primal_bound if abs(out.mip_primal_bound) < INF else None
+            if inc is not None and (self.best is None or inc < self.best):
+                self.best = inc
+            if stop_at is not None and inc is not None and inc <= stop_at:
+                e.interrupt()
+            if self.progress is None:
+                return
+            now = time.perf_counter() - self.t0
+            if force or now - self.last >= PROGRESS_EVERY_S:
+                self.last = now
+                bound = out.mip_dual_bound if abs(out.mip_dual_bound) < INF else None
+                if self.bound is not None:
+                    bound = self.bound if bound is None else max(bound, self.bound)
+                best = self.best
+                if self.progress({"elapsed_s": now, "incumbent": best, "bound": bound,
+                                  "gap": relative_gap(best, bound) if best is not None and bound is not None else None,
+                                  "nodes": int(out.mip_node_count)}):
+                    self.cancelled = True
+            if self.cancelled:
+                e.interrupt()
+
+        h.cbMipImprovingSolution.subscribe(lambda e: report(e, True))
+        h.cbMipInterrupt.subscribe(lambda e: report(e, False))
+        h.cbSimplexInterrupt.subscribe(lambda e: report(e, False))
+        h.cbIpmInterrupt.subscribe(lambda e: report(e, False))
+
+
+def _sub_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
+               integer: np.ndarray, time_limit: float, mip_rel_gap: float) -> highspy.Highs:
+    """A fresh HiGHS instance holding the compiled model with other column bounds and integrality."""
+    src = compiled.lp
+    lp = highspy.HighsLp()
+    for attr in ("num_col_", "num_row_", "col_cost_", "offset_", "a_matrix_"):
+        setattr(lp, attr, getattr(src, attr))
+    lp.row_lower_ = compiled.row_lower
+    lp.row_upper_ = compiled.row_upper
+    lp.col_lower_ = col_lower
+    lp.col_upper_ = col_upper
+    if integer.any():
+        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer]
+    h = _new_highs()
+    h.passModel(lp)
+    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    # The relaxations are degenerate for dual simplex (tens of thousands of pivots on the default);
+    # the interior point method solves them several times faster.
+    h.setOptionValue("mip_lp_solver" if integer.any() else "solver", "ipm")
+    return h
+
+
+@dataclass
+class _Start:
+    values: np.ndarray | None  # a plan feasible for the full model, or None
+    objective: float | None
+    bound: float | None  # a valid dual bound for the full model (from the relaxation)
+    seconds: tuple[float, float]
+
+
+def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: float, watch: _Watch) -> _Start | None:
+    """A start and a bound for the MIP in two small solves (general integers are the starts and
+    recruits; binaries are the cohort open/close decisions).
+
+    Phase 1 relaxes the general integers and keeps the binaries: a small MIP whose dual bound is a
+    valid bound on the full model. Phase 2 (RENS) fixes the binaries at phase 1's values and boxes
+    each general integer between the floor and ceiling of its phase-1 value; HiGHS searches that
+    neighbourhood until its plan is within `mip_rel_gap` of the phase-1 bound. Returns None when the
+    model has no free general integers (nothing to gain).
+    """
+    free = compiled.col_lower < compiled.col_upper
+    general = compiled.integer & ~compiled.binary & free
+    if not general.any():
+        return None
+    t0 = time.perf_counter()
+    h1 = _sub_highs(compiled, compiled.col_lower, compiled.col_upper, compiled.binary & free,
+                    PHASE_SHARE[0] * time_limit, mip_rel_gap / 4)
+    watch.attach(h1)
+    h1.run()
+    t1 = time.perf_counter()
+    info = h1.getInfo()
+    if info.primal_solution_status != 2 or watch.cancelled:
+        return _Start(None, None, None, (t1 - t0, 0.0))
+    relaxed = np.asarray(h1.getSolution().col_value, dtype=float)
+    bound = info.mip_dual_bound if compiled.binary[free].any() else info.objective_function_value
+    if h1.getModelStatus() != highspy.HighsModelStatus.kOptimal and not compiled.binary[free].any():
+        bound = None  # an LP stopped early gives no bound
+    watch.bound = bound
+    lo, hi = compiled.col_lower.copy(), compiled.col_upper.copy()
+    fix = compiled.binary & free
+    lo[fix] = hi[fix] = np.round(relaxed[fix])
+    lo[general] = np.maximum(lo[general], np.floor(relaxed[general] + 1e-6))
+    hi[general] = np.minimum(hi[general], np.ceil(relaxed[general] - 1e-6))
+    h2 = _sub_highs(compiled, lo, hi, compiled.integer, PHASE_SHARE[1] * time_limit, 1e-4)
+    stop_at = None if bound is None else bound + mip_rel_gap * abs(bound) / max(1e-9, 1 - mip_rel_gap)
+    watch.attach(h2, stop_at=stop_at)
+    h2.run()
+    t2 = time.perf_counter()
+    if h2.getInfo().primal_solution_status != 2:
+        return _Start(None, None, bound, (t1 - t0, t2 - t1))
+    values = np.asarray(h2.getSolution().col_value, dtype=float)
+    return _Start(values, h2.getInfo().objective_function_value, bound, (t1 - t0, t2 - t1))
 
 
 def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float,
-        progress: Progress | None = None) -> SolveOutcome:
+        progress: Progress | None = None, warm_start: bool = True) -> SolveOutcome:
     """Solve; an 'infeasible' answer is re-checked with presolve off before it is believed.
 
+    MIPs first get a start and a bound from `relax_and_round`; when that plan is already within
+    `mip_rel_gap` of the bound it is the answer, otherwise it seeds HiGHS's branch and bound.
     A `progress` callback that returns True stops HiGHS at its next check (status 'cancelled',
     with the best plan found so far if there is one)."""
+    t0 = time.perf_counter()
+    watch = _Watch(progress, t0)
     h = compiled.highs
-    h.setOptionValue("time_limit", float(time_limit))
+    integer = bool(compiled.integer.any())
+    start = relax_and_round(compiled, time_limit, mip_rel_gap, watch) if (integer and warm_start) else None
+    phases = {} if start is None else {"relax_seconds": start.seconds[0], "round_seconds": start.seconds[1]}
+    if start is not None and start.values is not None:
+        gap = relative_gap(start.objective, start.bound) if start.bound is not None else None
+        if watch.cancelled or (gap is not None and gap <= mip_rel_gap):
+            status = "cancelled" if (watch.cancelled and (gap is None or gap > mip_rel_gap)) else "optimal"
+            return SolveOutcome(status, "optimal within the gap" if status == "optimal" else "cancelled; the best plan found so far is reported",
+                                start.objective, gap, start.bound, time.perf_counter() - t0, start.values,
+                                row_activity=compiled.activity(start.values), phases=phases)
+    if watch.cancelled:
+        return SolveOutcome("cancelled", "cancelled before any feasible plan was found", None, None, None,
+                            time.perf_counter() - t0, None, phases=phases)
+    remaining = max(0.01, time_limit - (time.perf_counter() - t0))
+    h.setOptionValue("time_limit", float(remaining))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("presolve", "choose")
-    if progress is not None:
-        _watch(h, progress)
-    t0 = time.perf_counter()
+    if start is not None and start.values is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(start.values)
+        sol.value_valid = True
+        h.setSolution(sol)
+    watch.attach(h)
     try:
         h.run()
     finally:
-        if progress is not None:
-            h.clearCallbacks()
-    outcome = _outcome(h, time.perf_counter() - t0, bool(compiled.integer.any()))
+        h.clearCallbacks()
+    outcome = _outcome(h, time.perf_counter() - t0, integer, start.bound if start else None)
     if outcome.status == "infeasible":
         log.info("HiGHS reports infeasible; re-checking with presolve off")
         h.setOptionValue("presolve", "off")
         h.clearSolver()
-        t1 = time.perf_counter()
         h.run()
-        outcome = _outcome(h, outcome.solve_seconds + time.perf_counter() - t1, bool(compiled.integer.any()))
+        outcome = _outcome(h, time.perf_counter() - t0, integer)
         outcome.presolve_rechecked = True
         h.setOptionValue("presolve", "choose")
+    if outcome.values is not None:
+        outcome.row_activity = compiled.activity(outcome.values)
+    outcome.phases = phases
     return outcome
 
 
@@ -247,6 +381,7 @@ def relaxed_duals(compiled: CompiledModel, values: np.ndarray, fix_columns: np.n
     lp.col_lower_ = lo
     lp.col_upper_ = hi
     h.passModel(lp)
+    h.setOptionValue("solver", "ipm")  # with crossover: vertex duals, ~15x fewer seconds than dual simplex here
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
