@@ -580,11 +580,12 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
         self.engine = _make_engine(self.url)
+        writer = self.engine.execution_options(optimiser_sqlite_begin="IMMEDIATE")
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_sessions = sessionmaker(
-            self.engine.execution_options(optimiser_sqlite_begin="IMMEDIATE"), expire_on_commit=False)
+        self._write_sessions = sessionmaker(writer, expire_on_commit=False)
         try:
-            Base.metadata.create_all(self.engine)
+            # as a writer: two processes opening a new file at once must take turns creating it
+            Base.metadata.create_all(writer)
         except SQLAlchemyError as exc:
             self.engine.dispose()
             raise StoreError(f"cannot open the database {self.shown_url}: {_reason(exc)}. Check "

@@ -487,3 +487,29 @@ def test_a_copied_store_file_opens_elsewhere(tmp_path, broken):
     with Store(f"sqlite:///{tmp_path / 'b.sqlite3'}") as s:
         assert input_hash(s.load_scenario(scenario_id)) == input_hash(raw)
 
+
+
+def test_saves_from_two_stores_at_once_wait_their_turn(tmp_path, broken):
+    """The app and a solve worker each hold their own Store on one SQLite file: saves queue."""
+    import threading
+
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    raw = load_raw(broken())
+    failures: list[str] = []
+
+    def save_five(who: str) -> None:
+        try:
+            with Store(url) as s:
+                for i in range(5):
+                    s.save_scenario(f"{who} {i}", raw)
+        except Exception as exc:  # collected: an exception in a thread would not fail the test
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=save_five, args=(who,)) for who in ("app", "worker")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    with Store(url) as s:
+        assert len(s.list_scenarios()) == 10
