@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,15 +160,19 @@ def _assumptions(scenario: Scenario, objective: str, budget_scale: float, time_l
 
 def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | None = None,
                 status_quo: ProjectionResult | None = None, explain: bool = True,
-                progress: Progress | None = None) -> PlanResult:
+                progress: Progress | None = None, shadow_prices: bool = True,
+                start: PlanResult | None = None) -> PlanResult:
     """Solve an already built plan model and read its results.
 
     `progress(report)` is called as HiGHS works (elapsed_s, incumbent, bound, gap, nodes); if it
-    returns True the solve stops with status 'cancelled' and the best plan found so far."""
+    returns True the solve stops with status 'cancelled' and the best plan found so far.
+    `start`: a plan of the same built model (an earlier frontier point) tried as the first incumbent.
+    `shadow_prices=False` skips the LP behind binding.csv's shadow prices (frontier points)."""
     scenario, data, compiled = built.scenario, built.data, built.compiled
     time_limit = scenario.config.solver.time_limit_s if time_limit is None else time_limit
     gap = scenario.config.solver.mip_rel_gap if gap is None else gap
-    outcome = run(compiled, time_limit, gap, progress)
+    incumbent = start.column_values if start is not None else None
+    outcome = run(compiled, time_limit, gap, progress, incumbent=incumbent)
     timings = {"build_seconds": built.build_seconds, "handoff_seconds": compiled.handoff_seconds,
                "solve_seconds": outcome.solve_seconds}
     size = {"n_vars": compiled.n_cols, "n_int_vars": compiled.n_integer, "n_cons": compiled.n_rows,
@@ -183,7 +188,7 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
     m = compiled.model
     load_values(compiled, outcome.values)
     activity = outcome.row_activity
-    lp = relaxed_duals(compiled, outcome.values, compiled.binary)
+    lp = relaxed_duals(compiled, outcome.values, compiled.binary) if shadow_prices else None
     duals = lp[0] if lp is not None else None
     projection = read_projection(m, data)
     costs = read_costs(m)
@@ -201,6 +206,7 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
         projection=projection,
         costs=costs,
         binding=read_binding(m, data, compiled, activity, duals),
+        column_values=outcome.values,
         **common,
     )
     timings["results_seconds"] = time.perf_counter() - t0
@@ -225,35 +231,46 @@ class FrontierResult:
 
 
 def frontier(scenario: Scenario, budget_scales: list[float], time_limit: float | None = None,
-             gap: float | None = None) -> FrontierResult:
+             gap: float | None = None, shadow_prices: bool = False,
+             progress: Callable[[int, int, PlanResult], None] | None = None) -> FrontierResult:
     """min_shortfall at several budget levels, re-using one built model: only the budget rows'
-    right-hand sides change between points (the solver keeps the model)."""
+    right-hand sides change between points (the solver keeps the model).
+
+    Points are solved from the smallest budget up, each seeded with the previous plan (still
+    feasible when the budget only grows); rows come back in the order asked. `progress(done, total,
+    plan)` is called after each point."""
     t0 = time.perf_counter()
     sq = project(scenario)
     built = build_plan(scenario, "min_shortfall", 1.0)
-    compiled = built.compiled
+    compiled, base_data = built.compiled, built.data
     budget_rows = _rows_of(compiled, ("budget_yearly", "budget_total"))
     base = {i: compiled.row_upper[i] for _, _, i in budget_rows}
-    plans, rows = [], []
-    for scale in budget_scales:
+    by_scale: dict[float, PlanResult] = {}
+    previous: PlanResult | None = None
+    for n, scale in enumerate(sorted(set(budget_scales)), start=1):
         set_row_upper(compiled, list(base), [base[i] * scale for i in base])
-        built.data = _with_scale(built.data, scale)
-        plan = solve_built(built, time_limit, gap, status_quo=sq, explain=False)
-        plans.append(plan)
-        rows.append({"budget_scale": scale, "status": plan.status,
-                     "budget_gbp": float(sum(base[i] * scale for _, k, i in budget_rows if k is not None)),
-                     "weighted_shortfall": plan.weighted_shortfall,
-                     "total_shortfall_wte_years": plan.total_shortfall_wte_years,
-                     "total_cost_gbp": plan.total_cost_gbp, "mip_gap": plan.mip_gap,
-                     "solve_seconds": plan.timings["solve_seconds"],
-                     "status_quo_weighted_shortfall": sq.weighted_shortfall})
-    return FrontierResult(pd.DataFrame(rows), tuple(plans), built.build_seconds, time.perf_counter() - t0)
+        built.data = _with_scale(base_data, scale)
+        plan = solve_built(built, time_limit, gap, status_quo=sq, explain=False,
+                           shadow_prices=shadow_prices, start=previous)
+        by_scale[scale] = plan
+        previous = plan if plan.column_values is not None else previous
+        if progress is not None:
+            progress(n, len(set(budget_scales)), plan)
+    set_row_upper(compiled, list(base), list(base.values()))
+    built.data = base_data
+    plans = tuple(by_scale[s] for s in budget_scales)
+    rows = [{"budget_scale": s, "status": p.status,
+             "budget_gbp": float(sum(base_data.budget.values()) * s),
+             "weighted_shortfall": p.weighted_shortfall, "total_shortfall_wte_years": p.total_shortfall_wte_years,
+             "total_cost_gbp": p.total_cost_gbp, "mip_gap": p.mip_gap, "solve_seconds": p.timings["solve_seconds"],
+             "status_quo_weighted_shortfall": sq.weighted_shortfall} for s, p in zip(budget_scales, plans, strict=True)]
+    return FrontierResult(pd.DataFrame(rows), plans, built.build_seconds, time.perf_counter() - t0)
 
 
 def _with_scale(data: ModelData, scale: float) -> ModelData:
+    """The data object of an unscaled build (budget_scale 1) with its budgets scaled."""
     from dataclasses import replace
 
-    base_budget = {y: b / data.budget_scale for y, b in data.budget.items()} if data.budget_scale else data.budget
-    total = data.total_budget / data.budget_scale if (data.total_budget is not None and data.budget_scale) else data.total_budget
-    return replace(data, budget={y: b * scale for y, b in base_budget.items()},
-                   total_budget=None if total is None else total * scale, budget_scale=scale)
+    return replace(data, budget={y: b * scale for y, b in data.budget.items()},
+                   total_budget=None if data.total_budget is None else data.total_budget * scale,
+                   budget_scale=scale)

@@ -69,6 +69,7 @@ class PlanResult:
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
     status_quo: ProjectionResult | None = None
     assumptions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    column_values: np.ndarray | None = field(default=None, repr=False, compare=False)  # solver's plan, to seed re-solves
 
     @property
     def feasible(self) -> bool:
