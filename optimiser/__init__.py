@@ -14,11 +14,11 @@ from .api import (
 )
 from .issues import Issue, ScenarioError, ValidationReport
 from .results import PlanResult, ProjectionResult
-from .scenario import Scenario, load_scenario, validate
+from .scenario import Scenario, load_scenario, scenario_from_raw, validate
 
 __all__ = [
     "FrontierResult", "Issue", "PlanResult", "ProjectionResult", "Scenario", "ScenarioError",
     "ValidationReport", "build_plan", "explain_infeasibility", "frontier", "load_scenario",
-    "project", "solve", "solve_built", "validate",
+    "project", "scenario_from_raw", "solve", "solve_built", "validate",
 ]
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""Command line: optimiser validate | project | solve | frontier | convert.
+"""Command line: optimiser validate | project | solve | frontier | sweep | generate | convert | app.
 
 Exit codes: 0 success (warnings allowed), 2 invalid input, 3 no plan meets the hard limits,
 1 any other failure. Problems are printed as messages, never tracebacks; nothing is written to
@@ -184,6 +184,14 @@ def convert(src: Path, dst: Path):
         raise Exit(2, "the source scenario has errors; nothing was written")
     write_scenario(raw, dst)
     typer.echo(f"Wrote {dst}")
+
+
+# Commands defined beside the code they drive.
+from .sweep import sweep_command  # noqa: E402
+from .synthetic import generate_command  # noqa: E402
+
+app.command("sweep", help="Shortfall percentiles over futures sampled from uncertainty.csv.")(sweep_command)
+app.command("generate", help="Write a synthetic scenario (presets S, M, L, XL, W).")(generate_command)
 
 
 def main(argv: list[str] | None = None) -> int:
