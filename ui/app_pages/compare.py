@@ -1,0 +1,106 @@
+"""Compare: two or more plans side by side: the inputs that differ and what changed in the plan."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui.compare import (
+    RunView,
+    cost_by_category,
+    headline_table,
+    input_differences,
+    recruits_by_region,
+    shortfall_by_group,
+    starts_by_region,
+    starts_by_route,
+)
+from ui.state import get_store, store_error_types
+
+ss = st.session_state
+st.title("Compare")
+st.caption("Pick two or more plans: saved runs from the scenario database, or plans solved in this "
+           "session. The first one picked is the reference; the other columns show their difference from it.")
+
+views: dict[str, RunView] = {}
+store = get_store().store
+if store is not None:
+    try:
+        runs = [r for r in store.list_runs() if r.kind == "plan" and r.weighted_shortfall is not None]
+    except store_error_types() as exc:
+        st.error(f"The run history cannot be read: {exc}")
+        runs = []
+    for r in runs:
+        label = f"run {r.id}: {r.scenario_name} · {r.options.get('objective', '')} ×{r.options.get('budget_scale', 1):g} · {r.created_at:%d %b %H:%M}"
+
+        def loader(r=r):
+            return store.load_scenario(r.scenario_id)
+
+        def tables(r=r):
+            return store.load_run_tables(r.id)
+
+        views[label] = (r.summary, tables, loader)
+saved_ids = {r.id for r in (runs if store is not None else [])}
+for run in ss.get("session_runs", []):
+    if run["run_id"] is not None and run["run_id"] in saved_ids:
+        continue
+    views[f"this session {run['label']} (not saved)"] = (run["summary"], lambda run=run: run["tables"],
+                                                          lambda run=run: run["raw"])
+
+if len(views) < 2:
+    st.info("Fewer than two plans to compare. Solve the scenario, change a constraint (for example a "
+            "budget), and solve again.")
+    st.page_link("app_pages/solve.py", label="Go to Solve", icon="▶️")
+    st.stop()
+
+default = list(views)[:2][::-1]
+picked = st.multiselect("Plans to compare (the first is the reference)", list(views), default=default,
+                        key="compare_pick")
+if len(picked) < 2:
+    st.warning("Pick at least two plans.")
+    st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def _cached_tables(label: str, _load) -> dict:
+    return _load()
+
+
+chosen = []
+for i, label in enumerate(picked):
+    summary, load_tables, load_raw = views[label]
+    short = f"P{i + 1}"
+    chosen.append(RunView(short, summary, _cached_tables(label, load_tables), load_raw))
+st.markdown("  \n".join(f"**P{i + 1}** = {label}" for i, label in enumerate(picked)))
+
+st.subheader("Headline figures")
+head = headline_table(chosen)
+st.dataframe(head, hide_index=True, width="stretch", key="compare_headline")
+fig = go.Figure()
+for v in chosen:
+    fig.add_bar(name=v.label, x=["weighted shortfall (WTE-years)", "shortfall, unweighted (WTE-years)"],
+                y=[v.summary.get("weighted_shortfall"), v.summary.get("total_shortfall_wte_years")])
+fig.update_layout(barmode="group", height=360, title="Shortfall by plan", margin=dict(t=50, b=10))
+st.plotly_chart(fig, key="compare_chart")
+
+st.subheader("Inputs that differ")
+diff = input_differences(chosen)
+if diff.empty:
+    st.caption("The plans were solved from identical inputs (they may differ in run options: see above).")
+else:
+    st.dataframe(diff, hide_index=True, width="stretch", key="compare_inputs")
+
+st.subheader("Differences in the plans")
+c1, c2 = st.columns(2)
+with c1:
+    st.markdown("**Shortfall by staff group** (WTE-years, measured years)")
+    st.dataframe(shortfall_by_group(chosen), hide_index=True, width="stretch", key="compare_shortfall")
+    st.markdown("**Training starts by route** (learners, all years)")
+    st.dataframe(starts_by_route(chosen), hide_index=True, width="stretch", key="compare_routes")
+with c2:
+    st.markdown("**Cost by category** (GBP, all years)")
+    st.dataframe(cost_by_category(chosen), hide_index=True, width="stretch", key="compare_costs")
+    st.markdown("**Starts by placement region** (learners, all years)")
+    st.dataframe(starts_by_region(chosen), hide_index=True, width="stretch", key="compare_regions")
+    st.markdown("**International recruits by region** (all years)")
+    st.dataframe(recruits_by_region(chosen), hide_index=True, width="stretch", key="compare_recruits")

@@ -1,0 +1,119 @@
+"""Scenario: start from the default, upload a workbook or zip of CSVs, or open a saved scenario."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from optimiser.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser.io import load_raw
+from optimiser.uploads import MAX_UPLOAD_BYTES, is_unreadable, parse_upload
+from ui.state import (
+    DEFAULT_LABEL,
+    current_raw,
+    get_store,
+    issues_frame,
+    raw_fingerprint,
+    report_for,
+    set_scenario,
+    store_error_types,
+)
+
+ss = st.session_state
+st.title("Scenario")
+st.caption("Choose the scenario to plan: the embedded West Midlands default, your own workbook or "
+           "CSV files, or one saved earlier. Edit its tables on the Constraints page.")
+
+raw = current_raw()
+report = report_for(raw)
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(ss["scenario_label"])
+    cfg = raw.config
+    start, horizon = cfg.get("start_year", "?"), cfg.get("horizon_years", "?")
+    st.markdown(f"**Name:** {cfg.get('name', '(not set)')}  \n"
+                f"**Years:** {start} to {int(start) + int(horizon) - 1 if str(start).isdigit() and str(horizon).isdigit() else '?'}"
+                f" ({horizon} years)  \n**Objective:** {cfg.get('objective', '(not set)')}")
+    counts = pd.DataFrame([(n, len(df)) for n, df in raw.tables.items()], columns=["table", "rows"])
+    st.dataframe(counts, hide_index=True, width="content", height=min(600, 36 + 35 * len(counts)))
+with right:
+    st.subheader("Validation")
+    if report.ok:
+        st.success(f"No errors. {len(report.warnings)} warning(s). The scenario can be solved.")
+    else:
+        st.error(f"{len(report.errors)} error(s): solving is blocked until they are fixed "
+                 "(on the Constraints page, or in your file).")
+    if report.issues:
+        st.dataframe(issues_frame(report), hide_index=True, width="stretch",
+                     column_config={"fix": st.column_config.TextColumn("fix", width="large")})
+
+st.divider()
+st.subheader("Start from")
+c1, c2, c3 = st.columns(3)
+with c1:
+    st.markdown("**The embedded default**")
+    st.caption("West Midlands Imaging Network: six ICBs, 13 staff groups, 2023 to 2036, built from "
+               "published figures (provenance in inputs/west_midlands/NOTES.md).")
+    if st.button("Load the West Midlands default", key="load_default", type="primary"):
+        set_scenario(load_raw(DEFAULT_SCENARIO_DIR), DEFAULT_LABEL)
+        st.rerun()
+with c2:
+    st.markdown("**Upload a scenario**")
+    up = st.file_uploader(f"An .xlsx workbook (a sheet per table) or a .zip of the CSV files, up to "
+                          f"{MAX_UPLOAD_BYTES // 2**20} MB", type=["xlsx", "zip"], key="upload")
+    if up is not None and ss.get("_upload_done") != up.file_id:
+        ss["_upload_done"] = up.file_id
+        parsed = parse_upload(up.name, up.getvalue())
+        if is_unreadable(parsed):
+            ss["_upload_refused"] = [i.render() for i in parsed.load_issues]
+        else:
+            ss.pop("_upload_refused", None)
+            set_scenario(parsed, up.name)
+            st.rerun()
+    for line in ss.get("_upload_refused", []):
+        st.error(f"The upload was refused and nothing changed. {line}")
+with c3:
+    st.markdown("**Open a saved scenario**")
+    store = get_store()
+    if store.store is None:
+        st.info(store.problem)
+    else:
+        records = store.store.list_scenarios()
+        if not records:
+            st.caption("No saved scenarios yet: save the current one below.")
+        else:
+            labels = {f"{r.name} · {r.created_at:%Y-%m-%d %H:%M} · {r.n_runs} run(s)": r for r in records}
+            choice = st.selectbox("Saved scenarios", list(labels), key="saved_choice")
+            b1, b2 = st.columns(2)
+            if b1.button("Open", key="open_saved"):
+                rec = labels[choice]
+                try:
+                    set_scenario(store.store.load_scenario(rec.id), rec.name, rec.id)
+                    ss.setdefault("saved_fingerprints", {})[raw_fingerprint(ss["raw"])] = rec.id
+                    st.rerun()
+                except store_error_types() as exc:
+                    st.error(f"It could not be opened: {exc}")
+            if b2.button("Delete", key="delete_saved"):
+                try:
+                    store.store.delete_scenario(labels[choice].id)
+                    st.rerun()
+                except store_error_types() as exc:
+                    st.error(f"It was not deleted: {exc}")
+
+if get_store().store is not None:
+    st.divider()
+    st.subheader("Save the current scenario")
+    with st.form("save_form"):
+        name = st.text_input("Name", value=ss["scenario_label"], max_chars=200)
+        note = st.text_input("Note (what this scenario tests)", max_chars=500)
+        overwrite = st.checkbox("Replace a saved scenario with the same name")
+        if st.form_submit_button("Save to the scenario database"):
+            try:
+                rec = get_store().store.save_scenario(name.strip() or "scenario", current_raw(), note=note,
+                                                      overwrite=overwrite)
+                ss["scenario_id"] = rec.id
+                ss["scenario_label"] = rec.name
+                ss.setdefault("saved_fingerprints", {})[raw_fingerprint(current_raw())] = rec.id
+                st.success(f"Saved as '{rec.name}'.")
+            except store_error_types() as exc:
+                st.error(f"Not saved, nothing changed: {exc}")

@@ -1,0 +1,96 @@
+"""Solve: run the optimiser in a worker process with visible progress and a real cancel."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.runs import collect_solve, start_solve
+from ui.state import current_raw, report_for
+
+POLL_EVERY_S = 1.0
+ss = st.session_state
+st.title("Solve")
+st.caption("The optimiser decides starts, placements, international recruits and extra educators "
+           "to close the most weighted workforce gap within every limit. It runs in a separate "
+           "process: you can keep using the app while it works.")
+
+raw = current_raw()
+report = report_for(raw)
+cfg = raw.config
+solver = cfg.get("solver", {})
+
+if not report.ok:
+    st.error(f"The scenario has {len(report.errors)} error(s); solving is blocked until they are fixed.")
+    st.page_link("app_pages/constraints.py", label="Fix them on the Constraints page", icon="✏️")
+
+running = ss.get("job") is not None
+with st.form("solve_options"):
+    c1, c2, c3, c4 = st.columns(4)
+    objectives = ["min_shortfall", "min_cost"]
+    objective = c1.selectbox(
+        "Objective", objectives, index=objectives.index(cfg.get("objective", "min_shortfall"))
+        if cfg.get("objective") in objectives else 0,
+        help="min_shortfall: close the most weighted gap within the limits. "
+             "min_cost: reach each group's target shortfall rate at least cost.")
+    budget_scale = c2.number_input("Budget scale (× every budget row)", min_value=0.0, max_value=10.0,
+                                   value=1.0, step=0.05, help="1 = the budgets as entered; 1.2 = 20% more")
+    time_limit = c3.number_input("Time limit (seconds)", min_value=1.0, max_value=3600.0,
+                                 value=float(solver.get("time_limit_s", 60)), step=5.0)
+    gap = c4.number_input("Relative MIP gap (fraction)", min_value=0.0, max_value=1.0,
+                          value=float(solver.get("mip_rel_gap", 0.0001)), step=0.005, format="%.4f",
+                          help="HiGHS stops when the plan is proven within this fraction of the best possible")
+    submitted = st.form_submit_button("Solve", type="primary", disabled=not report.ok or running)
+if submitted and report.ok and not running:
+    start_solve(raw, {"objective": objective, "budget_scale": float(budget_scale),
+                      "time_limit": float(time_limit), "gap": float(gap)})
+    st.rerun()
+
+PHASE_WORDS = {"optimising": "Optimising (HiGHS)"}
+
+
+@st.fragment(run_every=POLL_EVERY_S if ss.get("job") is not None else None)
+def progress_panel() -> None:
+    job = ss.get("job")
+    if job is None:
+        outcome = ss.get("job_outcome")
+        if outcome:
+            _show_outcome(outcome)
+        return
+    status = job.status()
+    p = status["progress"]
+    st.subheader("Solving…" if job.cancel_requested_at is None else "Stopping…")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Elapsed", f"{status['elapsed_s']:.0f} s")
+    c2.metric("Stage", PHASE_WORDS.get(p.get("phase", ""), (p.get("phase") or "starting").capitalize()))
+    c3.metric("Best plan so far (objective)", "—" if p.get("incumbent") is None else f"{p['incumbent']:,.1f}")
+    c4.metric("Gap to the best possible", "—" if p.get("gap") is None else f"{100 * p['gap']:.2f} %")
+    if p.get("bound") is not None:
+        st.caption(f"Best possible (bound): {p['bound']:,.1f} · branch-and-bound nodes: {p.get('nodes', 0):,}")
+    if st.button("Cancel the solve", key="cancel_solve", disabled=job.cancel_requested_at is not None):
+        job.cancel()
+    if collect_solve() is not None:
+        st.rerun()
+
+
+def _show_outcome(outcome: dict) -> None:
+    state = outcome["state"]
+    if state == "finished" and outcome.get("plan_status") in ("optimal", "time_limit"):
+        word = "optimal within the gap" if outcome["plan_status"] == "optimal" else "stopped at the time limit"
+        st.success(f"Plan found ({word}) in {outcome['elapsed_s']:.1f} s.")
+        st.page_link("app_pages/results.py", label="See the results", icon="📊")
+    elif state == "cancelled":
+        st.warning(f"Cancelled after {outcome['elapsed_s']:.1f} s. "
+                   + ("The best plan found so far is on the Results page." if outcome.get("plan_status") else ""))
+    elif state == "failed":
+        st.error(f"The solve failed: {outcome['message']}")
+    else:
+        st.error(f"No plan: the solver reports '{outcome.get('plan_status')}'. The Results page explains "
+                 "which limits conflict.")
+        st.page_link("app_pages/results.py", label="See why", icon="📊")
+    if outcome.get("run_id") is not None:
+        st.caption(f"Saved as run {outcome['run_id']} in the scenario database.")
+    elif outcome.get("store_problem"):
+        st.caption(f"Not saved to the database ({outcome['store_problem']}); kept for this session.")
+
+
+progress_panel()

@@ -1,0 +1,208 @@
+"""Solves and frontiers in a separate worker process, so a widget click cannot kill them.
+
+The app and the worker talk through a private job folder: the app writes `input.pkl` (its own
+RawScenario and options, never user bytes), the worker writes `progress.json` as HiGHS reports
+and finally `result.pkl` and `state.json`. A `cancel` file asks the worker to stop: the solver's
+progress callback returns True at its next check; the app terminates the process if it has not
+stopped within `CANCEL_GRACE_S`. Everything is written atomically (temporary file, then rename).
+
+`OPTIMISER_UI_INLINE_WORKER=1` runs the same job function inside the calling process; only the
+AppTest tests use it (AppTest has no event loop to poll a subprocess with).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CANCEL_GRACE_S = 5.0
+INLINE_ENV = "OPTIMISER_UI_INLINE_WORKER"
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+# --- inside the worker ------------------------------------------------------------------------
+
+
+def _solve(folder: Path, raw, options: dict, t0: float):
+    import optimiser
+    from optimiser.scenario import scenario_from_raw
+
+    def phase(name: str) -> None:
+        _write_json(folder / "progress.json", {"phase": name, "elapsed_s": time.monotonic() - t0})
+
+    def progress(report: dict) -> bool:
+        _write_json(folder / "progress.json", {"phase": "optimising", **report,
+                                                "elapsed_s": time.monotonic() - t0,
+                                                "solver_elapsed_s": report.get("elapsed_s")})
+        return (folder / "cancel").exists()
+
+    phase("checking the scenario")
+    scenario = scenario_from_raw(raw)
+    phase("projecting the status quo")
+    status_quo = optimiser.project(scenario)
+    if (folder / "cancel").exists():
+        return None
+    phase("building the model")
+    built = optimiser.build_plan(scenario, options.get("objective"), options.get("budget_scale", 1.0))
+    if (folder / "cancel").exists():
+        return None
+    phase("optimising")
+    return optimiser.solve_built(built, options.get("time_limit"), options.get("gap"),
+                                 status_quo=status_quo, progress=progress)
+
+
+def _frontier(folder: Path, raw, options: dict, t0: float):
+    import optimiser
+    from optimiser.scenario import scenario_from_raw
+
+    _write_json(folder / "progress.json", {"phase": "tracing the budget frontier",
+                                           "elapsed_s": time.monotonic() - t0})
+    scenario = scenario_from_raw(raw)
+    return optimiser.frontier(scenario, list(options["budget_scales"]), options.get("time_limit"),
+                              options.get("gap"))
+
+
+def run_job(folder: Path) -> None:
+    """Run the job in `folder` and record its outcome; never raises."""
+    folder = Path(folder)
+    t0 = time.monotonic()
+    _write_json(folder / "state.json", {"state": "running", "pid": os.getpid()})
+    try:
+        with (folder / "input.pkl").open("rb") as fh:
+            job = pickle.load(fh)  # written by the app itself, never by a user
+        work = _solve if job["kind"] == "solve" else _frontier
+        result = work(folder, job["raw"], job["options"], t0)
+        if result is None:
+            _write_json(folder / "state.json", {"state": "cancelled", "elapsed_s": time.monotonic() - t0,
+                                                "message": "cancelled before the solver started"})
+            return
+        tmp = folder / "result.tmp"
+        with tmp.open("wb") as fh:
+            pickle.dump(result, fh)
+        os.replace(tmp, folder / "result.pkl")
+        state = "cancelled" if getattr(result, "status", "") == "cancelled" else "finished"
+        _write_json(folder / "state.json", {"state": state, "elapsed_s": time.monotonic() - t0})
+    except Exception as exc:  # the app shows the message; the traceback stays in the job's log
+        (folder / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
+        _write_json(folder / "state.json", {"state": "failed", "elapsed_s": time.monotonic() - t0,
+                                            "message": _plain_message(exc)})
+
+
+def _plain_message(exc: Exception) -> str:
+    from optimiser.issues import ScenarioError
+
+    if isinstance(exc, ScenarioError):
+        n = len(exc.report.errors)
+        return f"the scenario has {n} validation error(s); fix them on the Constraints page"
+    return f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+
+
+# --- in the app -------------------------------------------------------------------------------
+
+
+@dataclass
+class Job:
+    """A solve or frontier running (or finished) in a worker process."""
+
+    kind: str  # "solve" | "frontier"
+    folder: Path
+    options: dict
+    started: float = field(default_factory=time.monotonic)
+    process: subprocess.Popen | None = None
+    cancel_requested_at: float | None = None
+    terminated: bool = False
+
+    def status(self) -> dict:
+        """state (running | finished | cancelled | failed), elapsed_s, message and the last progress report."""
+        state = _read_json(self.folder / "state.json")
+        progress = _read_json(self.folder / "progress.json")
+        alive = self.process is not None and self.process.poll() is None
+        name = state.get("state", "starting")
+        if self.terminated and name == "running":
+            name = "cancelled"
+            state["message"] = "the worker was stopped"
+        elif name in ("running", "starting") and self.process is not None and not alive:
+            name = "failed"
+            state["message"] = f"the worker stopped unexpectedly (exit code {self.process.returncode})"
+        elapsed = state.get("elapsed_s") if name not in ("running", "starting") else None
+        return {"state": name, "elapsed_s": elapsed if elapsed is not None else time.monotonic() - self.started,
+                "message": state.get("message", ""), "progress": progress}
+
+    @property
+    def done(self) -> bool:
+        return self.status()["state"] in ("finished", "cancelled", "failed")
+
+    def cancel(self) -> None:
+        """Ask the solver to stop; `enforce_cancel` terminates the process if it does not."""
+        (self.folder / "cancel").touch()
+        if self.cancel_requested_at is None:
+            self.cancel_requested_at = time.monotonic()
+
+    def enforce_cancel(self) -> None:
+        if self.cancel_requested_at is None or self.process is None or self.process.poll() is not None:
+            return
+        if time.monotonic() - self.cancel_requested_at > CANCEL_GRACE_S:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=3)
+            self.terminated = True
+
+    def result(self):
+        """The PlanResult / FrontierResult, or None when the job produced none."""
+        path = self.folder / "result.pkl"
+        if not path.exists():
+            return None
+        with path.open("rb") as fh:
+            return pickle.load(fh)  # our own worker's output
+
+    def cleanup(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            return
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_job(kind: str, raw, options: dict) -> Job:
+    """Start a solve ('solve') or budget frontier ('frontier') of `raw` in a worker process."""
+    folder = Path(tempfile.mkdtemp(prefix=f"optimiser-{kind}-"))
+    with (folder / "input.pkl").open("wb") as fh:
+        pickle.dump({"kind": kind, "raw": raw, "options": options}, fh)
+    job = Job(kind=kind, folder=folder, options=options)
+    if os.environ.get(INLINE_ENV) == "1":
+        run_job(folder)
+        return job
+    log = (folder / "worker.log").open("wb")
+    job.process = subprocess.Popen(
+        [sys.executable, "-m", "ui.worker", str(folder)], cwd=str(REPO_ROOT),
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    )
+    log.close()
+    return job
+
+
+if __name__ == "__main__":
+    run_job(Path(sys.argv[1]))
