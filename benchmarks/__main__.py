@@ -6,6 +6,8 @@ python -m benchmarks --preset NAME [--out DIR] [--gap G] [--time-limit S] [--rep
     a synthetic preset (S, M, L, XL, W; optimiser/synthetic.py): each run writes
     <preset>_<timestamp>_run<i>.json, including the same model exported to MPS and solved by a
     fresh highspy.Highs with the same options
+python -m benchmarks --frontier [--scenario PATH] [--repeat N]
+    a 10-point budget frontier against 10 cold solves, in the same run (medians)
 python -m benchmarks --table [--out DIR]
     the latest run of each preset as a Markdown table (written into benchmarks/README.md when
     --out is the default benchmarks/results)
@@ -58,16 +60,24 @@ def machine() -> dict:
 # --- the default and the worked example (unchanged behaviour) --------------------------------
 
 
+def solver_seconds(t: dict) -> float:
+    """HiGHS's own time: the MIP (with its relax-and-round phases) and the shadow-price LP."""
+    return t["solve_seconds"] + t.get("shadow_price_seconds", 0.0)
+
+
 def one_run(path: Path) -> dict:
-    sc = optimiser.load_scenario(path)
+    """End to end as `optimiser solve` does it, after imports: load and validate, the status quo,
+    build, solve, results."""
     t0 = time.perf_counter()
-    plan = optimiser.solve(sc, with_status_quo=False)
+    sc = optimiser.load_scenario(path)
+    load = time.perf_counter() - t0
+    plan = optimiser.solve(sc)
     total = time.perf_counter() - t0
     t = plan.timings
     outside = t["build_seconds"] + t["handoff_seconds"] + t.get("results_seconds", 0.0)
     return {"scenario": sc.name, "status": plan.status, "mip_gap": plan.mip_gap, "objective": plan.objective,
-            **t, "total_seconds": total, "outside_solver_ratio": outside / max(t["solve_seconds"], 1e-9),
-            **plan.size}
+            "load_seconds": load, **t, "solver_seconds": solver_seconds(t), "total_seconds": total,
+            "outside_solver_ratio": outside / max(solver_seconds(t), 1e-9), **plan.size}
 
 
 def run_scenarios(paths: list[Path], repeat: int, out: Path) -> None:
@@ -83,6 +93,39 @@ def run_scenarios(paths: list[Path], repeat: int, out: Path) -> None:
               f"HiGHS {med['solve_seconds']:.3f}s results {med.get('results_seconds', 0.0):.3f}s "
               f"total {med['total_seconds']:.3f}s (outside/solver {med['outside_solver_ratio']:.2f}) "
               f"gap {result['mip_gap']}; {result['n_vars']} vars, {result['n_int_vars']} int, {result['n_cons']} rows")
+
+
+# --- the budget frontier against cold solves -------------------------------------------------
+
+FRONTIER_SCALES = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
+
+
+def run_frontier(path: Path, repeat: int, out: Path) -> Path:
+    """A 10-point frontier (one model, warm re-solves) against 10 cold solves (load, validate,
+    status quo, build, solve, results for each budget), timed in the same run; medians."""
+    optimiser.solve(optimiser.load_scenario(path), with_status_quo=False)  # imports and caches warm for both
+    warm, cold, points = [], [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        f = optimiser.frontier(optimiser.load_scenario(path), list(FRONTIER_SCALES))
+        warm.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        cold_plans = [optimiser.solve(optimiser.load_scenario(path), budget_scale=s) for s in FRONTIER_SCALES]
+        cold.append(time.perf_counter() - t0)
+        points = [{"budget_scale": s, "frontier_weighted_shortfall": w, "frontier_gap": g,
+                   "cold_weighted_shortfall": c.weighted_shortfall, "cold_gap": c.mip_gap}
+                  for s, w, g, c in zip(FRONTIER_SCALES, f.frontier["weighted_shortfall"], f.frontier["mip_gap"],
+                                        cold_plans, strict=True)]
+    result = {"scenario": str(path), "points": len(FRONTIER_SCALES), "repeat": repeat,
+              "frontier_seconds": statistics.median(warm), "cold_seconds": statistics.median(cold),
+              "ratio": statistics.median(warm) / statistics.median(cold), "runs": {"frontier": warm, "cold": cold},
+              "by_point": points, "machine": machine(), "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    out.mkdir(parents=True, exist_ok=True)
+    dst = out / f"frontier_{path.name.replace(' ', '_')}.json"
+    dst.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"frontier of {len(FRONTIER_SCALES)} points {result['frontier_seconds']:.2f}s vs {len(FRONTIER_SCALES)} cold "
+          f"solves {result['cold_seconds']:.2f}s: ratio {result['ratio']:.3f} (medians of {repeat}) -> {dst}")
+    return dst
 
 
 # --- synthetic presets -----------------------------------------------------------------------
@@ -139,9 +182,10 @@ def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:
         # build_plan's wall clock less the model build and hand-off: index sets and reach (prepare)
         "prepare_seconds": max(0.0, build_wall - t["build_seconds"] - t["handoff_seconds"]),
         "build_seconds": t["build_seconds"], "handoff_seconds": t["handoff_seconds"],
-        "solve_seconds": t["solve_seconds"], "results_seconds": results,
+        "solve_seconds": t["solve_seconds"], "shadow_price_seconds": t.get("shadow_price_seconds", 0.0),
+        "solver_seconds": solver_seconds(t), "results_seconds": results,
         "total_seconds": build_wall + solve_wall,
-        "outside_solver_ratio": outside / max(t["solve_seconds"], 1e-9),
+        "outside_solver_ratio": outside / max(solver_seconds(t), 1e-9),
         "us_per_nonzero": outside * 1e6 / nnz if nnz else None,
         **plan.size,
         "mps": {**direct, "objective_rel_diff": (abs(plan.objective - direct["objective"])
@@ -246,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=None, help="runs (default 3 for scenarios, 1 for a preset)")
     ap.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for the JSON files")
     ap.add_argument("--table", action="store_true", help="print the latest figures per preset; update README.md")
+    ap.add_argument("--frontier", action="store_true",
+                    help="time a 10-point budget frontier against 10 cold solves (default scenario)")
     args = ap.parse_args(argv)
     problem = _check(args)
     if problem:
@@ -257,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.preset:
         run_preset(args.preset.strip().upper(), args.seed, PRESET_GAP if args.gap is None else args.gap,
                    PRESET_TIME_LIMIT if args.time_limit is None else args.time_limit, args.repeat or 1, args.out)
+        return 0
+    if args.frontier:
+        run_frontier((args.scenario or [DEFAULT_SCENARIO_DIR])[0], args.repeat or 3, args.out)
         return 0
     paths = args.scenario or [DEFAULT_SCENARIO_DIR, HERE.parent / "tests" / "data" / "example"]
     run_scenarios(paths, args.repeat or 3, args.out)

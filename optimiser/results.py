@@ -95,6 +95,7 @@ class PlanResult:
             "handoff_seconds": self.timings.get("handoff_seconds"),
             "solve_seconds": self.timings.get("solve_seconds"),
             "results_seconds": self.timings.get("results_seconds"),
+            "shadow_price_seconds": self.timings.get("shadow_price_seconds"),
             "n_vars": self.size.get("n_vars"),
             "n_int_vars": self.size.get("n_int_vars"),
             "n_cons": self.size.get("n_cons"),

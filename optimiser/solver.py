@@ -195,8 +195,9 @@ def _outcome(h: highspy.Highs, seconds: float, integer: bool, known_bound: float
 # them (at most every PROGRESS_EVERY_S seconds, and at each better plan); returning True cancels.
 Progress = Callable[[dict], bool | None]
 PROGRESS_EVERY_S = 0.5
-# Shares of the time limit the relax-and-round start may use (phase 1, phase 2).
-PHASE_SHARE = (0.25, 0.25)
+# Shares the relax-and-round phases may use: phase 1 of the time limit, phase 2 of what is left.
+# Each phase that stops early still leaves the full branch and bound the rest.
+PHASE_SHARE = (0.5, 0.5)
 
 
 def relative_gap(incumbent: float, bound: float) -> float:
@@ -338,7 +339,7 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     lo[fix] = hi[fix] = np.round(relaxed[fix])
     lo[general] = np.maximum(lo[general], np.floor(relaxed[general] + 1e-6))
     hi[general] = np.minimum(hi[general], np.ceil(relaxed[general] - 1e-6))
-    h2 = _sub_highs(compiled, lo, hi, compiled.integer, PHASE_SHARE[1] * time_limit, 1e-4)
+    h2 = _sub_highs(compiled, lo, hi, compiled.integer, PHASE_SHARE[1] * max(0.0, time_limit - (t1 - t0)), 1e-4)
     stop_at = None if bound is None else bound + mip_rel_gap * abs(bound) / max(1e-9, 1 - mip_rel_gap)
     watch.attach(h2, stop_at=stop_at)
     h2.run()

@@ -29,6 +29,9 @@ def add_training(m: pyo.ConcreteModel, data: ModelData) -> None:
     plan = data.mode == "plan"
     m.x = pyo.Var(keys, domain=pyo.NonNegativeIntegers if plan else pyo.NonNegativeReals)
     last_stock_year = data.stock_years[-1]
+    shares_from: dict[str, list[tuple[str, float]]] = {}  # placed region -> [(destination, share)]
+    for (placed, dest), share in data.graduate_share.items():
+        shares_from.setdefault(placed, []).append((dest, share))
     by_cohort: dict[tuple[str, str, int], list] = {}
     for key in keys:
         p, r, k, y = key
@@ -47,9 +50,8 @@ def add_training(m: pyo.ConcreteModel, data: ModelData) -> None:
                 m.stock_terms[(route.produces, r, done)].append((route.completion, var))
                 m.stock_terms[(route.draws_from, r, done)].append((1.0 - route.completion, var))
         elif done <= last_stock_year:
-            for (placed, dest), share in data.graduate_share.items():
-                if placed == r:
-                    m.stock_terms[(route.produces, dest, done)].append((share * route.completion, var))
+            for dest, share in shares_from.get(r, ()):
+                m.stock_terms[(route.produces, dest, done)].append((share * route.completion, var))
     for (_r, year), items in m.learners.items():
         for route, var in items:
             m.cost_terms[("learners in training", year)].append((route.cost_per_learner_year, var))
