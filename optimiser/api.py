@@ -17,6 +17,7 @@ from .model import build_model
 from .results import (
     PlanResult,
     ProjectionResult,
+    index_words,
     read_binding,
     read_costs,
     read_educators,
@@ -119,8 +120,6 @@ def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:
     Each minimises the total stretch relative to the row's size, so the rows named are the fewest,
     smallest moves.
     """
-    from .results import _index_words
-
     compiled, data = built.compiled, built.data
     m = compiled.model
     out = []
@@ -141,7 +140,7 @@ def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:
                 meta = m.families[name]
                 k = meta.get("row_scale", 1.0)
                 lim, v = lim * k, v * k
-                where = _index_words(key, data) if key is not None else "whole horizon"
+                where = index_words(key, data) if key is not None else "whole horizon"
                 change = v if side == "raise limit" else -v
                 out.append({"option": side, "family": meta["family"], "index": where, "limit": float(lim),
                             "change": float(change), "unit": meta["unit"],

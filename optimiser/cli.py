@@ -93,16 +93,22 @@ def _print_plan(result) -> None:
         typer.echo("  international recruits: " + ", ".join(f"{r} {v:,.0f}" for r, v in rec.items()))
     if not result.educators.empty:
         typer.echo(f"  extra educator WTE-years funded: {result.educators['extra_educator_wte'].sum():,.1f}")
+    from .results import bottleneck_sentence
+
     bn = result.bottlenecks(5)
     if not bn.empty:
-        from .results import bottleneck_sentence
-
-        typer.echo("  top bottlenecks:")
+        typer.echo("  top bottlenecks (gain from loosening each limit by 1%):")
         for _, row in bn.iterrows():
+            typer.echo("    " + bottleneck_sentence(row, result.objective_name))
+    kinds = result.bottlenecks(per_family=1)
+    if len(kinds) > 1:
+        typer.echo("  the most valuable limit of each kind:")
+        for _, row in kinds.iterrows():
             typer.echo("    " + bottleneck_sentence(row, result.objective_name))
     t = result.timings
     typer.echo(f"  timings: build {t.get('build_seconds', 0):.2f}s, hand-off {t.get('handoff_seconds', 0):.2f}s, "
-               f"HiGHS {t.get('solve_seconds', 0):.2f}s, results {t.get('results_seconds', 0):.2f}s")
+               f"HiGHS {t.get('solve_seconds', 0):.2f}s + shadow prices {t.get('shadow_price_seconds', 0):.2f}s, "
+               f"results {t.get('results_seconds', 0):.2f}s")
 
 
 def _fail_infeasible(result) -> None:

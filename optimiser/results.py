@@ -102,11 +102,20 @@ class PlanResult:
             "n_nonzeros": self.size.get("n_nonzeros"),
         }
 
-    def bottlenecks(self, top: int | None = None) -> pd.DataFrame:
+    def bottlenecks(self, top: int | None = None, per_family: int | None = None) -> pd.DataFrame:
+        """Limits whose loosening would improve the plan, most valuable first.
+
+        Limits of different kinds are in different units (GBP, weeks, WTE, starts), so they are
+        ranked by the gain from loosening each by 1% (`value_of_1pct_more`, objective units);
+        within a family that is the same as ranking by the gain per unit. `per_family=1` keeps
+        the best limit of each kind, so one kind (often the yearly budgets) does not fill the list.
+        """
         b = self.binding
         if b.empty:
             return b
-        b = b[b["value_of_one_more"] > 1e-9].sort_values("value_of_1pct_more", ascending=False)
+        b = b[b["value_of_one_more"] > 1e-9].sort_values("value_of_1pct_more", ascending=False, kind="stable")
+        if per_family:
+            b = b.groupby("family", sort=False).head(per_family)
         return b.head(top) if top else b
 
 
@@ -172,12 +181,12 @@ def read_educators(m: pyo.ConcreteModel) -> pd.DataFrame:
     return df[df["extra_educator_wte"] > 1e-6].reset_index(drop=True)
 
 
-def _index_words(key, data: ModelData) -> str:
+def index_words(key, data: ModelData) -> str:
     parts = key if isinstance(key, tuple) else (key,)
     words = []
     for p in parts:
         if isinstance(p, str):
-            words.append(data.region_names.get(p) or data.group_names.get(p) or p)
+            words.append(data.region_names.get(p) or data.group_names.get(p) or data.provider_names.get(p) or p)
         else:
             words.append(str(p))
     return ", ".join(words)
@@ -205,7 +214,7 @@ def read_binding(m: pyo.ConcreteModel, data: ModelData, compiled, row_activity: 
                 rows.append({
                     "family": meta["family"],
                     "constraint": name,
-                    "index": _index_words(key, data) if key is not None else "all years",
+                    "index": index_words(key, data) if key is not None else "all years",
                     "year": key[-1] if isinstance(key, tuple) and isinstance(key[-1], int) else (key if isinstance(key, int) else None),
                     "limit": float(limit),
                     "used": float(act),

@@ -117,6 +117,7 @@ class ModelData:
     region_names: dict[str, str]
     groups: list[str]
     group_names: dict[str, str]
+    provider_names: dict[str, str]
     routes: dict[str, Route]
     provider_region: dict[str, str]
     graph: nx.Graph
@@ -285,6 +286,7 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
         region_names=dict(zip(t["regions"]["region"], t["regions"]["name"], strict=True)),
         groups=groups,
         group_names=dict(zip(sg.index, sg["name"], strict=True)),
+        provider_names=dict(zip(t["providers"]["provider"], t["providers"]["name"], strict=True)),
         routes=routes,
         provider_region=provider_region,
         graph=graph,

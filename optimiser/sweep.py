@@ -219,7 +219,7 @@ def evaluate_fixed_plan(scenario: Scenario, plan: FixedPlan) -> tuple[Evaluation
 
 
 def _breaches(built, freed, activity: np.ndarray) -> list[dict]:
-    from .results import _index_words
+    from .results import index_words
 
     out = []
     m = built.compiled.model
@@ -230,7 +230,7 @@ def _breaches(built, freed, activity: np.ndarray) -> list[dict]:
             meta = m.families[name]
             k = meta.get("row_scale", 1.0)
             limit = hi if a > hi + tol else lo
-            out.append({"family": meta["family"], "index": _index_words(key, built.data) if key is not None else "whole horizon",
+            out.append({"family": meta["family"], "index": index_words(key, built.data) if key is not None else "whole horizon",
                         "limit": limit * k, "plan_uses": a * k, "unit": meta["unit"]})
     return out
 

@@ -76,7 +76,7 @@ def test_infeasible_exit_3_and_nothing_written(capsys, broken, tmp_path):
     code, _, err = run(capsys, "solve", "-s", bad.path, "-o", out)
     assert code == 3
     assert "raise limits" in err and "budget, 2025: raise by" in err
-    assert "lower requirements" in err and "contracted minimum starts, uni_west, ug_radiography, 2025" in err
+    assert "lower requirements" in err and "contracted minimum starts, West University, ug_radiography, 2025" in err
     assert not out.exists()
 
 

@@ -183,7 +183,7 @@ def test_unreachable_target_is_explained():
     c = plan.conflicts
     # Either the 2025 provider cap rises by 10 starts, or the 2026 target gives 10 WTE.
     cap = c[(c["option"] == "raise limit") & (c["family"] == "provider starts cap")]
-    assert list(cap["index"]) == ["p, ug, 2025"] and cap["change"].iloc[0] == pytest.approx(10)
+    assert list(cap["index"]) == ["Provider P, ug, 2025"] and cap["change"].iloc[0] == pytest.approx(10)
     target = c[(c["option"] == "lower requirement") & (c["family"] == "shortfall target")]
     assert list(target["index"]) == ["Radiographer, Region A, 2026"]
     assert target["change"].iloc[0] == pytest.approx(-10)
