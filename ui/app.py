@@ -18,18 +18,18 @@ import streamlit as st  # noqa: E402
 from ui.runs import collect_frontier, collect_solve  # noqa: E402
 from ui.state import current_raw, ensure_session, get_store, report_for  # noqa: E402
 
-st.set_page_config(page_title="Imaging workforce optimiser", page_icon="🩻", layout="wide")
+st.set_page_config(page_title="Imaging workforce optimiser", page_icon=":material/radiology:", layout="wide")
 ensure_session()
 collect_solve()
 collect_frontier()
 
 PAGES = [
-    st.Page("app_pages/scenario.py", title="Scenario", icon="📂", default=True),
-    st.Page("app_pages/constraints.py", title="Constraints", icon="✏️"),
-    st.Page("app_pages/solve.py", title="Solve", icon="▶️"),
-    st.Page("app_pages/results.py", title="Results", icon="📊"),
-    st.Page("app_pages/compare.py", title="Compare", icon="⚖️"),
-    st.Page("app_pages/export.py", title="Export", icon="⬇️"),
+    st.Page("app_pages/scenario.py", title="Scenario", icon=":material/folder_open:", default=True),
+    st.Page("app_pages/constraints.py", title="Constraints", icon=":material/edit_note:"),
+    st.Page("app_pages/solve.py", title="Solve", icon=":material/play_arrow:"),
+    st.Page("app_pages/results.py", title="Results", icon=":material/bar_chart:"),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("app_pages/export.py", title="Export", icon=":material/download:"),
 ]
 page = st.navigation(PAGES)
 
@@ -40,11 +40,11 @@ with st.sidebar:
     st.markdown(f"**Scenario:** {ss['scenario_label']}")
     report = report_for(current_raw())
     if report.ok:
-        st.success(f"Valid ({len(report.warnings)} warning(s))", icon="✅")
+        st.success(f"Valid ({len(report.warnings)} warning(s))", icon=":material/check_circle:")
     else:
-        st.error(f"{len(report.errors)} error(s): solving is blocked", icon="⛔")
+        st.error(f"{len(report.errors)} error(s): solving is blocked", icon=":material/block:")
     if ss.get("job") is not None:
-        st.info("A solve is running", icon="⏳")
+        st.info("A solve is running", icon=":material/hourglass_top:")
     if ss.get("result") is not None:
         st.caption(f"Last plan: {ss['result'].status}, weighted shortfall "
                    f"{ss['result'].weighted_shortfall or 0:,.0f} WTE-years")

@@ -50,6 +50,28 @@ def headline_table(views: list[RunView]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _format(value, unit: str) -> str:
+    if value is None or isinstance(value, str):
+        return "" if value is None else value
+    if unit == "GBP":
+        return f"£{value / 1e6:,.2f}m"
+    if unit == "fraction":
+        return f"{100 * value:.2f} %"
+    if unit == "×":
+        return f"×{value:g}"
+    return f"{value:,.0f}"
+
+
+def headline_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The headline table as text with units a planner reads at a glance (GBP m, %, WTE-years)."""
+    out = table.copy()
+    for col in out.columns[2:]:
+        out[col] = [_format(v if not (isinstance(v, float) and pd.isna(v)) else None, u)
+                    for v, u in zip(out[col], out["unit"], strict=True)]
+    out["unit"] = out["unit"].replace({"GBP": "GBP m", "fraction": "%"})
+    return out
+
+
 def _side_by_side(views: list[RunView], frame: Callable[[dict], pd.Series], what: str) -> pd.DataFrame:
     cols = {v.label: frame(v.tables) for v in views}
     out = pd.DataFrame(cols).fillna(0.0)

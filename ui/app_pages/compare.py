@@ -8,6 +8,7 @@ import streamlit as st
 from ui.compare import (
     RunView,
     cost_by_category,
+    headline_display,
     headline_table,
     input_differences,
     recruits_by_region,
@@ -50,7 +51,7 @@ for run in ss.get("session_runs", []):
 if len(views) < 2:
     st.info("Fewer than two plans to compare. Solve the scenario, change a constraint (for example a "
             "budget), and solve again.")
-    st.page_link("app_pages/solve.py", label="Go to Solve", icon="▶️")
+    st.page_link("app_pages/solve.py", label="Go to Solve", icon=":material/play_arrow:")
     st.stop()
 
 default = list(views)[:2][::-1]
@@ -75,7 +76,7 @@ st.markdown("  \n".join(f"**P{i + 1}** = {label}" for i, label in enumerate(pick
 
 st.subheader("Headline figures")
 head = headline_table(chosen)
-st.dataframe(head, hide_index=True, width="stretch", key="compare_headline")
+st.dataframe(headline_display(head), hide_index=True, width="stretch", key="compare_headline")
 fig = go.Figure()
 for v in chosen:
     fig.add_bar(name=v.label, x=["weighted shortfall (WTE-years)", "shortfall, unweighted (WTE-years)"],
@@ -94,12 +95,12 @@ st.subheader("Differences in the plans")
 c1, c2 = st.columns(2)
 with c1:
     st.markdown("**Shortfall by staff group** (WTE-years, measured years)")
-    st.dataframe(shortfall_by_group(chosen), hide_index=True, width="stretch", key="compare_shortfall")
+    st.dataframe(shortfall_by_group(chosen).round(1), hide_index=True, width="stretch", key="compare_shortfall")
     st.markdown("**Training starts by route** (learners, all years)")
     st.dataframe(starts_by_route(chosen), hide_index=True, width="stretch", key="compare_routes")
 with c2:
     st.markdown("**Cost by category** (GBP, all years)")
-    st.dataframe(cost_by_category(chosen), hide_index=True, width="stretch", key="compare_costs")
+    st.dataframe(cost_by_category(chosen).round(0), hide_index=True, width="stretch", key="compare_costs")
     st.markdown("**Starts by placement region** (learners, all years)")
     st.dataframe(starts_by_region(chosen), hide_index=True, width="stretch", key="compare_regions")
     st.markdown("**International recruits by region** (all years)")

@@ -35,7 +35,7 @@ def _where(table: str) -> str:
 
 def _tab_label(table: str) -> str:
     n = sum(1 for i in shown_report.errors if i.file == _where(table))
-    return f"{table} ⛔ {n}" if n else table
+    return f"{table} ({n} error{'s' if n > 1 else ''})" if n else table
 
 
 bases: dict = ss.setdefault("editor_base", {})
@@ -70,7 +70,7 @@ for table, tab in zip(order, tabs, strict=True):
             if spec is not None:
                 st.markdown(f"**{table}** · key: {', '.join(spec.key)}"
                             + ("" if base is not None else " · not in this scenario: add rows to create it"))
-            edited = st.data_editor(frame, key=key, num_rows="dynamic", width="stretch",
+            edited = st.data_editor(frame, key=key, num_rows="dynamic", width="stretch", placeholder="(blank)",
                                     column_config=column_config(spec, list(frame.columns), numeric))
         text = text_table(edited, base, numeric)
         if base is not None or not text.empty:

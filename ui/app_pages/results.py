@@ -14,7 +14,7 @@ st.title("Results")
 result = ss.get("result")
 if result is None:
     st.info("No plan yet: solve the scenario first.")
-    st.page_link("app_pages/solve.py", label="Go to Solve", icon="▶️")
+    st.page_link("app_pages/solve.py", label="Go to Solve", icon=":material/play_arrow:")
     st.stop()
 
 raw = ss["result_raw"]
@@ -42,9 +42,10 @@ c2.metric("Shortfall, unweighted (WTE-years)", f"{result.total_shortfall_wte_yea
           delta_color="inverse")
 c3.metric("Total cost (GBP m)", f"{result.total_cost_gbp / 1e6:,.1f}",
           f"{(result.total_cost_gbp - summary['status_quo_cost_gbp']) / 1e6:+,.1f} vs status quo "
-          f"{summary['status_quo_cost_gbp'] / 1e6:,.1f}", delta_color="off")
+          f"{summary['status_quo_cost_gbp'] / 1e6:,.1f}", delta_color="off", delta_arrow="off")
 c4.metric("Solver", result.status.replace("_", " "),
-          None if result.mip_gap is None else f"gap {100 * result.mip_gap:.2f} %", delta_color="off")
+          None if result.mip_gap is None else f"gap {100 * result.mip_gap:.2f} %", delta_color="off",
+          delta_arrow="off", help="The plan is proven within this fraction of the best possible")
 st.caption("Shortfall is demand not met by own staff or skill mix, summed over the measured years "
            "(after the first); weighted by each staff group's shortfall weight. The status quo "
            "continues current commissioning with no new decisions.")

@@ -21,7 +21,7 @@ solver = cfg.get("solver", {})
 
 if not report.ok:
     st.error(f"The scenario has {len(report.errors)} error(s); solving is blocked until they are fixed.")
-    st.page_link("app_pages/constraints.py", label="Fix them on the Constraints page", icon="✏️")
+    st.page_link("app_pages/constraints.py", label="Fix them on the Constraints page", icon=":material/edit_note:")
 
 running = ss.get("job") is not None
 with st.form("solve_options"):
@@ -29,17 +29,20 @@ with st.form("solve_options"):
     objectives = ["min_shortfall", "min_cost"]
     objective = c1.selectbox(
         "Objective", objectives, index=objectives.index(cfg.get("objective", "min_shortfall"))
-        if cfg.get("objective") in objectives else 0,
+        if cfg.get("objective") in objectives else 0, key="solve_objective",
         help="min_shortfall: close the most weighted gap within the limits. "
              "min_cost: reach each group's target shortfall rate at least cost.")
     budget_scale = c2.number_input("Budget scale (× every budget row)", min_value=0.0, max_value=10.0,
-                                   value=1.0, step=0.05, help="1 = the budgets as entered; 1.2 = 20% more")
+                                   value=1.0, step=0.05, help="1 = the budgets as entered; 1.2 = 20% more",
+                                   key="solve_budget_scale")
     time_limit = c3.number_input("Time limit (seconds)", min_value=1.0, max_value=3600.0,
-                                 value=float(solver.get("time_limit_s", 60)), step=5.0)
+                                 value=float(solver.get("time_limit_s", 60)), step=5.0, key="solve_time_limit")
     gap = c4.number_input("Relative MIP gap (fraction)", min_value=0.0, max_value=1.0,
                           value=float(solver.get("mip_rel_gap", 0.0001)), step=0.005, format="%.4f",
-                          help="HiGHS stops when the plan is proven within this fraction of the best possible")
-    submitted = st.form_submit_button("Solve", type="primary", disabled=not report.ok or running)
+                          help="HiGHS stops when the plan is proven within this fraction of the best possible",
+                          key="solve_gap")
+    submitted = st.form_submit_button("Solve", type="primary", disabled=not report.ok or running,
+                                      key="solve_submit")
 if submitted and report.ok and not running:
     start_solve(raw, {"objective": objective, "budget_scale": float(budget_scale),
                       "time_limit": float(time_limit), "gap": float(gap)})
@@ -77,7 +80,7 @@ def _show_outcome(outcome: dict) -> None:
     if state == "finished" and outcome.get("plan_status") in ("optimal", "time_limit"):
         word = "optimal within the gap" if outcome["plan_status"] == "optimal" else "stopped at the time limit"
         st.success(f"Plan found ({word}) in {outcome['elapsed_s']:.1f} s.")
-        st.page_link("app_pages/results.py", label="See the results", icon="📊")
+        st.page_link("app_pages/results.py", label="See the results", icon=":material/bar_chart:")
     elif state == "cancelled":
         st.warning(f"Cancelled after {outcome['elapsed_s']:.1f} s. "
                    + ("The best plan found so far is on the Results page." if outcome.get("plan_status") else ""))
@@ -86,7 +89,7 @@ def _show_outcome(outcome: dict) -> None:
     else:
         st.error(f"No plan: the solver reports '{outcome.get('plan_status')}'. The Results page explains "
                  "which limits conflict.")
-        st.page_link("app_pages/results.py", label="See why", icon="📊")
+        st.page_link("app_pages/results.py", label="See why", icon=":material/bar_chart:")
     if outcome.get("run_id") is not None:
         st.caption(f"Saved as run {outcome['run_id']} in the scenario database.")
     elif outcome.get("store_problem"):

@@ -1,0 +1,182 @@
+"""A real browser drives the app: load the default, change a budget cell, solve, read the results,
+download the plan, solve again with more budget and compare. Screenshots go to tests/ui/artifacts/.
+
+Chromium comes from Debian (`apt-get install chromium`); Playwright drives it at /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.ui
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+if not CHROMIUM.exists():
+    pytest.skip("chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """`streamlit run ui/app.py` on a free port with a fresh SQLite store, ready when /_stcore/health says ok."""
+    port = _free_port()
+    db = tmp_path_factory.mktemp("store") / "store.sqlite3"
+    env = {**os.environ, "OPTIMISER_DATABASE_URL": f"sqlite:///{db}"}
+    env.pop("OPTIMISER_UI_INLINE_WORKER", None)  # the real app: solves in a worker process
+    log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.terminate()
+            pytest.fail(f"streamlit did not start: see {log.name}")
+        time.sleep(0.5)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def _idle(page) -> None:
+    page.wait_for_selector(IDLE, timeout=60_000)
+
+
+def _go(page, name: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+    page.get_by_role("heading", name=name, level=1).wait_for(timeout=30_000)
+    _idle(page)
+
+
+def _no_exceptions(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    time.sleep(0.5)  # let charts finish drawing
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _edit_budget_cell(page, row_position: int, value: str) -> None:
+    """Type into the budget editor's budget_gbp cell of the given row (0 = first row).
+
+    The editor is a canvas grid: select the row's first cell, move right to budget_gbp
+    (row, year, budget_gbp), open the cell editor with Enter, type, and commit with Enter."""
+    grid = page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 60, box["y"] + 35 * (row_position + 1) + 17)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    time.sleep(0.3)
+    page.keyboard.press("Control+a")
+    page.keyboard.type(value, delay=30)
+    page.keyboard.press("Enter")
+    _idle(page)
+
+
+def _solve(page, run_id: int, budget_scale: str | None = None) -> None:
+    """Solve and wait until the plan is saved as run `run_id` (a stale outcome cannot match)."""
+    if budget_scale is not None:
+        box = page.get_by_role("spinbutton", name="Budget scale (× every budget row)")
+        box.fill(budget_scale)
+        box.press("Tab")
+    page.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Solve").click()
+    page.get_by_text(f"Saved as run {run_id} in the scenario database").wait_for(timeout=180_000)
+    page.get_by_text("Plan found").wait_for()
+    _idle(page)
+
+
+def test_planner_journey_in_a_real_browser(app_url):
+    t0 = time.monotonic()
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+        page.goto(app_url)
+        _idle(page)
+        page.get_by_role("button", name="Load the West Midlands default").click()
+        _idle(page)
+        page.get_by_text("No errors.").wait_for()
+        _shot(page, "1_scenario")
+
+        _go(page, "Constraints")
+        page.get_by_text("Changes since loaded (0)").wait_for()
+        _edit_budget_cell(page, 1, "5900000")  # the 2023 budget: GBP 4.9m -> 5.9m
+        page.get_by_text("Changes since loaded (1)").wait_for(timeout=30_000)
+        assert page.get_by_text("5900000").count() >= 1
+        _no_exceptions(page)
+        _shot(page, "2_constraints_edited")
+
+        _go(page, "Solve")
+        t_solve = time.monotonic()
+        _solve(page, 1)
+        first_solve_s = time.monotonic() - t_solve
+        _no_exceptions(page)
+        _shot(page, "3_solve_done")
+
+        page.get_by_role("link", name="See the results").click()
+        page.get_by_role("heading", name="Results", level=1).wait_for(timeout=30_000)
+        _idle(page)
+        page.get_by_text("Weighted shortfall (WTE-years)").wait_for()
+        assert page.locator(".js-plotly-plot").count() >= 4  # supply/demand, starts, recruits, graph, bottlenecks
+        _no_exceptions(page)
+        _shot(page, "4_results")
+
+        _go(page, "Export")
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download the plan workbook (plan.xlsx)").click()
+        plan = ARTIFACTS / "plan.xlsx"
+        info.value.save_as(plan)
+        with zipfile.ZipFile(io.BytesIO(plan.read_bytes())) as zf:
+            assert "xl/workbook.xml" in zf.namelist()
+        import openpyxl
+
+        sheets = openpyxl.load_workbook(plan, read_only=True).sheetnames
+        assert {"Summary", "Starts", "Projection", "Bottlenecks"} <= set(sheets)
+        _shot(page, "5_export")
+
+        _go(page, "Solve")
+        _solve(page, 2, budget_scale="1.5")
+        _go(page, "Compare")
+        page.get_by_text("Inputs that differ").wait_for()
+        page.get_by_text("Headline figures").wait_for()
+        _no_exceptions(page)
+        _shot(page, "6_compare")
+        browser.close()
+    total = time.monotonic() - t0
+    print(f"\nbrowser journey: {total:.1f} s in all; first solve seen in the browser after {first_solve_s:.1f} s")
+    assert total < 300  # a new user does all six pages' jobs within five minutes
