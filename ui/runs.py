@@ -69,9 +69,9 @@ def collect_solve() -> dict | None:
     if job is None:
         return ss.get("job_outcome")
     job.enforce_cancel()
-    status = job.status()
-    if status["state"] not in ("finished", "cancelled", "failed"):
+    if not job.done:
         return None
+    status = job.status()
     result = job.result()
     outcome = {"state": status["state"], "message": status["message"], "elapsed_s": status["elapsed_s"],
                "run_id": None, "store_problem": "", "plan_status": getattr(result, "status", None)}
@@ -95,9 +95,9 @@ def collect_frontier() -> dict | None:
     if job is None:
         return None
     job.enforce_cancel()
-    status = job.status()
-    if status["state"] not in ("finished", "cancelled", "failed"):
+    if not job.done:
         return None
+    status = job.status()
     result = job.result()
     if result is not None:
         ss["frontier"] = result

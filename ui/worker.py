@@ -152,7 +152,15 @@ class Job:
 
     @property
     def done(self) -> bool:
-        return self.status()["state"] in ("finished", "cancelled", "failed")
+        """The job has ended and its process has exited (the result file is complete)."""
+        if self.status()["state"] not in ("finished", "cancelled", "failed"):
+            return False
+        if self.process is not None and self.process.poll() is None:
+            try:  # the worker writes its state last; let the interpreter finish exiting
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                return False
+        return True
 
     def cancel(self) -> None:
         """Ask the solver to stop; `enforce_cancel` terminates the process if it does not."""

@@ -1,0 +1,66 @@
+"""The real worker process: a solve comes back through the job folder, and cancel really stops it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from optimiser.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser.io import load_raw
+from ui.worker import start_job
+
+pytestmark = pytest.mark.ui
+
+
+def _wait(job, seconds: float, cancel_after: float | None = None) -> list[dict]:
+    seen, t0 = [], time.monotonic()
+    while not job.done:
+        status = job.status()
+        seen.append(status)
+        if cancel_after is not None and status["progress"].get("phase") == "optimising" \
+                and time.monotonic() - t0 > cancel_after:
+            job.cancel()
+        job.enforce_cancel()
+        assert time.monotonic() - t0 < seconds, f"the job did not end within {seconds} s: {status}"
+        time.sleep(0.25)
+    return seen
+
+
+def test_solve_in_a_worker_process_reports_progress_and_returns_the_plan(monkeypatch):
+    monkeypatch.delenv("OPTIMISER_UI_INLINE_WORKER", raising=False)
+    job = start_job("solve", load_raw(DEFAULT_SCENARIO_DIR), {"gap": 0.02, "time_limit": 60})
+    assert job.process is not None and job.process.pid > 0
+    seen = _wait(job, 120)
+    phases = {s["progress"].get("phase") for s in seen}
+    assert "optimising" in phases
+    assert job.status()["state"] == "finished"
+    plan = job.result()
+    assert plan.status == "optimal" and plan.mip_gap <= 0.02
+    assert plan.weighted_shortfall < plan.status_quo.weighted_shortfall
+    job.cleanup()
+    assert not job.folder.exists()
+
+
+def test_cancel_stops_a_long_solve_within_seconds(monkeypatch):
+    monkeypatch.delenv("OPTIMISER_UI_INLINE_WORKER", raising=False)
+    # a gap of 0 makes HiGHS prove optimality: far longer than the test waits
+    job = start_job("solve", load_raw(DEFAULT_SCENARIO_DIR), {"gap": 0.0, "time_limit": 600})
+    _wait(job, 90, cancel_after=1.0)
+    ended = time.monotonic()
+    assert job.status()["state"] == "cancelled"
+    assert job.process.poll() is not None  # the process is gone
+    assert job.cancel_requested_at is not None and ended - job.cancel_requested_at < 15
+    job.cleanup()
+
+
+def test_a_scenario_with_errors_fails_with_a_plain_message(monkeypatch):
+    monkeypatch.setenv("OPTIMISER_UI_INLINE_WORKER", "1")
+    raw = load_raw(DEFAULT_SCENARIO_DIR)
+    raw.tables["budget"].loc[0, "budget_gbp"] = "-1"
+    job = start_job("solve", raw, {})
+    status = job.status()
+    assert status["state"] == "failed"
+    assert status["message"] == "the scenario has 1 validation error(s); fix them on the Constraints page"
+    assert job.result() is None
+    job.cleanup()
