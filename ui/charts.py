@@ -27,6 +27,10 @@ def region_names(raw: RawScenario | None) -> dict[str, str]:
     return _names(raw, "regions", "region")
 
 
+def provider_names(raw: RawScenario | None) -> dict[str, str]:
+    return _names(raw, "providers", "provider")
+
+
 def group_names(raw: RawScenario | None) -> dict[str, str]:
     return _names(raw, "staff_groups", "staff_group")
 
@@ -135,9 +139,18 @@ def region_graph(raw: RawScenario, starts: pd.DataFrame, projection: pd.DataFram
                    f"<br>learners placed locally: {local.get(n, 0):,.0f}" for n in nodes],
         hoverinfo="text", showlegend=False)
     fig.update_layout(title="Regions, travel links and placement flows (arrows: provider region → placement region)",
-                      xaxis=dict(visible=False), yaxis=dict(visible=False), **{**LAYOUT, "height": 520})
+                      xaxis=dict(visible=False, range=_padded([p[0] for p in pos.values()], 0.35)),
+                      yaxis=dict(visible=False, range=_padded([p[1] for p in pos.values()], 0.15)),
+                      **{**LAYOUT, "height": 520})
     table = flows.assign(from_name=flows["from_region"].map(names), to_name=flows["to_region"].map(names))
     return fig, table.sort_values("starts", ascending=False).reset_index(drop=True)
+
+
+def _padded(values: list[float], share: float) -> list[float]:
+    """An axis range with room for the node labels on either side."""
+    lo, hi = min(values, default=-1.0), max(values, default=1.0)
+    pad = max(hi - lo, 1.0) * share
+    return [lo - pad, hi + pad]
 
 
 def frontier_chart(frontier: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:

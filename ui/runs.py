@@ -25,6 +25,7 @@ def start_frontier(raw: RawScenario, scales: tuple[float, ...] = FRONTIER_SCALES
     ss = st.session_state
     ss["frontier_job"] = start_job("frontier", copy_raw(raw), {"budget_scales": list(scales)})
     ss["frontier_raw_fingerprint"] = raw_fingerprint(raw)
+    ss["frontier_raw"] = copy_raw(raw)
 
 
 def ensure_saved_scenario(raw: RawScenario) -> int | None:
@@ -101,6 +102,8 @@ def collect_frontier() -> dict | None:
     result = job.result()
     if result is not None:
         ss["frontier"] = result
+        run_id, problem = _save_run(result, ss["frontier_raw"], job.options)
+        status = {**status, "run_id": run_id, "store_problem": problem}
     job.cleanup()
     ss["frontier_job"] = None
     ss["frontier_outcome"] = status

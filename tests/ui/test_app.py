@@ -135,6 +135,7 @@ def test_solve_on_the_default_is_saved_shown_compared_and_exported(store_url):
 
     runs = Store(store_url).list_runs()
     assert len(runs) == 1 and runs[0].kind == "plan"
+    assert runs[0].scenario_name.startswith("West Midlands Imaging Network (embedded default) (solved ")
     assert runs[0].weighted_shortfall == pytest.approx(result.weighted_shortfall)
     assert runs[0].options["budget_scale"] == 1.0
 
@@ -144,6 +145,18 @@ def test_solve_on_the_default_is_saved_shown_compared_and_exported(store_url):
     assert metrics["Total cost (GBP m)"] == f"{result.total_cost_gbp / 1e6:,.1f}"
     starts = _table(at, "year", "total")
     assert starts["total"].sum() == result.starts["starts"].sum()
+
+    # the budget frontier, traced in the worker from the Results page
+    at.button(key="run_frontier").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    frontier = _table(at, "budget_scale", "weighted_shortfall", "status_quo_weighted_shortfall")
+    assert frontier["budget_scale"].tolist() == [0.5, 0.75, 1.0, 1.25, 1.5, 2.0]
+    assert (frontier["status"] == "optimal").all()
+    # more budget never leaves more gap (each point within the 2% gap of its optimum)
+    w = frontier["weighted_shortfall"].tolist()
+    assert all(b <= a * 1.02 for a, b in zip(w, w[1:], strict=False))
+    assert w[-1] < frontier["status_quo_weighted_shortfall"].iloc[0]
+    assert [r.kind for r in Store(store_url).list_runs()] == ["frontier", "plan"]
 
     _page(at, "export")
     keys = [b.key for b in at.get("download_button")]

@@ -85,10 +85,15 @@ def _no_exceptions(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
 
 
-def _shot(page, name: str) -> None:
+def _shot(page, name: str, height: int | None = None) -> None:
+    """Save a screenshot; Streamlit scrolls inside its own container, so a tall page needs a tall window."""
     ARTIFACTS.mkdir(exist_ok=True)
-    time.sleep(0.5)  # let charts finish drawing
+    if height:
+        page.set_viewport_size({"width": 1400, "height": height})
+    time.sleep(1.0)  # let charts finish drawing
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    if height:
+        page.set_viewport_size({"width": 1400, "height": 2400})
 
 
 def _edit_budget_cell(page, row_position: int, value: str) -> None:
@@ -153,8 +158,11 @@ def test_planner_journey_in_a_real_browser(app_url):
         _idle(page)
         page.get_by_text("Weighted shortfall (WTE-years)").wait_for()
         assert page.locator(".js-plotly-plot").count() >= 4  # supply/demand, starts, recruits, graph, bottlenecks
+        page.get_by_role("button", name="Trace the budget frontier").click()
+        page.get_by_text("Table: frontier points").wait_for(timeout=180_000)
+        _idle(page)
         _no_exceptions(page)
-        _shot(page, "4_results")
+        _shot(page, "4_results", height=5200)
 
         _go(page, "Export")
         with page.expect_download() as info:
@@ -170,12 +178,12 @@ def test_planner_journey_in_a_real_browser(app_url):
         _shot(page, "5_export")
 
         _go(page, "Solve")
-        _solve(page, 2, budget_scale="1.5")
+        _solve(page, 3, budget_scale="1.5")  # run 2 is the frontier
         _go(page, "Compare")
         page.get_by_text("Inputs that differ").wait_for()
         page.get_by_text("Headline figures").wait_for()
         _no_exceptions(page)
-        _shot(page, "6_compare")
+        _shot(page, "6_compare", height=3000)
         browser.close()
     total = time.monotonic() - t0
     print(f"\nbrowser journey: {total:.1f} s in all; first solve seen in the browser after {first_solve_s:.1f} s")

@@ -69,7 +69,8 @@ with st.expander("Table: supply and demand (WTE)"):
 st.subheader("Training starts")
 colour_by = st.radio("Colour by", ["provider", "region", "route"], horizontal=True, key="starts_by",
                      format_func=lambda c: {"region": "placement region"}.get(c, c))
-fig, table = charts.starts_chart(result.starts, colour_by, regions if colour_by == "region" else None)
+names_for = {"region": regions, "provider": charts.provider_names(raw)}.get(colour_by)
+fig, table = charts.starts_chart(result.starts, colour_by, names_for)
 st.plotly_chart(fig, key="chart_starts")
 with st.expander("Table: starts by year"):
     st.dataframe(table, hide_index=True, width="stretch", key="table_starts")
