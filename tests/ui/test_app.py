@@ -176,3 +176,61 @@ def test_solve_on_the_default_is_saved_shown_compared_and_exported(store_url):
     routes = _table(at, "route", "P1", "P2")
     assert routes["P1"].sum() == result.starts["starts"].sum()
     assert routes["P2"].sum() == second.starts["starts"].sum()
+
+
+def test_exported_scenario_workbook_uploads_back_unchanged_and_junk_changes_nothing(store_url, tmp_path):
+    from optimiser.io import write_workbook
+    from optimiser.validation import validate_raw
+
+    at = _page(_app(), "constraints")
+    at.session_state["editor_budget"] = {"edited_rows": {1: {"budget_gbp": 5_900_000}},
+                                         "added_rows": [], "deleted_rows": []}
+    at.run()
+    edited = at.session_state["raw"]
+    _page(at, "export")
+    workbook = next(b for b in at.get("download_button") if b.key == "download_scenario_xlsx")
+    assert workbook.proto.label == "Download the scenario as a workbook (.xlsx)"
+    # the same bytes the button serves: write_workbook of the edited scenario
+    path = tmp_path / "edited.xlsx"
+    write_workbook(edited, path)
+
+    _page(at, "scenario")
+    at.file_uploader(key="upload").set_value(("edited.xlsx", path.read_bytes(), "application/octet-stream"))
+    at.run()
+    assert not at.exception
+    assert at.session_state["scenario_label"] == "edited.xlsx"
+    up = at.session_state["raw"]
+    assert up.tables["budget"].loc[1, "budget_gbp"] == "5900000"
+    typed_up, typed_edit = validate_raw(up)[1], validate_raw(edited)[1]
+    for name, df in typed_edit.items():
+        assert typed_up[name].reset_index(drop=True).equals(df.reset_index(drop=True)), name
+
+    before = at.session_state["raw"]
+    at.file_uploader(key="upload").set_value(("plan.xlsx", b"=cmd|' /C calc'!A0", "application/octet-stream"))
+    at.run()
+    assert any("The upload was refused and nothing changed" in t and "zip signature" in t for t in _texts(at.error))
+    assert at.session_state["raw"] is before and at.session_state["scenario_label"] == "edited.xlsx"
+
+
+def test_save_open_and_delete_a_scenario_in_the_store(store_url):
+    from optimiser.store import Store
+
+    at = _page(_app(), "constraints")
+    at.session_state["editor_budget"] = {"edited_rows": {1: {"budget_gbp": 5_900_000}},
+                                         "added_rows": [], "deleted_rows": []}
+    at.run()
+    _page(at, "scenario")
+    at.text_input[0].set_value("WM plus 1m in 2023")
+    at.text_input[1].set_value("tests one more million in the first year")
+    at.button(key="save_submit").click().run()
+    assert any("Saved as 'WM plus 1m in 2023'" in t for t in _texts(at.success))
+    saved = Store(store_url).list_scenarios()
+    assert [(s.name, s.note) for s in saved] == [("WM plus 1m in 2023", "tests one more million in the first year")]
+
+    at.button(key="load_default").click().run()
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "4900000"
+    at.button(key="open_saved").click().run()
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"
+    assert at.session_state["scenario_id"] == saved[0].id
+    at.button(key="delete_saved").click().run()
+    assert Store(store_url).list_scenarios() == []

@@ -107,7 +107,7 @@ if get_store().store is not None:
         name = st.text_input("Name", value=ss["scenario_label"], max_chars=200)
         note = st.text_input("Note (what this scenario tests)", max_chars=500)
         overwrite = st.checkbox("Replace a saved scenario with the same name")
-        if st.form_submit_button("Save to the scenario database"):
+        if st.form_submit_button("Save to the scenario database", key="save_submit"):
             try:
                 rec = get_store().store.save_scenario(name.strip() or "scenario", current_raw(), note=note,
                                                       overwrite=overwrite)
