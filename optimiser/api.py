@@ -99,19 +99,6 @@ def build_plan(scenario: Scenario, objective: str | None = None, budget_scale: f
     return BuiltPlan(scenario, data, compiled, objective, build)
 
 
-def _rows_of(compiled: CompiledModel, names) -> list[tuple[str, object, int]]:
-    m = compiled.model
-    out = []
-    for name in names:
-        comp = getattr(m, name, None)
-        if comp is None:
-            continue
-        for key, con in comp.items():
-            for i in compiled.row_of.get(id(con), []):
-                out.append((name, key, i))
-    return out
-
-
 def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:
     """Elastic re-solves: how far each limit would have to rise, or each requirement fall, for a plan to exist.
 
@@ -124,7 +111,7 @@ def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:
     m = compiled.model
     out = []
     for side, names in (("raise limit", RAISABLE_LIMITS), ("lower requirement", LOWERABLE_REQUIREMENTS)):
-        rows = _rows_of(compiled, names)
+        rows = compiled.rows_of(names)
         if not rows:
             continue
         idx = [i for _, _, i in rows]
@@ -245,7 +232,7 @@ def frontier(scenario: Scenario, budget_scales: list[float], time_limit: float |
     sq = project(scenario)
     built = build_plan(scenario, "min_shortfall", 1.0)
     compiled, base_data = built.compiled, built.data
-    budget_rows = _rows_of(compiled, ("budget_yearly", "budget_total"))
+    budget_rows = compiled.rows_of(("budget_yearly", "budget_total"))
     base = {i: compiled.row_upper[i] for _, _, i in budget_rows}
     by_scale: dict[float, PlanResult] = {}
     previous: PlanResult | None = None

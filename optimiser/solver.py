@@ -105,6 +105,17 @@ class CompiledModel:
     def n_nonzeros(self) -> int:
         return len(self.lp.a_matrix_.value_)
 
+    def rows_of(self, names) -> list[tuple[str, object, int]]:
+        """(component name, index key, row number) of every row of the named constraint families."""
+        out = []
+        for name in names:
+            comp = getattr(self.model, name, None)
+            if comp is None:
+                continue
+            for key, con in comp.items():
+                out.extend((name, key, i) for i in self.row_of.get(id(con), []))
+        return out
+
     def activity(self, values: np.ndarray) -> np.ndarray:
         """Row activities A @ values."""
         return np.asarray(self.matrix @ values, dtype=float)

@@ -149,15 +149,8 @@ def _decision_values(plan: FixedPlan, cols: dict, files: bool = True) -> tuple[d
 def _relax_decision_limits(built) -> list[tuple[str, object, int, float, float]]:
     """Free every decision-limit row; return (family, key, row, lower, upper) as they were."""
     compiled = built.compiled
-    m = compiled.model
-    freed = []
-    for name in DECISION_LIMITS:
-        comp = getattr(m, name, None)
-        if comp is None:
-            continue
-        for key, con in comp.items():
-            for i in compiled.row_of.get(id(con), []):
-                freed.append((name, key, i, float(compiled.row_lower[i]), float(compiled.row_upper[i])))
+    freed = [(name, key, i, float(compiled.row_lower[i]), float(compiled.row_upper[i]))
+             for name, key, i in compiled.rows_of(DECISION_LIMITS)]
     if freed:
         idx = np.array([f[2] for f in freed], dtype=np.int32)
         compiled.row_lower[idx] = -np.inf
@@ -212,7 +205,7 @@ def evaluate_fixed_plan(scenario: Scenario, plan: FixedPlan) -> tuple[Evaluation
     load_values(built.compiled, outcome.values)
     m, data = built.compiled.model, built.data
     projection = _measured(read_projection(m, data), data.start_year)
-    activity = np.asarray(built.compiled.highs.getSolution().row_value, dtype=float)
+    activity = outcome.row_activity
     return (Evaluation(outcome.status, weighted_shortfall(m, data), float(projection["shortfall_wte"].sum()),
                        projection),
             _breaches(built, freed, activity))
