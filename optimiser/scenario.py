@@ -196,7 +196,8 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
     def lam(rates) -> float:
         return rates["leaver_rate"] + rates["retirement_rate"] + rates["net_churn_rate"] - rates["labour_market_rate"]
 
-    net_loss = {(g, r): float(lam(sg.loc[g, rate_cols])) for g in groups for r in regions}
+    group_loss = {g: float(lam(sg.loc[g, rate_cols])) for g in groups}  # one lookup per group, not per region
+    net_loss = {(g, r): group_loss[g] for g in groups for r in regions}
     for row in t["regional_rates"].to_dict("records"):
         net_loss[(row["staff_group"], row["region"])] = float(lam(row))
 
