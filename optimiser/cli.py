@@ -192,6 +192,22 @@ def convert(src: Path, dst: Path):
     typer.echo(f"Wrote {dst}")
 
 
+@app.command("app")
+def app_(
+    port: Annotated[int | None, typer.Option(help="Port for the web app (default 8501)")] = None,
+    scenario: ScenarioOpt = None,
+):
+    """Open the planner's web app (Streamlit) on the default scenario or --scenario."""
+    from .app_launcher import LaunchError, launch
+
+    try:
+        code = launch(port, None if scenario is None else str(scenario))
+    except LaunchError as exc:
+        raise Exit(2, str(exc)) from None
+    if code:
+        raise Exit(1, f"the web app stopped with exit code {code}")
+
+
 # Commands defined beside the code they drive.
 from .sweep import sweep_command  # noqa: E402
 from .synthetic import generate_command  # noqa: E402

@@ -134,3 +134,10 @@ def test_code_is_lint_clean():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     done = subprocess.run([*cmd, "check", root], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout
+
+
+def test_app_refuses_a_bad_port_or_scenario_without_starting(capsys, tmp_path):
+    code, _, err = run(capsys, "app", "--port", "99999")
+    assert code == 2 and "not a valid TCP port" in err
+    code, _, err = run(capsys, "app", "--scenario", tmp_path / "missing")
+    assert code == 2 and "no scenario at" in err
