@@ -96,22 +96,33 @@ def _shot(page, name: str, height: int | None = None) -> None:
         page.set_viewport_size({"width": 1400, "height": 2400})
 
 
-def _edit_budget_cell(page, row_position: int, value: str) -> None:
-    """Type into the budget editor's budget_gbp cell of the given row (0 = first row).
+def _edit_budget_cell(page, row_position: int, value: str, then_visible: str) -> None:
+    """Type into the budget editor's budget_gbp cell of the given row (0 = first row), and wait
+    until `then_visible` shows the app took the edit.
 
     The editor is a canvas grid: select the row's first cell, move right to budget_gbp
-    (row, year, budget_gbp), open the cell editor with Enter, type, and commit with Enter."""
+    (row, year, budget_gbp), open the cell editor with Enter, type, and commit with Enter. The
+    grid may still be laying out when the page is first idle, so the edit is tried up to 3 times."""
     grid = page.get_by_test_id("stDataFrame").first
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 60, box["y"] + 35 * (row_position + 1) + 17)
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    time.sleep(0.3)
-    page.keyboard.press("Control+a")
-    page.keyboard.type(value, delay=30)
-    page.keyboard.press("Enter")
-    _idle(page)
+    grid.wait_for()
+    for attempt in range(3):
+        time.sleep(0.5)
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 60, box["y"] + 35 * (row_position + 1) + 17)
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        time.sleep(0.3)
+        page.keyboard.press("Control+a")
+        page.keyboard.type(value, delay=30)
+        page.keyboard.press("Enter")
+        _idle(page)
+        try:
+            page.get_by_text(then_visible).wait_for(timeout=10_000)
+            return
+        except sync_api.TimeoutError:
+            _shot(page, f"edit_attempt_{attempt + 1}_failed")
+    raise AssertionError(f"the budget edit did not reach the app: '{then_visible}' never appeared")
 
 
 def _solve(page, run_id: int, budget_scale: str | None = None) -> None:
@@ -140,8 +151,7 @@ def test_planner_journey_in_a_real_browser(app_url):
 
         _go(page, "Constraints")
         page.get_by_text("Changes since loaded (0)").wait_for()
-        _edit_budget_cell(page, 1, "5900000")  # the 2023 budget: GBP 4.9m -> 5.9m
-        page.get_by_text("Changes since loaded (1)").wait_for(timeout=30_000)
+        _edit_budget_cell(page, 1, "5900000", "Changes since loaded (1)")  # 2023: GBP 4.9m -> 5.9m
         assert page.get_by_text("5900000").count() >= 1
         _no_exceptions(page)
         _shot(page, "2_constraints_edited")
@@ -157,7 +167,9 @@ def test_planner_journey_in_a_real_browser(app_url):
         page.get_by_role("heading", name="Results", level=1).wait_for(timeout=30_000)
         _idle(page)
         page.get_by_text("Weighted shortfall (WTE-years)").wait_for()
-        assert page.locator(".js-plotly-plot").count() >= 4  # supply/demand, starts, recruits, graph, bottlenecks
+        # plotly draws after the script run ends: wait for the fifth chart (supply/demand, starts,
+        # recruits, region graph, bottlenecks)
+        page.locator(".js-plotly-plot").nth(4).wait_for(timeout=60_000)
         page.get_by_role("button", name="Trace the budget frontier").click()
         page.get_by_text("Table: frontier points").wait_for(timeout=180_000)
         _idle(page)
@@ -177,10 +189,14 @@ def test_planner_journey_in_a_real_browser(app_url):
         assert {"Summary", "Starts", "Projection", "Bottlenecks"} <= set(sheets)
         _shot(page, "5_export")
 
+        # a second scenario: GBP 2m more in 2024 as well, solved with every budget 10% higher
+        _go(page, "Constraints")
+        _edit_budget_cell(page, 2, "12100000", "Changes since loaded (2)")
         _go(page, "Solve")
-        _solve(page, 3, budget_scale="1.5")  # run 2 is the frontier
+        _solve(page, 3, budget_scale="1.1")  # run 2 is the frontier
         _go(page, "Compare")
         page.get_by_text("Inputs that differ").wait_for()
+        page.get_by_text("year=2024").wait_for(state="attached")  # a cell of the canvas grid
         page.get_by_text("Headline figures").wait_for()
         _no_exceptions(page)
         _shot(page, "6_compare", height=3000)
