@@ -108,6 +108,11 @@ else:
     sentences = [bottleneck_sentence(r, result.objective_name) for _, r in b.iterrows()]
     for s in sentences[:3]:
         st.markdown(f"- {s}")
+    kinds = result.bottlenecks(per_family=1)
+    if len(kinds) > 1:
+        st.markdown("**The most valuable limit of each kind**")
+        for _, r in kinds.iterrows():
+            st.markdown(f"- {bottleneck_sentence(r, result.objective_name)}")
     fig, table = charts.bottleneck_chart(b, sentences)
     st.plotly_chart(fig, key="chart_bottlenecks")
     with st.expander("Table: every binding limit with its shadow price"):
