@@ -100,36 +100,29 @@ def shortfall_by_group(views: list[RunView], final_year_only: bool = False) -> p
     return _side_by_side(views, _final_shortfall if final_year_only else _total_shortfall, "staff_group")
 
 
-def starts_by_route(views: list[RunView]) -> pd.DataFrame:
+def _summed(table: str, by: str, value: str):
+    """A per-plan Series: `value` summed by `by` in one of the run's result tables."""
     def f(t: dict) -> pd.Series:
-        s = t.get("starts", pd.DataFrame())
-        return s.groupby("route")["starts"].sum() if not s.empty else pd.Series(dtype=float)
+        s = t.get(table, pd.DataFrame())
+        return s.groupby(by)[value].sum() if not s.empty else pd.Series(dtype=float)
 
-    return _side_by_side(views, f, "route")
+    return f
+
+
+def starts_by_route(views: list[RunView]) -> pd.DataFrame:
+    return _side_by_side(views, _summed("starts", "route", "starts"), "route")
 
 
 def starts_by_region(views: list[RunView]) -> pd.DataFrame:
-    def f(t: dict) -> pd.Series:
-        s = t.get("starts", pd.DataFrame())
-        return s.groupby("region")["starts"].sum() if not s.empty else pd.Series(dtype=float)
-
-    return _side_by_side(views, f, "placement region")
+    return _side_by_side(views, _summed("starts", "region", "starts"), "placement region")
 
 
 def recruits_by_region(views: list[RunView]) -> pd.DataFrame:
-    def f(t: dict) -> pd.Series:
-        s = t.get("international", pd.DataFrame())
-        return s.groupby("region")["recruits"].sum() if not s.empty else pd.Series(dtype=float)
-
-    return _side_by_side(views, f, "region")
+    return _side_by_side(views, _summed("international", "region", "recruits"), "region")
 
 
 def cost_by_category(views: list[RunView]) -> pd.DataFrame:
-    def f(t: dict) -> pd.Series:
-        s = t.get("costs", pd.DataFrame())
-        return s.groupby("category")["gbp"].sum() if not s.empty else pd.Series(dtype=float)
-
-    return _side_by_side(views, f, "cost category (GBP)")
+    return _side_by_side(views, _summed("costs", "category", "gbp"), "cost category (GBP)")
 
 
 def input_differences(views: list[RunView]) -> pd.DataFrame:
