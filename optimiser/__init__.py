@@ -12,6 +12,7 @@ from .api import (
     solve,
     solve_built,
 )
+from .compare import PlanRun, RunComparison, compare_runs, scenario_diff
 from .issues import Issue, ScenarioError, ValidationReport
 from .results import PlanResult, ProjectionResult
 from .scenario import Scenario, load_scenario, scenario_from_raw, validate
@@ -20,5 +21,6 @@ __all__ = [
     "FrontierResult", "Issue", "PlanResult", "ProjectionResult", "Scenario", "ScenarioError",
     "ValidationReport", "build_plan", "explain_infeasibility", "frontier", "load_scenario",
     "project", "scenario_from_raw", "solve", "solve_built", "validate",
+    "PlanRun", "RunComparison", "compare_runs", "scenario_diff",
 ]
 __version__ = "0.1.0"
