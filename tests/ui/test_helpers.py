@@ -1,35 +1,18 @@
-"""The app's pure helpers: scenario differences and the editor's text round trip, checked by hand."""
+"""The app's pure helpers: the editor's text round trip and headline formatting, checked by hand.
+
+The differences themselves (optimiser.compare) are tested in tests/unit/test_compare.py.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from optimiser.dictionary import DEFAULT_SCENARIO_DIR
-from optimiser.io import load_raw
-from ui.compare import RunView, headline_display, headline_table, starts_by_route
-from ui.diff import scenario_diff
+from optimiser import PlanRun, compare_runs
+from ui.compare import headline_display
 from ui.editor import config_from_settings, editor_frame, settings_frame, text_table
 
 pytestmark = pytest.mark.ui
-
-
-def test_diff_matches_rows_by_key_not_position():
-    old = load_raw(DEFAULT_SCENARIO_DIR)
-    new = load_raw(DEFAULT_SCENARIO_DIR)
-    budget = new.tables["budget"]
-    # insert a 2030 row at the top and change 2024: only those two are differences
-    top = pd.DataFrame([{"year": "2030", "budget_gbp": "21000000", "notes": ""}])
-    budget.loc[2, "budget_gbp"] = "10100000.0"  # the same number written differently: no change
-    budget.loc[3, "budget_gbp"] = "15000000"
-    new.tables["budget"] = pd.concat([top, budget], ignore_index=True)
-    new.config["horizon_years"] = 10
-    d = scenario_diff(old, new)
-    assert d[["table", "row_key", "column", "old", "new", "change"]].values.tolist() == [
-        ["scenario settings", "horizon_years", "value", "14", "10", "changed"],
-        ["budget", "year=2030", "", "", "year=2030, budget_gbp=21000000", "added row"],
-        ["budget", "year=2025", "budget_gbp", "14200000", "15000000", "changed"],
-    ]
 
 
 def test_editor_round_trip_keeps_unchanged_text_and_writes_plain_numbers():
@@ -68,16 +51,16 @@ def test_settings_round_trip_types_values_and_blank_removes_a_setting():
                    "solver": {"time_limit_s": 60, "mip_rel_gap": 0.05}}
 
 
-def test_compare_tables_show_each_plan_and_its_difference_from_the_first():
-    a = RunView("P1", {"weighted_shortfall": 100.0, "total_cost_gbp": 2e6, "status": "optimal"},
-                {"starts": pd.DataFrame({"route": ["ug", "pg"], "starts": [10, 5]})}, lambda: None)
-    b = RunView("P2", {"weighted_shortfall": 80.5, "total_cost_gbp": 3.5e6, "status": "optimal"},
-                {"starts": pd.DataFrame({"route": ["ug", "app"], "starts": [12, 4]})}, lambda: None)
-    head = headline_table([a, b]).set_index("measure")
-    assert head.loc["weighted shortfall", "P2 − P1"] == pytest.approx(-19.5)
-    shown = headline_display(headline_table([a, b])).set_index("measure")
+def test_headline_display_shows_money_in_millions_fractions_as_percent_and_scales():
+    a = PlanRun({"weighted_shortfall": 100.0, "total_cost_gbp": 2e6, "status": "optimal", "mip_gap": 0.0123,
+                 "budget_scale": 1.0})
+    b = PlanRun({"weighted_shortfall": 80.5, "total_cost_gbp": 3.5e6, "status": "optimal", "mip_gap": None,
+                 "budget_scale": 1.5})
+    shown = headline_display(compare_runs([a, b]).headline).set_index("measure")
     assert shown.loc["total cost", "P2"] == "£3.50m" and shown.loc["total cost", "P2 − P1"] == "£1.50m"
-    routes = starts_by_route([a, b]).set_index("route")
-    assert routes.loc["ug"].tolist() == [10, 12, 2]
-    assert routes.loc["pg"].tolist() == [5, 0, -5]
-    assert routes.loc["app"].tolist() == [0, 4, 4]
+    assert shown.loc["total cost", "unit"] == "GBP m"
+    assert shown.loc["weighted shortfall", "P2 − P1"] == "-20"  # -19.5 to whole WTE-years
+    assert shown.loc["MIP gap", ["P1", "P2", "P2 − P1"]].tolist() == ["1.23 %", "", ""]
+    assert shown.loc["MIP gap", "unit"] == "%"
+    assert shown.loc["budget scale", ["P1", "P2"]].tolist() == ["×1", "×1.5"]
+    assert shown.loc["solver status", "P1"] == "optimal"

@@ -5,17 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui.compare import (
-    RunView,
-    cost_by_category,
-    headline_display,
-    headline_table,
-    input_differences,
-    recruits_by_region,
-    shortfall_by_group,
-    starts_by_region,
-    starts_by_route,
-)
+from optimiser import PlanRun, compare_runs
+from ui.compare import headline_display
 from ui.state import get_store, store_error_types
 
 ss = st.session_state
@@ -23,7 +14,7 @@ st.title("Compare")
 st.caption("Pick two or more plans: saved runs from the scenario database, or plans solved in this "
            "session. The first one picked is the reference; the other columns show their difference from it.")
 
-views: dict[str, RunView] = {}
+views: dict[str, tuple] = {}  # label -> (summary, load tables, load scenario)
 store = get_store().store
 if store is not None:
     try:
@@ -67,41 +58,40 @@ def _cached_tables(label: str, _load) -> dict:
     return _load()
 
 
+labels = [f"P{i + 1}" for i in range(len(picked))]
 chosen = []
-for i, label in enumerate(picked):
+for label in picked:
     summary, load_tables, load_raw = views[label]
-    short = f"P{i + 1}"
-    chosen.append(RunView(short, summary, _cached_tables(label, load_tables), load_raw))
-st.markdown("  \n".join(f"**P{i + 1}** = {label}" for i, label in enumerate(picked)))
+    chosen.append(PlanRun(summary, _cached_tables(label, load_tables), load_raw()))
+comparison = compare_runs(chosen, labels)
+st.markdown("  \n".join(f"**{short}** = {label}" for short, label in zip(labels, picked, strict=True)))
 
 st.subheader("Headline figures")
-head = headline_table(chosen)
-st.dataframe(headline_display(head), hide_index=True, width="stretch", key="compare_headline")
+st.dataframe(headline_display(comparison.headline), hide_index=True, width="stretch", key="compare_headline")
 fig = go.Figure()
-for v in chosen:
-    fig.add_bar(name=v.label, x=["weighted shortfall (WTE-years)", "shortfall, unweighted (WTE-years)"],
-                y=[v.summary.get("weighted_shortfall"), v.summary.get("total_shortfall_wte_years")])
+for short, run in zip(labels, chosen, strict=True):
+    fig.add_bar(name=short, x=["weighted shortfall (WTE-years)", "shortfall, unweighted (WTE-years)"],
+                y=[run.summary.get("weighted_shortfall"), run.summary.get("total_shortfall_wte_years")])
 fig.update_layout(barmode="group", height=360, title="Shortfall by plan", margin=dict(t=50, b=10))
 st.plotly_chart(fig, key="compare_chart")
 
 st.subheader("Inputs that differ")
-diff = input_differences(chosen)
-if diff.empty:
+if comparison.input_differences.empty:
     st.caption("The plans were solved from identical inputs (they may differ in run options: see above).")
 else:
-    st.dataframe(diff, hide_index=True, width="stretch", key="compare_inputs")
+    st.dataframe(comparison.input_differences, hide_index=True, width="stretch", key="compare_inputs")
 
 st.subheader("Differences in the plans")
 c1, c2 = st.columns(2)
 with c1:
     st.markdown("**Shortfall by staff group** (WTE-years, measured years)")
-    st.dataframe(shortfall_by_group(chosen).round(1), hide_index=True, width="stretch", key="compare_shortfall")
+    st.dataframe(comparison.shortfall_by_group.round(1), hide_index=True, width="stretch", key="compare_shortfall")
     st.markdown("**Training starts by route** (learners, all years)")
-    st.dataframe(starts_by_route(chosen), hide_index=True, width="stretch", key="compare_routes")
+    st.dataframe(comparison.starts_by_route, hide_index=True, width="stretch", key="compare_routes")
 with c2:
     st.markdown("**Cost by category** (GBP, all years)")
-    st.dataframe(cost_by_category(chosen).round(0), hide_index=True, width="stretch", key="compare_costs")
+    st.dataframe(comparison.cost_by_category.round(0), hide_index=True, width="stretch", key="compare_costs")
     st.markdown("**Starts by placement region** (learners, all years)")
-    st.dataframe(starts_by_region(chosen), hide_index=True, width="stretch", key="compare_regions")
+    st.dataframe(comparison.starts_by_region, hide_index=True, width="stretch", key="compare_regions")
     st.markdown("**International recruits by region** (all years)")
-    st.dataframe(recruits_by_region(chosen), hide_index=True, width="stretch", key="compare_recruits")
+    st.dataframe(comparison.recruits_by_region, hide_index=True, width="stretch", key="compare_recruits")

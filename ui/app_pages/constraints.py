@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from optimiser import scenario_diff
 from optimiser.dictionary import table_specs
 from optimiser.io import RawScenario
-from ui.diff import scenario_diff
 from ui.editor import (
     SETTINGS_TAB,
     column_config,
