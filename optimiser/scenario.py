@@ -70,21 +70,34 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
 # --- the model's data object -----------------------------------------------------------------
 
 
+def _rows(df: pd.DataFrame, *columns: str) -> list[tuple]:
+    """The columns' values row by row as plain Python tuples. Column lists are built once per
+    column: pandas' row iterators (itertuples, iterrows, to_dict) cost far more on these small
+    string-typed tables than the work done with the rows."""
+    return list(zip(*(df[c].tolist() for c in columns), strict=True))
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Every row as a dict of plain Python values (as `to_dict("records")`, faster)."""
+    names = list(df.columns)
+    return [dict(zip(names, row, strict=True)) for row in _rows(df, *names)]
+
+
 def _by_year(df: pd.DataFrame, keys: list[str], value: str, years: list[int]) -> dict[tuple, float]:
-    """Expand rows with a blank year to every year; rows with a year override them."""
+    """Expand rows with a blank year to every year; rows with a year override them. Keys are
+    (*keys, year); with no key columns, (year,)."""
     out: dict[tuple, float] = {}
     if df.empty:
         return out
     ys = set(years)
-    blank = df[df["year"].isna()]
-    for row in blank.itertuples(index=False):
-        base = tuple(getattr(row, k) for k in keys)
-        for y in years:
-            out[(*base, y)] = float(getattr(row, value))
-    for row in df[df["year"].notna()].itertuples(index=False):
-        y = int(row.year)
-        if y in ys:
-            out[(*(getattr(row, k) for k in keys), y)] = float(getattr(row, value))
+    rows = _rows(df, *keys, "year", value)
+    for *base, year, v in rows:
+        if math.isnan(year):
+            for y in years:
+                out[(*base, y)] = float(v)
+    for *base, year, v in rows:
+        if not math.isnan(year) and int(year) in ys:
+            out[(*base, int(year))] = float(v)
     return out
 
 
@@ -159,7 +172,7 @@ def travel_reach(graph: nx.Graph, max_minutes: float) -> dict[str, set[str]]:
 def graduate_shares(graph: nx.Graph, retention: float, table: pd.DataFrame) -> dict[tuple[str, str], float]:
     """M[r', r]: `retention` stays where placed, the rest split equally among direct neighbours."""
     if not table.empty:
-        return {(a, b): float(s) for a, b, s in table[["from_region", "to_region", "share"]].itertuples(index=False) if s > 0}
+        return {(a, b): float(s) for a, b, s in _rows(table, "from_region", "to_region", "share") if s > 0}
     shares: dict[tuple[str, str], float] = {}
     for r in graph.nodes:
         neighbours = sorted(graph.neighbors(r))
@@ -174,6 +187,11 @@ def graduate_shares(graph: nx.Graph, retention: float, table: pd.DataFrame) -> d
     return shares
 
 
+def net_loss_rate(rates: dict) -> float:
+    """lambda = leaver + retirement + net churn - labour market rates (fraction of the stock a year)."""
+    return rates["leaver_rate"] + rates["retirement_rate"] + rates["net_churn_rate"] - rates["labour_market_rate"]
+
+
 def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -> ModelData:
     """Turn a validated scenario into the model's data object (sparse sets and parameters)."""
     cfg = scenario.config
@@ -183,46 +201,39 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
     stock_years = list(range(y0, y0 + H + 1))
     measured = stock_years[1:]
 
-    regions = list(t["regions"]["region"])
-    groups = list(t["staff_groups"]["staff_group"])
+    regions = t["regions"]["region"].tolist()
     graph = nx.Graph()
     graph.add_nodes_from(regions)
-    for a, b, minutes in t["links"][["region_a", "region_b", "travel_minutes"]].itertuples(index=False):
+    for a, b, minutes in _rows(t["links"], "region_a", "region_b", "travel_minutes"):
         graph.add_edge(a, b, minutes=float(minutes))
 
-    sg = t["staff_groups"].set_index("staff_group")
-    rate_cols = ["leaver_rate", "retirement_rate", "net_churn_rate", "labour_market_rate"]
-
-    def lam(rates) -> float:
-        return rates["leaver_rate"] + rates["retirement_rate"] + rates["net_churn_rate"] - rates["labour_market_rate"]
-
-    group_loss = {g: float(lam(sg.loc[g, rate_cols])) for g in groups}  # one lookup per group, not per region
+    groups = t["staff_groups"]["staff_group"].tolist()
+    sg = {row["staff_group"]: row for row in _records(t["staff_groups"])}  # staff group -> its row
+    group_loss = {g: float(net_loss_rate(row)) for g, row in sg.items()}
     net_loss = {(g, r): group_loss[g] for g in groups for r in regions}
-    for row in t["regional_rates"].to_dict("records"):
-        net_loss[(row["staff_group"], row["region"])] = float(lam(row))
+    for row in _records(t["regional_rates"]):
+        net_loss[(row["staff_group"], row["region"])] = float(net_loss_rate(row))
 
-    wf = t["workforce"]
     in_post = {(g, r): 0.0 for g in groups for r in regions}
     establishment = {}
-    for row in wf.itertuples(index=False):
-        in_post[(row.staff_group, row.region)] = float(row.in_post_wte)
-        establishment[(row.staff_group, row.region)] = float(row.establishment_wte)
+    for g, r, wte, est in _rows(t["workforce"], "staff_group", "region", "in_post_wte", "establishment_wte"):
+        in_post[(g, r)] = float(wte)
+        establishment[(g, r)] = float(est)
     demand = {}
     for (g, r), est in establishment.items():
-        growth = float(sg.loc[g, "demand_growth"])
+        growth = float(sg[g]["demand_growth"])
         for y in measured:
             demand[(g, r, y)] = est * (1 + growth) ** (y - y0)
-    for row in t["demand"].itertuples(index=False):
-        if y0 < row.year <= y0 + H:
-            demand[(row.staff_group, row.region, int(row.year))] = float(row.demand_wte)
+    for g, r, year, wte in _rows(t["demand"], "staff_group", "region", "year", "demand_wte"):
+        if y0 < year <= y0 + H:
+            demand[(g, r, int(year))] = float(wte)
     demand = {k: v for k, v in demand.items() if v > 0}
 
     committed: dict[tuple[str, str, int], float] = {}
-    for row in t["committed_inflows"].itertuples(index=False):
-        y = int(row.year)
+    for g, r, year, wte in _rows(t["committed_inflows"], "staff_group", "region", "year", "wte"):
+        y = int(year)
         if y0 <= y < y0 + H:
-            key = (row.staff_group, row.region, y)
-            committed[key] = committed.get(key, 0.0) + float(row.wte)
+            committed[(g, r, y)] = committed.get((g, r, y), 0.0) + float(wte)
 
     routes = {
         r["route"]: Route(
@@ -232,10 +243,10 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
             educator_load=float(r["educator_load"]), placement_weeks=float(r["placement_weeks"]),
             min_cohort=int(r["min_cohort"]),
         )
-        for r in t["routes"].to_dict("records")
+        for r in _records(t["routes"])
     }
-    provider_region = dict(zip(t["providers"]["provider"], t["providers"]["region"], strict=True))
-    reach = travel_reach(graph, cfg.max_travel_minutes)
+    providers = _rows(t["providers"], "provider", "region", "name")
+    provider_region = {p: r for p, r, _name in providers}
 
     pr = t["provider_routes"]
     max_starts = _by_year(pr, ["provider", "route"], "max_starts", years)
@@ -253,10 +264,12 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
         else:
             baseline_starts[key] = starts
 
+    max_recruits = _by_year(t["international_capacity"], ["region"], "max_recruits", years)
     if mode == "status_quo":
         starts_index = pd.DataFrame(list(baseline_starts), columns=["provider", "region", "route", "year"])
         recruit_index = pd.DataFrame(list(baseline_recruits), columns=["region", "route", "year"])
     else:
+        reach = travel_reach(graph, cfg.max_travel_minutes)
         rows = [
             (p, r, k, y)
             for (p, k, y), cap in max_starts.items()
@@ -264,10 +277,9 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
             for r in sorted(reach[provider_region[p]])
         ]
         starts_index = pd.DataFrame(rows, columns=["provider", "region", "route", "year"])
-        max_recruits_all = _by_year(t["international_capacity"], ["region"], "max_recruits", years)
         intl = [k for k, rt in routes.items() if rt.kind == "international"]
         recruit_index = pd.DataFrame(
-            [(r, k, y) for k in intl for r in regions for y in years if max_recruits_all.get((r, y), 1) > 0],
+            [(r, k, y) for k in intl for r in regions for y in years if max_recruits.get((r, y), 1) > 0],
             columns=["region", "route", "year"],
         )
     if mode == "plan" and cfg.max_extra_educator_wte > 0:
@@ -275,7 +287,8 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
     else:
         extra_educator = 0.0
 
-    budget = _by_year(t["budget"].assign(scope="all"), ["scope"], "budget_gbp", years)
+    budget = {y: v for (y,), v in _by_year(t["budget"], [], "budget_gbp", years).items()}
+    region_rows = _rows(t["regions"], "region", "name", "educator_group")
     return ModelData(
         config=cfg,
         mode=mode,
@@ -284,10 +297,10 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
         stock_years=stock_years,
         measured_years=measured,
         regions=regions,
-        region_names=dict(zip(t["regions"]["region"], t["regions"]["name"], strict=True)),
+        region_names={r: name for r, name, _g in region_rows},
         groups=groups,
-        group_names=dict(zip(sg.index, sg["name"], strict=True)),
-        provider_names=dict(zip(t["providers"]["provider"], t["providers"]["name"], strict=True)),
+        group_names={g: row["name"] for g, row in sg.items()},
+        provider_names={p: name for p, _r, name in providers},
         routes=routes,
         provider_region=provider_region,
         graph=graph,
@@ -297,21 +310,22 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
         demand=demand,
         establishment=establishment,
         committed=committed,
-        weight={g: float(sg.loc[g, "shortfall_weight"]) for g in groups},
-        target_rate={g: float(v) for g, v in sg["target_shortfall_rate"].items() if not math.isnan(v)},
+        weight={g: float(row["shortfall_weight"]) for g, row in sg.items()},
+        target_rate={g: float(row["target_shortfall_rate"]) for g, row in sg.items()
+                     if not math.isnan(row["target_shortfall_rate"])},
         skill_mix=[
-            (r["covering_group"], r["covered_group"], float(r["max_share"]), float(r["productivity"]))
-            for r in t["skill_mix"].to_dict("records")
+            (h, g, float(share), float(rho))
+            for h, g, share, rho in _rows(t["skill_mix"], "covering_group", "covered_group", "max_share", "productivity")
         ],
-        educator_group={r: g for r, g in zip(t["regions"]["region"], t["regions"]["educator_group"], strict=True) if g},
+        educator_group={r: g for r, _name, g in region_rows if g},
         starts_index=starts_index,
         max_starts=max_starts,
         min_starts=min_starts,
         recruit_index=recruit_index,
-        max_recruits=_by_year(t["international_capacity"], ["region"], "max_recruits", years),
+        max_recruits=max_recruits,
         placement_weeks=_by_year(t["placement_capacity"], ["region"], "placement_weeks", years),
         educator_wte=_by_year(t["educator_capacity"], ["region"], "educator_wte", years),
-        budget={k[1]: v * budget_scale for k, v in budget.items()},
+        budget={y: v * budget_scale for y, v in budget.items()},
         total_budget=None if cfg.total_budget is None else cfg.total_budget * budget_scale,
         national_international_cap=cfg.national_international_cap,
         max_extra_educator_wte=extra_educator,
