@@ -243,12 +243,28 @@ def scope_keys(u: UncertainInput, inputs: list[UncertainInput], all_keys: list[s
     return [k for k in all_keys if k not in named]
 
 
+def _perturb(t: pd.DataFrame, p: Parameter, key: str, column: str, shocks: dict[str, float],
+             effect: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Apply each key's shock to `column` of the rows of `t` whose `key` has one, in place (one
+    whole-column assignment; row-wise .loc costs more than the sweep's solve). Returns the keys,
+    values before and values after of those rows, in table order."""
+    keys = t[key].tolist()
+    at = [i for i, k in enumerate(keys) if k in shocks]
+    values = t[column].to_numpy(dtype=float, copy=True)
+    base = values[at]
+    new = np.clip(_apply(effect, base, np.array([shocks[keys[i]] for i in at], dtype=float)), p.low, p.high)
+    values[at] = new
+    t[column] = values
+    return [keys[i] for i in at], base, new
+
+
 def sample_scenario(scenario: Scenario, inputs: list[UncertainInput],
                     seed: np.random.SeedSequence, sample: int = 0) -> tuple[Scenario, pd.DataFrame]:
     """One sampled future: a new Scenario with perturbed typed tables, and the values drawn.
 
     Draws are made row by row in file order from one generator, so the future depends only on
-    the seed and the table.
+    the seed and the table. Only the perturbed tables are copied; the others are shared with
+    `scenario`, which is left untouched.
     """
     rng = np.random.default_rng(seed)
     tables = dict(scenario.tables)
@@ -263,24 +279,14 @@ def sample_scenario(scenario: Scenario, inputs: list[UncertainInput],
     record = []
     for u in sorted(inputs, key=lambda v: v.row):
         p = PARAMETERS[u.parameter]
-        keys = scope_keys(u, inputs, list(scenario.tables[p.table][p.key]))
+        keys = scope_keys(u, inputs, scenario.tables[p.table][p.key].tolist())
         d = draw_values(u, rng, 1 if u.draw == "shared" else len(keys))
         if not keys:
             continue
-        d = np.resize(d, len(keys))
-        t = table(p.table)
-        rows = t.index[t[p.key].isin(keys)]
-        by_key = dict(zip(keys, d, strict=True))
-        base = t.loc[rows, p.column].to_numpy(dtype=float)
-        shock = np.array([by_key[k] for k in t.loc[rows, p.key]])
-        new = np.clip(_apply(u.effect, base, shock), p.low, p.high)
-        t.loc[rows, p.column] = new
-        record += [(sample, u.parameter, k, b, v) for k, b, v in zip(t.loc[rows, p.key], base, new, strict=True)]
+        shocks = dict(zip(keys, np.resize(d, len(keys)), strict=True))
+        hit, base, new = _perturb(table(p.table), p, p.key, p.column, shocks, u.effect)
+        record += [(sample, u.parameter, k, b, v) for k, b, v in zip(hit, base, new, strict=True)]
         if u.parameter == "leaver_rate" and not scenario.tables["regional_rates"].empty:
-            rr = table("regional_rates")
-            rrows = rr.index[rr["staff_group"].isin(keys)]
-            rbase = rr.loc[rrows, "leaver_rate"].to_numpy(dtype=float)
-            rshock = np.array([by_key[k] for k in rr.loc[rrows, "staff_group"]])
-            rr.loc[rrows, "leaver_rate"] = np.clip(_apply(u.effect, rbase, rshock), p.low, p.high)
+            _perturb(table("regional_rates"), p, "staff_group", "leaver_rate", shocks, u.effect)
     draws = pd.DataFrame(record, columns=["sample", "parameter", "key", "base_value", "sampled_value"])
     return replace(scenario, tables=tables), draws
