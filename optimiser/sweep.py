@@ -25,6 +25,7 @@ the same whatever the executor or number of workers. Workers receive the base sc
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -38,6 +39,7 @@ from typing import Annotated
 import numpy as np
 import pandas as pd
 import typer
+from pyomo.common.gc_manager import PauseGC
 
 from .results import read_projection, weighted_shortfall
 from .scenario import Scenario
@@ -270,16 +272,25 @@ class SampleOutcome:
 
 
 def evaluate_sample(job: SweepJob, sample: int, seed: np.random.SeedSequence) -> SampleOutcome:
-    """Draw future `sample` from its seed and evaluate the plan(s) in it."""
-    scenario, draws = sample_scenario(job.scenario, list(job.inputs), seed, sample)
-    evaluations = {}
-    if job.plan is None:
-        evaluations["status_quo"] = evaluate_status_quo(scenario)
-    else:
-        evaluations["plan"] = evaluate_fixed_plan(scenario, job.plan)[0]
-    if job.reoptimise:
-        evaluations["reoptimised"] = evaluate_reoptimised(scenario)
-    return SampleOutcome(sample, draws, evaluations)
+    """Draw future `sample` from its seed and evaluate the plan(s) in it.
+
+    Each evaluation builds a Pyomo model of some 50,000 objects that is garbage held in cycles
+    once read (a scalar Pyomo component refers to itself). With the garbage collector running,
+    those objects are promoted and rescanned by older-generation collections (about 37 ms a
+    future on the default against some 65 ms of work); paused here and freed by one collection of
+    the youngest generation, they cost about 10 ms."""
+    with PauseGC():
+        scenario, draws = sample_scenario(job.scenario, list(job.inputs), seed, sample)
+        evaluations = {}
+        if job.plan is None:
+            evaluations["status_quo"] = evaluate_status_quo(scenario)
+        else:
+            evaluations["plan"] = evaluate_fixed_plan(scenario, job.plan)[0]
+        if job.reoptimise:
+            evaluations["reoptimised"] = evaluate_reoptimised(scenario)
+        outcome = SampleOutcome(sample, draws, evaluations)
+    gc.collect(0)  # everything this future allocated is in the youngest generation
+    return outcome
 
 
 Chunk = list[tuple[int, np.random.SeedSequence]]
