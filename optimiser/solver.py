@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,11 @@ def _new_highs(threads: int = 1) -> highspy.Highs:
 
 def compile_model(m: pyo.ConcreteModel) -> CompiledModel:
     """Compile to standard form and pass the whole matrix to a new HiGHS instance."""
+    with PauseGC():  # as in build_model: collections would rescan every live model object
+        return _compile(m)
+
+
+def _compile(m: pyo.ConcreteModel) -> CompiledModel:
     t0 = time.perf_counter()
     repn = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
     columns = repn.columns
@@ -184,9 +190,10 @@ def _outcome(h: highspy.Highs, seconds: float, integer: bool, known_bound: float
     objective = info.objective_function_value if has_primal else None
     gap = (info.mip_gap if integer else 0.0) if has_primal else None
     bound = info.mip_dual_bound if integer else objective
-    if integer and has_primal and known_bound is not None and (bound is None or known_bound > bound):
+    if integer and known_bound is not None and (bound is None or abs(bound) >= INF or known_bound > bound):
         bound = known_bound  # the relax-and-round bound can be better than HiGHS's own
-        gap = min(gap, relative_gap(objective, bound))
+        if has_primal:
+            gap = min(gap, relative_gap(objective, bound))
     S = highspy.HighsModelStatus
     if status == S.kOptimal:
         return SolveOutcome("optimal", "optimal", objective, gap, bound, seconds, values)
@@ -208,7 +215,11 @@ Progress = Callable[[dict], bool | None]
 PROGRESS_EVERY_S = 0.5
 # Shares the relax-and-round phases may use: phase 1 of the time limit, phase 2 of what is left.
 # Each phase that stops early still leaves the full branch and bound the rest.
-PHASE_SHARE = (0.5, 0.5)
+# Phase 2 gets most of what is left: on the England-scale presets the rounding search keeps
+# improving its plan steadily, while the full branch and bound after it rarely improves on it.
+PHASE_SHARE = (0.5, 0.8)
+# Rounding neighbourhoods tried in turn (see relax_and_round).
+RENS_WIDENING = (0, "down", None)
 
 
 def relative_gap(incumbent: float, bound: float) -> float:
@@ -229,20 +240,31 @@ class _Watch:
         self.best: float | None = None  # best incumbent of any phase
         self.bound: float | None = None  # best valid dual bound of any phase
 
-    def attach(self, h: highspy.Highs, stop_at: float | None = None) -> None:
+    def attach(self, h: highspy.Highs, *, plans: bool, bounds: bool, stop_at: float | None = None,
+               stall_s: float | None = None) -> None:
+        """`plans`: this phase's incumbents are plans of the full model (not of a relaxation);
+        `bounds`: its dual bound is valid for the full model (not for a restricted neighbourhood).
+        `stop_at`: stop once a plan this good is found; `stall_s`: stop when a plan exists and
+        none better has come for that many seconds."""
+        phase = {"improved": None}
+
         def report(e, force: bool) -> None:
             out = e.data_out
+            now = time.perf_counter() - self.t0
             inc = out.mip_primal_bound if abs(out.mip_primal_bound) < INF else None
-            if inc is not None and (self.best is None or inc < self.best):
+            if plans and inc is not None and (self.best is None or inc < self.best):
                 self.best = inc
+            if inc is not None and force:
+                phase["improved"] = now
             if stop_at is not None and inc is not None and inc <= stop_at:
+                e.interrupt()
+            if stall_s is not None and phase["improved"] is not None and now - phase["improved"] > stall_s:
                 e.interrupt()
             if self.progress is None:
                 return
-            now = time.perf_counter() - self.t0
             if force or now - self.last >= PROGRESS_EVERY_S:
                 self.last = now
-                bound = out.mip_dual_bound if abs(out.mip_dual_bound) < INF else None
+                bound = out.mip_dual_bound if (bounds and abs(out.mip_dual_bound) < INF) else None
                 if self.bound is not None:
                     bound = self.bound if bound is None else max(bound, self.bound)
                 best = self.best
@@ -288,6 +310,7 @@ class _Start:
     objective: float | None
     bound: float | None  # a valid dual bound for the full model (from the relaxation)
     seconds: tuple[float, float]
+    widening: int | str | None = None  # the rounding box that held a plan (RENS_WIDENING), if any
 
 
 def _pressing(activity: np.ndarray, changes: dict, tol: float) -> bool:
@@ -311,6 +334,21 @@ def is_feasible(compiled: CompiledModel, values: np.ndarray, tol: float = 1e-6) 
                 and np.all(np.abs(ints - np.round(ints)) <= tol))
 
 
+def _rens_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, general: np.ndarray,
+              widen: int | str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Column bounds of the rounding neighbourhood: cohort binaries fixed at the relaxed values and,
+    unless `widen` is None, each general integer boxed to [floor - widen, ceil + widen] of its
+    relaxed value (within its own bounds)."""
+    lo, hi = compiled.col_lower.copy(), compiled.col_upper.copy()
+    fix = compiled.binary & free
+    lo[fix] = hi[fix] = np.round(relaxed[fix])
+    if widen is not None:
+        hi[general] = np.minimum(hi[general], np.ceil(relaxed[general] - 1e-6) + (0 if widen == "down" else widen))
+        if widen != "down":
+            lo[general] = np.maximum(lo[general], np.floor(relaxed[general] + 1e-6) - widen)
+    return lo, hi
+
+
 def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: float, watch: _Watch,
                     incumbent: np.ndarray | None = None) -> _Start | None:
     """A start and a bound for the MIP in two small solves (general integers are the starts and
@@ -330,7 +368,7 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     t0 = time.perf_counter()
     h1 = _sub_highs(compiled, compiled.col_lower, compiled.col_upper, compiled.binary & free,
                     PHASE_SHARE[0] * time_limit, mip_rel_gap)
-    watch.attach(h1)
+    watch.attach(h1, plans=False, bounds=True)
     h1.run()
     t1 = time.perf_counter()
     info = h1.getInfo()
@@ -345,25 +383,30 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
         inc_obj = float(compiled.lp.col_cost_ @ incumbent + compiled.objective_offset)
         if bound is not None and relative_gap(inc_obj, bound) <= mip_rel_gap:
             return _Start(incumbent, inc_obj, bound, (t1 - t0, 0.0))
-    lo, hi = compiled.col_lower.copy(), compiled.col_upper.copy()
-    fix = compiled.binary & free
-    lo[fix] = hi[fix] = np.round(relaxed[fix])
-    lo[general] = np.maximum(lo[general], np.floor(relaxed[general] + 1e-6))
-    hi[general] = np.minimum(hi[general], np.ceil(relaxed[general] - 1e-6))
-    h2 = _sub_highs(compiled, lo, hi, compiled.integer, PHASE_SHARE[1] * max(0.0, time_limit - (t1 - t0)), 1e-4)
     stop_at = None if bound is None else bound + mip_rel_gap * abs(bound) / max(1e-9, 1 - mip_rel_gap)
-    watch.attach(h2, stop_at=stop_at)
-    h2.run()
+    h2 = None
+    for widen in RENS_WIDENING:
+        # The floor/ceiling box can hold no integer plan when rows bind together at the relaxed
+        # point (cohort minimums against placement capacity, say); each retry widens it, and the
+        # last keeps only the cohort decisions fixed. An empty box is found in well under a second.
+        spent = time.perf_counter() - t0
+        lo, hi = _rens_box(compiled, relaxed, free, general, widen)
+        h2 = _sub_highs(compiled, lo, hi, compiled.integer, PHASE_SHARE[1] * max(0.0, time_limit - spent), 1e-4)
+        watch.attach(h2, plans=True, bounds=False, stop_at=stop_at)
+        h2.run()
+        if h2.getModelStatus() != highspy.HighsModelStatus.kInfeasible or watch.cancelled:
+            break
     t2 = time.perf_counter()
+    box = "binaries only" if widen is None else widen
     if h2.getInfo().primal_solution_status != 2:
         if incumbent is not None:
-            return _Start(incumbent, inc_obj, bound, (t1 - t0, t2 - t1))
-        return _Start(None, None, bound, (t1 - t0, t2 - t1))
+            return _Start(incumbent, inc_obj, bound, (t1 - t0, t2 - t1), box)
+        return _Start(None, None, bound, (t1 - t0, t2 - t1), box)
     values = np.asarray(h2.getSolution().col_value, dtype=float)
     objective = h2.getInfo().objective_function_value
     if incumbent is not None and inc_obj < objective:
         values, objective = incumbent, inc_obj
-    return _Start(values, objective, bound, (t1 - t0, t2 - t1))
+    return _Start(values, objective, bound, (t1 - t0, t2 - t1), box)
 
 
 def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float,
@@ -399,7 +442,8 @@ def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float,
                                 relative_gap(inc_obj, bound), bound, time.perf_counter() - t0, incumbent,
                                 row_activity=compiled.activity(incumbent), phases={"relaxation_only": True})
     start = relax_and_round(compiled, time_limit, mip_rel_gap, watch, incumbent) if (integer and warm_start) else None
-    phases = {} if start is None else {"relax_seconds": start.seconds[0], "round_seconds": start.seconds[1]}
+    phases = {} if start is None else {"relax_seconds": start.seconds[0], "round_seconds": start.seconds[1],
+                                       "round_widening": start.widening}
     if start is not None and start.values is not None:
         gap = relative_gap(start.objective, start.bound) if start.bound is not None else None
         if watch.cancelled or (gap is not None and gap <= mip_rel_gap):
@@ -419,7 +463,7 @@ def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float,
         sol.col_value = list(start.values)
         sol.value_valid = True
         h.setSolution(sol)
-    watch.attach(h)
+    watch.attach(h, plans=True, bounds=True)
     try:
         h.run()
     finally:

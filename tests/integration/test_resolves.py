@@ -85,3 +85,22 @@ def test_a_plan_that_breaks_the_new_limits_is_not_used_as_a_start(default):
     # the halved budgets over the horizon: (47.6m + 10 x 20.6m) / 2
     assert halved.status == "optimal" and halved.total_cost_gbp <= (47.6e6 + 10 * 20.6e6) / 2 + 1.0
     assert halved.weighted_shortfall > plan.weighted_shortfall
+
+
+def test_progress_reports_only_plans_as_incumbents_and_only_valid_bounds(default):
+    """The relaxation's solutions are not plans and the rounding search's bound is not a bound on
+    the whole model: neither may reach the planner's progress bar."""
+    reports = []
+    plan = optimiser.solve(default, gap=0.005, time_limit=60, with_status_quo=False,
+                           progress=lambda r: reports.append(r))
+    assert plan.status == "optimal"
+    tol = 1e-6 * abs(plan.objective)
+    with_both = [r for r in reports if r["incumbent"] is not None and r["bound"] is not None]
+    assert with_both
+    for r in with_both:
+        assert r["bound"] <= r["incumbent"] + tol  # a reported gap is never negative
+    for r in reports:
+        if r["incumbent"] is not None:
+            assert r["incumbent"] >= plan.objective - tol  # the final plan is the best one reported
+        if r["bound"] is not None:
+            assert r["bound"] <= plan.objective + tol  # no valid bound exceeds a plan's objective
