@@ -71,13 +71,7 @@ class CompiledModel:
         re-solves after right-hand-side changes. Interior point every time: on the default a warm
         dual simplex after a budget change took 1,000-15,000 pivots (0.1-1.8 s) against IPM's 0.15 s."""
         if self.relaxation is None:
-            h = _new_highs()
-            lp = highspy.HighsLp()
-            for attr in ("num_col_", "num_row_", "col_cost_", "offset_", "a_matrix_"):
-                setattr(lp, attr, getattr(self.lp, attr))
-            lp.col_lower_, lp.col_upper_ = self.col_lower, self.col_upper
-            lp.row_lower_, lp.row_upper_ = self.row_lower, self.row_upper
-            h.passModel(lp)
+            h = copy_to_highs(self, self.col_lower, self.col_upper)
             h.setOptionValue("solver", "ipm")
             h.setOptionValue("run_crossover", "off")  # only the objective value is needed
             self.relaxation = h
@@ -282,21 +276,27 @@ class _Watch:
         h.cbIpmInterrupt.subscribe(lambda e: report(e, False))
 
 
-def _sub_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
-               integer: np.ndarray, time_limit: float, mip_rel_gap: float) -> highspy.Highs:
-    """A fresh HiGHS instance holding the compiled model with other column bounds and integrality."""
+def copy_to_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
+                  integer: np.ndarray | None = None) -> highspy.Highs:
+    """A fresh HiGHS instance holding the compiled model's matrix, costs and current row bounds,
+    with the given column bounds; integer where `integer` says (None: an LP)."""
     src = compiled.lp
     lp = highspy.HighsLp()
     for attr in ("num_col_", "num_row_", "col_cost_", "offset_", "a_matrix_"):
         setattr(lp, attr, getattr(src, attr))
-    lp.row_lower_ = compiled.row_lower
-    lp.row_upper_ = compiled.row_upper
-    lp.col_lower_ = col_lower
-    lp.col_upper_ = col_upper
-    if integer.any():
+    lp.row_lower_, lp.row_upper_ = compiled.row_lower, compiled.row_upper
+    lp.col_lower_, lp.col_upper_ = col_lower, col_upper
+    if integer is not None and integer.any():
         lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer]
     h = _new_highs()
     h.passModel(lp)
+    return h
+
+
+def _sub_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
+               integer: np.ndarray, time_limit: float, mip_rel_gap: float) -> highspy.Highs:
+    """A fresh HiGHS instance holding the compiled model with other column bounds and integrality."""
+    h = copy_to_highs(compiled, col_lower, col_upper, integer)
     h.setOptionValue("time_limit", max(float(time_limit), 0.01))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     # The relaxations are degenerate for dual simplex (tens of thousands of pivots on the default);
@@ -507,21 +507,12 @@ def relaxed_duals(compiled: CompiledModel, values: np.ndarray, fix_columns: np.n
     Used for shadow prices: cohort open/close decisions are held at the plan's; starts and
     recruits are continuous, so a capacity row's dual is the marginal value of one more unit.
     """
-    h = _new_highs()
-    lp = highspy.HighsLp()
-    src = compiled.lp
-    for attr in ("num_col_", "num_row_", "col_cost_", "row_lower_", "row_upper_", "offset_"):
-        setattr(lp, attr, getattr(src, attr))
-    lp.row_upper_ = compiled.row_upper
-    lp.a_matrix_ = src.a_matrix_
     lo = compiled.col_lower.copy()
     hi = compiled.col_upper.copy()
     fixed = np.round(values[fix_columns])
     lo[fix_columns] = fixed
     hi[fix_columns] = fixed
-    lp.col_lower_ = lo
-    lp.col_upper_ = hi
-    h.passModel(lp)
+    h = copy_to_highs(compiled, lo, hi)
     h.setOptionValue("solver", "ipm")  # with crossover: vertex duals, ~15x fewer seconds than dual simplex here
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
