@@ -345,18 +345,27 @@ def check_cohorts(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issue]:
     return issues
 
 
+# Tables whose years are measured years (stock at the start of y0+1 .. y0+H), not decision years.
+MEASURED_YEAR_TABLES = {"demand"}
+
+
 def check_years(raw: RawScenario, t: dict[str, pd.DataFrame], config: ScenarioConfig) -> list[Issue]:
-    """Years outside the planning horizon are ignored: warn so a typo does not go unseen."""
-    first, last = config.start_year, config.start_year + config.horizon_years
+    """Years outside the planning horizon are ignored: warn so a typo does not go unseen.
+
+    Decision and flow tables cover y0 .. y0+H-1; `demand` covers the measured years y0+1 .. y0+H
+    (the start-of-year stock it is compared with)."""
     issues = []
     for name in t:
         if "year" not in t[name].columns:
             continue
+        first = config.start_year + (1 if name in MEASURED_YEAR_TABLES else 0)
+        last = first + config.horizon_years
+        what = "the measured years" if name in MEASURED_YEAR_TABLES else "the horizon"
         for row, r in _rows(t[name]):
             y = r["year"]
             if isinstance(y, float) and not math.isnan(y) and not (first <= y < last):
                 issues.append(Issue("warning", "check_years", raw.where(name),
-                                    f"year is outside the horizon {first}-{last - 1} and is ignored",
+                                    f"year is outside {what} {first}-{last - 1} and is ignored",
                                     f"use a year from {first} to {last - 1}, or blank for every year",
                                     row=row, column="year", value=f"{y:g}"))
     return issues

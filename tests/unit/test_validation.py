@@ -478,3 +478,17 @@ def test_broken_copies_are_independent(broken):
     b = broken()
     assert not (a.path / "workforce.csv").exists() and (b.path / "workforce.csv").exists()
     shutil.rmtree(a.path)
+
+
+@pytest.mark.parametrize(("year", "warned"), [(2025, True), (2026, False), (2031, False), (2032, True)])
+def test_demand_years_are_the_measured_years(broken, year, warned):
+    """The example's horizon is 2025-2030 (y0 = 2025, H = 6): demand is compared with the stock at
+    the start of 2026 .. 2031, so a 2031 demand row is used and a 2025 one is ignored."""
+    copy = broken()
+    region, group = "east", "radiographer"
+    (copy.path / "demand.csv").write_text(f"region,staff_group,year,demand_wte\n{region},{group},{year},1\n")
+    report = optimiser.validate(copy.path)
+    hits = [i for i in report.issues if i.rule == "check_years" and i.file == "demand.csv"]
+    assert bool(hits) == warned
+    if warned:
+        assert "outside the measured years 2026-2031" in hits[0].message
