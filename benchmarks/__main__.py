@@ -8,6 +8,9 @@ python -m benchmarks --preset NAME [--out DIR] [--gap G] [--time-limit S] [--rep
     fresh highspy.Highs with the same options
 python -m benchmarks --frontier [--scenario PATH] [--repeat N]
     a 10-point budget frontier against 10 cold solves, in the same run (medians)
+python -m benchmarks --sweep [--samples N] [--scenario PATH]
+    an uncertainty sweep of the status quo (default 1,000 futures) on a local process pool of
+    os.cpu_count() workers: wall clock, per-future milliseconds, P10/P50/P90 weighted shortfall
 python -m benchmarks --table [--out DIR]
     the latest run of each preset as a Markdown table (written into benchmarks/README.md when
     --out is the default benchmarks/results)
@@ -125,6 +128,31 @@ def run_frontier(path: Path, repeat: int, out: Path) -> Path:
     dst.write_text(json.dumps(result, indent=2) + "\n")
     print(f"frontier of {len(FRONTIER_SCALES)} points {result['frontier_seconds']:.2f}s vs {len(FRONTIER_SCALES)} cold "
           f"solves {result['cold_seconds']:.2f}s: ratio {result['ratio']:.3f} (medians of {repeat}) -> {dst}")
+    return dst
+
+
+# --- uncertainty sweeps ---------------------------------------------------------------------
+
+
+def run_sweep(path: Path, samples: int, out: Path) -> Path:
+    """`optimiser sweep --samples N` of the status quo, timed: the whole call (pool start-up,
+    sampling, every future's projection, the summary) on os.cpu_count() local workers."""
+    from optimiser.sweep import sweep
+
+    scenario = optimiser.load_scenario(path)
+    t0 = time.perf_counter()
+    result = sweep(scenario, samples, plan="status_quo", seed=0)
+    wall = time.perf_counter() - t0
+    workers = os.cpu_count() or 1
+    record = {"kind": "sweep", "scenario": str(path), "samples": samples, "workers": workers,
+              "wall_seconds": wall, "ms_per_future_per_worker": 1000 * wall * workers / samples,
+              "statuses": result.summary["statuses"], "totals": result.summary["totals"],
+              "machine": machine(), "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    out.mkdir(parents=True, exist_ok=True)
+    dst = out / f"sweep_{path.name.replace(' ', '_')}_{samples}.json"
+    dst.write_text(json.dumps(record, indent=2, default=str) + "\n")
+    print(f"sweep of {samples} status-quo futures on {workers} workers: {wall:.1f}s "
+          f"({record['ms_per_future_per_worker']:.0f} ms per future per worker) -> {dst}")
     return dst
 
 
@@ -292,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--table", action="store_true", help="print the latest figures per preset; update README.md")
     ap.add_argument("--frontier", action="store_true",
                     help="time a 10-point budget frontier against 10 cold solves (default scenario)")
+    ap.add_argument("--sweep", action="store_true",
+                    help="time an uncertainty sweep of the status quo (default scenario)")
+    ap.add_argument("--samples", type=int, default=1000, help="futures for --sweep (default 1000)")
     args = ap.parse_args(argv)
     problem = _check(args)
     if problem:
@@ -303,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.preset:
         run_preset(args.preset.strip().upper(), args.seed, PRESET_GAP if args.gap is None else args.gap,
                    PRESET_TIME_LIMIT if args.time_limit is None else args.time_limit, args.repeat or 1, args.out)
+        return 0
+    if args.sweep:
+        run_sweep((args.scenario or [DEFAULT_SCENARIO_DIR])[0], args.samples, args.out)
         return 0
     if args.frontier:
         run_frontier((args.scenario or [DEFAULT_SCENARIO_DIR])[0], args.repeat or 3, args.out)
@@ -327,6 +361,8 @@ def _check(args) -> str | None:
         return f"--repeat must be 1 or more, not {args.repeat}"
     if args.seed < 0:
         return f"--seed must be 0 or more, not {args.seed}"
+    if args.samples < 1:
+        return f"--samples must be 1 or more, not {args.samples}"
     return None
 
 

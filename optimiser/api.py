@@ -5,8 +5,10 @@ The CLI and the web app call only these functions.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -96,7 +98,13 @@ def build_plan(scenario: Scenario, objective: str | None = None, budget_scale: f
     m = build_model(data, objective)
     build = time.perf_counter() - t0
     compiled = compile_model(m)
-    return BuiltPlan(scenario, data, compiled, objective, build)
+    # The model's ~1M objects live as long as the plan; left to the collector, its generation
+    # scans would rescan them all while results are read (L preset: 0.9 s of reading). Frozen,
+    # they are never scanned; they return to the collector when the built plan is released.
+    gc.freeze()
+    built = BuiltPlan(scenario, data, compiled, objective, build)
+    weakref.finalize(built, gc.unfreeze)
+    return built
 
 
 def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:

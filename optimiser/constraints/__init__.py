@@ -14,11 +14,21 @@ Terms = list[tuple[float, pyo.Var]]
 
 
 def lin(terms: Iterable[tuple[float, object]], constant: float = 0.0) -> LinearExpression:
-    """A linear expression from (coefficient, variable) pairs, built without operator overloading."""
+    """A linear expression from (coefficient, variable) pairs, built without operator overloading.
+
+    A variable listed more than once gets one term with the coefficients summed in the order
+    given (as the compiler would sum them): budget and cost rows list a start once per cost
+    category and year in training, a quarter of all terms on the L preset, and every term is
+    a Pyomo object to create and then compile."""
+    at: dict[int, int] = {}
     coefs, variables = [], []
     for c, v in terms:
-        coefs.append(c)
-        variables.append(v)
+        i = at.setdefault(id(v), len(coefs))
+        if i == len(coefs):
+            coefs.append(c)
+            variables.append(v)
+        else:
+            coefs[i] += c
     return LinearExpression(constant=constant, linear_coefs=coefs, linear_vars=variables)
 
 

@@ -41,8 +41,20 @@ def test_preset_benchmark_writes_one_json_per_run_with_every_key(tmp_path):
 
 def test_bad_benchmark_options_are_refused(tmp_path):
     for args, message in ((["--preset", "Q"], "unknown preset"), (["--preset", "S", "--gap", "2"], "--gap"),
-                          (["--preset", "S", "--time-limit", "0"], "--time-limit")):
+                          (["--preset", "S", "--time-limit", "0"], "--time-limit"),
+                          (["--sweep", "--samples", "0"], "--samples")):
         done = subprocess.run([sys.executable, "-m", "benchmarks", *args, "--out", str(tmp_path)], cwd=REPO,
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 2 and message in done.stderr, done.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_sweep_benchmark_records_its_futures_and_quantiles(tmp_path):
+    cmd = [sys.executable, "-m", "benchmarks", "--sweep", "--samples", "6", "--out", str(tmp_path)]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    r = json.loads((tmp_path / "sweep_west_midlands_6.json").read_text())
+    assert r["samples"] == 6 and r["wall_seconds"] > 0 and r["workers"] >= 1
+    assert sum(r["statuses"].values()) == 6
+    shortfall = [t for t in r["totals"] if t["measure"] == "weighted_shortfall"][0]
+    assert shortfall["p10"] <= shortfall["p50"] <= shortfall["p90"]

@@ -5,6 +5,8 @@ bound shows that plan is already within the gap; these tests check that every po
 is as good as a cold solve of that budget, within the gap both were asked for.
 """
 
+import gc
+
 import numpy as np
 import pytest
 
@@ -104,3 +106,15 @@ def test_progress_reports_only_plans_as_incumbents_and_only_valid_bounds(default
             assert r["incumbent"] >= plan.objective - tol  # the final plan is the best one reported
         if r["bound"] is not None:
             assert r["bound"] <= plan.objective + tol  # no valid bound exceeds a plan's objective
+
+
+def test_a_released_plan_returns_its_model_to_the_garbage_collector(default):
+    """build_plan freezes the model's objects (never rescanned while the plan is used); dropping the
+    plan must unfreeze them, or a long-running process would never reclaim its models' cycles."""
+    built = optimiser.build_plan(default)
+    assert gc.get_freeze_count() > 10_000  # the default model is ~50k objects
+    plan = optimiser.solve_built(built, gap=GAP, shadow_prices=False)
+    assert plan.status == "optimal"
+    del built, plan
+    gc.collect()
+    assert gc.get_freeze_count() == 0
