@@ -235,25 +235,17 @@ class _Watch:
         self.best: float | None = None  # best incumbent of any phase
         self.bound: float | None = None  # best valid dual bound of any phase
 
-    def attach(self, h: highspy.Highs, *, plans: bool, bounds: bool, stop_at: float | None = None,
-               stall_s: float | None = None) -> None:
+    def attach(self, h: highspy.Highs, *, plans: bool, bounds: bool, stop_at: float | None = None) -> None:
         """`plans`: this phase's incumbents are plans of the full model (not of a relaxation);
-        `bounds`: its dual bound is valid for the full model (not for a restricted neighbourhood).
-        `stop_at`: stop once a plan this good is found; `stall_s`: stop when a plan exists and
-        none better has come for that many seconds."""
-        phase = {"improved": None}
-
+        `bounds`: its dual bound is valid for the full model (not for a restricted neighbourhood);
+        `stop_at`: stop once a plan this good is found."""
         def report(e, force: bool) -> None:
             out = e.data_out
             now = time.perf_counter() - self.t0
             inc = out.mip_primal_bound if abs(out.mip_primal_bound) < INF else None
             if plans and inc is not None and (self.best is None or inc < self.best):
                 self.best = inc
-            if inc is not None and force:
-                phase["improved"] = now
             if stop_at is not None and inc is not None and inc <= stop_at:
-                e.interrupt()
-            if stall_s is not None and phase["improved"] is not None and now - phase["improved"] > stall_s:
                 e.interrupt()
             if self.progress is None:
                 return
@@ -337,9 +329,9 @@ def is_feasible(compiled: CompiledModel, values: np.ndarray, tol: float = 1e-6) 
 
 def _rens_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, general: np.ndarray,
               widen: int | str | None) -> tuple[np.ndarray, np.ndarray]:
-    """Column bounds of the rounding neighbourhood: cohort binaries fixed at the relaxed values and,
-    unless `widen` is None, each general integer boxed to [floor - widen, ceil + widen] of its
-    relaxed value (within its own bounds)."""
+    """Column bounds of the rounding neighbourhood, within each column's own bounds: cohort binaries
+    fixed at the relaxed values; each general integer boxed to [floor - widen, ceil + widen] of its
+    relaxed value for a number `widen`, to [its lower bound, ceil] for "down", unboxed for None."""
     lo, hi = compiled.col_lower.copy(), compiled.col_upper.copy()
     fix = compiled.binary & free
     lo[fix] = hi[fix] = np.round(relaxed[fix])

@@ -158,8 +158,6 @@ def _relax_decision_limits(built) -> list[tuple[str, object, int, float, float]]
         compiled.row_lower[idx] = -np.inf
         compiled.row_upper[idx] = np.inf
         compiled.highs.changeRowsBounds(len(idx), idx, compiled.row_lower[idx], compiled.row_upper[idx])
-        compiled.lp.row_lower_ = compiled.row_lower  # the shadow-price LP reads bounds from here
-        compiled.lp.row_upper_ = compiled.row_upper
     return freed
 
 
@@ -289,7 +287,10 @@ def evaluate_sample(job: SweepJob, sample: int, seed: np.random.SeedSequence) ->
         if job.reoptimise:
             evaluations["reoptimised"] = evaluate_reoptimised(scenario)
         outcome = SampleOutcome(sample, draws, evaluations)
-    gc.collect(0)  # everything this future allocated is in the youngest generation
+    # The status quo's model is all in the youngest generation; a plan model (fixed plan,
+    # re-optimised) was frozen by build_plan and, unfrozen on release, waits in the oldest one
+    # for the collector's own full collections.
+    gc.collect(0)
     return outcome
 
 
