@@ -32,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 import optimiser
-from optimiser.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
 
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
@@ -138,7 +138,7 @@ def run_frontier(path: Path, repeat: int, out: Path) -> Path:
 def run_sweep(path: Path, samples: int, out: Path) -> Path:
     """`optimiser sweep --samples N` of the status quo, timed: the whole call (pool start-up,
     sampling, every future's projection, the summary) on os.cpu_count() local workers."""
-    from optimiser.sweep import sweep
+    from optimiser.analysis.sweep import sweep
 
     scenario = optimiser.load_scenario(path)
     t0 = time.perf_counter()
@@ -183,8 +183,8 @@ def solve_mps(path: Path, gap: float, time_limit: float) -> dict:
 
 def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:
     """Generate, build, export to MPS, solve in the engine, then solve the MPS file directly."""
-    from optimiser.scenario import scenario_from_raw
-    from optimiser.synthetic import generate
+    from optimiser.scenario.scenario import scenario_from_raw
+    from optimiser.synthetic.synthetic import generate
 
     t0 = time.perf_counter()
     scenario = scenario_from_raw(generate(preset, seed))
@@ -352,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> str | None:
-    from optimiser.synthetic import preset_names
+    from optimiser.synthetic.synthetic import preset_names
 
     if args.preset and args.preset.strip().upper() not in preset_names():
         return f"unknown preset {args.preset!r}: choose one of {', '.join(preset_names())}"

@@ -11,9 +11,9 @@ import copy
 
 import pandas as pd
 
-from optimiser.dictionary import table_specs
-from optimiser.io import RawScenario
-from optimiser.scenario import Scenario, scenario_from_raw
+from optimiser.scenario.dictionary import table_specs
+from optimiser.scenario.io import RawScenario
+from optimiser.scenario.scenario import Scenario, scenario_from_raw
 
 GROUP = dict(staff_group="rad", name="Radiographer", shortfall_weight=1, leaver_rate=0, retirement_rate=0,
              net_churn_rate=0, labour_market_rate=0, demand_growth=0)

@@ -1,6 +1,6 @@
 """Plotly charts of a plan, each returned with the table behind it.
 
-Every function takes result tables (tidy DataFrames from optimiser.results) and returns
+Every function takes result tables (tidy DataFrames from optimiser.results.results) and returns
 (figure, table): the page shows the figure and, in an expander, exactly the numbers drawn.
 """
 
@@ -10,7 +10,7 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from optimiser.io import RawScenario
+from optimiser.scenario.io import RawScenario
 
 ALL = "All regions"
 LAYOUT = dict(margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.2), height=420)

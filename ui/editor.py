@@ -15,8 +15,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-from optimiser.dictionary import ColumnSpec, TableSpec, scenario_key_specs, table_specs
-from optimiser.io import RawScenario
+from optimiser.scenario.dictionary import ColumnSpec, TableSpec, scenario_key_specs, table_specs
+from optimiser.scenario.io import RawScenario
 
 ROW_LABEL = "row"
 FIRST_TABS = ("budget", "educator_capacity", "placement_capacity")

@@ -23,10 +23,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from optimiser.dictionary import DEFAULT_SCENARIO_DIR
-from optimiser.io import RawScenario, load_raw
-from optimiser.issues import ValidationReport
-from optimiser.validation import validate_raw
+from optimiser.basics.issues import ValidationReport
+from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser.scenario.io import RawScenario, load_raw
+from optimiser.scenario.validation import validate_raw
 
 SCENARIO_ENV = "OPTIMISER_UI_SCENARIO"  # set by `optimiser app --scenario PATH`
 DEFAULT_LABEL = "West Midlands Imaging Network (embedded default)"
@@ -116,7 +116,7 @@ def get_store() -> StoreStatus:
     if "_store" in ss:
         return ss["_store"]
     try:
-        from optimiser.store import Store
+        from optimiser.store.store import Store
     except ImportError:
         status = StoreStatus(None, "saved scenarios are not available in this installation")
     else:
@@ -130,7 +130,7 @@ def get_store() -> StoreStatus:
 
 def store_error_types() -> tuple[type[BaseException], ...]:
     try:
-        from optimiser.store import StoreError
+        from optimiser.store.store import StoreError
     except ImportError:
         return (RuntimeError,)
     return (StoreError,)

@@ -47,7 +47,7 @@ def _read_json(path: Path) -> dict:
 
 def _solve(folder: Path, raw, options: dict, t0: float):
     import optimiser
-    from optimiser.scenario import scenario_from_raw
+    from optimiser.scenario.scenario import scenario_from_raw
 
     def phase(name: str) -> None:
         _write_json(folder / "progress.json", {"phase": name, "elapsed_s": time.monotonic() - t0})
@@ -75,7 +75,7 @@ def _solve(folder: Path, raw, options: dict, t0: float):
 
 def _frontier(folder: Path, raw, options: dict, t0: float):
     import optimiser
-    from optimiser.scenario import scenario_from_raw
+    from optimiser.scenario.scenario import scenario_from_raw
 
     _write_json(folder / "progress.json", {"phase": "tracing the budget frontier",
                                            "elapsed_s": time.monotonic() - t0})
@@ -111,7 +111,7 @@ def run_job(folder: Path) -> None:
 
 
 def _plain_message(exc: Exception) -> str:
-    from optimiser.issues import ScenarioError
+    from optimiser.basics.issues import ScenarioError
 
     if isinstance(exc, ScenarioError):
         n = len(exc.report.errors)

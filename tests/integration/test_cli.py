@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from optimiser.cli import main
+from optimiser.cli.main import main
 
 pytestmark = pytest.mark.integration
 

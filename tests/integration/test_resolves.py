@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import optimiser
-from optimiser import solver
+from optimiser.solver import highs as solver
 
 pytestmark = pytest.mark.integration
 

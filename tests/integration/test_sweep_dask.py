@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import optimiser
-from optimiser.sweep import SweepError, dask_address, sweep
+from optimiser.analysis.sweep import SweepError, dask_address, sweep
 
 pytestmark = pytest.mark.integration
 distributed = pytest.importorskip("dask.distributed")

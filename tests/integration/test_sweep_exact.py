@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import optimiser
-from optimiser.sweep import sweep, uncertain_inputs
-from optimiser.uncertainty import sample_scenario
+from optimiser.analysis.sampling import sample_scenario
+from optimiser.analysis.sweep import sweep, uncertain_inputs
 
 pytestmark = pytest.mark.integration
 SAMPLES, SEED, TOL = 20, 3, 1e-9

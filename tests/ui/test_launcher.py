@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optimiser.app_launcher import APP, LaunchError, app_command, app_environment, launch
+from optimiser.cli.app_launcher import APP, LaunchError, app_command, app_environment, launch
 
 pytestmark = pytest.mark.ui
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def test_launch_serves_the_app(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "OPTIMISER_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}"}
-    proc = subprocess.Popen([sys.executable, "-c", f"from optimiser.app_launcher import launch; launch({port})"],
+    proc = subprocess.Popen([sys.executable, "-c", f"from optimiser.cli.app_launcher import launch; launch({port})"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 60

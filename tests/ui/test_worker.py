@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from optimiser.dictionary import DEFAULT_SCENARIO_DIR
-from optimiser.io import load_raw
+from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser.scenario.io import load_raw
 from ui.worker import start_job
 
 pytestmark = pytest.mark.ui

@@ -10,7 +10,7 @@ from scenarios import BASE_CONFIG, base_tables, make, raw_from
 
 import optimiser
 from optimiser import PlanRun, compare_runs, scenario_diff
-from optimiser.io import RawScenario
+from optimiser.scenario.io import RawScenario
 
 pytestmark = pytest.mark.unit
 

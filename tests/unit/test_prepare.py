@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from scenarios import group, make, route
 
-from optimiser.scenario import prepare
+from optimiser.model.data import prepare
 
 pytestmark = pytest.mark.unit
 

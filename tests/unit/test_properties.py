@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from scenarios import make, route
 
 import optimiser
-from optimiser.reports import write_plan
+from optimiser.outputs.reports import write_plan
 
 pytestmark = pytest.mark.unit
 FAST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

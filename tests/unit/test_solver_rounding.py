@@ -4,7 +4,7 @@ import numpy as np
 import pyomo.environ as pyo
 import pytest
 
-from optimiser import solver
+from optimiser.solver import highs as solver
 
 pytestmark = pytest.mark.unit
 

@@ -21,11 +21,12 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 import optimiser
-from optimiser import store as store_module
-from optimiser.dictionary import DEFAULT_SCENARIO_DIR
-from optimiser.io import load_raw, write_workbook
-from optimiser.scenario import scenario_from_raw
-from optimiser.store import (
+from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser.scenario.io import load_raw, write_workbook
+from optimiser.scenario.scenario import scenario_from_raw
+from optimiser.scenario.validation import validate_raw
+from optimiser.store import store as store_module
+from optimiser.store.store import (
     RunRow,
     RunTableRow,
     ScenarioRow,
@@ -35,7 +36,6 @@ from optimiser.store import (
     default_url,
     input_hash,
 )
-from optimiser.validation import validate_raw
 
 pytestmark = pytest.mark.unit
 

@@ -12,17 +12,18 @@ import pytest
 from scenarios import group, make, route
 
 import optimiser
-from optimiser.reports import write_plan
-from optimiser.sweep import (
+from optimiser.analysis.sampling import sample_scenario
+from optimiser.analysis.sweep import (
     SweepError,
     quantile_table,
     read_plan_folder,
     sweep,
-    sweep_command,
     target_probabilities,
-    write_sweep,
 )
-from optimiser.uncertainty import parse_uncertainty, sample_scenario
+from optimiser.cli.sweep import sweep_command
+from optimiser.outputs.reports import write_plan
+from optimiser.outputs.sweep_files import write_sweep
+from optimiser.scenario.uncertainty import parse_uncertainty
 
 pytestmark = pytest.mark.unit
 
@@ -301,7 +302,7 @@ def test_plan_rows_the_scenario_cannot_take_are_rejected(example_with_uncertaint
 
 
 def test_bad_flags_exit_2(example_with_uncertainty, tmp_path):
-    from optimiser.cli import Exit
+    from optimiser.cli.errors import Exit
 
     cases = [dict(samples=0), dict(samples=2, plan="best"), dict(samples=2, executor="dask://nohost"),
              dict(samples=2, executor="spark://x:1"), dict(samples=2, seed=-1), dict(samples=2, workers=0)]

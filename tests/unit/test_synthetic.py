@@ -15,11 +15,12 @@ import typer
 from typer.testing import CliRunner
 
 from optimiser import solve
-from optimiser.cli import Exit
-from optimiser.io import load_raw
-from optimiser.scenario import scenario_from_raw
-from optimiser.synthetic import generate, generate_command, preset_names, write_preset
-from optimiser.validation import validate_raw
+from optimiser.cli.errors import Exit
+from optimiser.cli.generate import generate_command
+from optimiser.scenario.io import load_raw
+from optimiser.scenario.scenario import scenario_from_raw
+from optimiser.scenario.validation import validate_raw
+from optimiser.synthetic.synthetic import generate, preset_names, write_preset
 
 pytestmark = pytest.mark.unit
 
@@ -63,7 +64,7 @@ def test_preset_sizes_match_the_brief(raws):
 
 
 def load_raw_default():
-    from optimiser.dictionary import DEFAULT_SCENARIO_DIR
+    from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
 
     return load_raw(DEFAULT_SCENARIO_DIR)
 

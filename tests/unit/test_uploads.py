@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from optimiser.dictionary import DEFAULT_SCENARIO_DIR
-from optimiser.io import load_raw, write_workbook
-from optimiser.uploads import is_unreadable, parse_upload
-from optimiser.validation import validate_raw
+from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser.scenario.io import load_raw, write_workbook
+from optimiser.scenario.uploads import is_unreadable, parse_upload
+from optimiser.scenario.validation import validate_raw
 
 pytestmark = pytest.mark.unit
 

@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 import optimiser
-from optimiser import io as scenario_io
+from optimiser.scenario import io as scenario_io
 
 pytestmark = pytest.mark.unit
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from optimiser import scenario_diff
-from optimiser.dictionary import table_specs
-from optimiser.io import RawScenario
+from optimiser.scenario.dictionary import table_specs
+from optimiser.scenario.io import RawScenario
 from ui.editor import (
     SETTINGS_TAB,
     column_config,

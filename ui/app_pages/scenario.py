@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from optimiser.dictionary import DEFAULT_SCENARIO_DIR
-from optimiser.io import load_raw
-from optimiser.uploads import MAX_UPLOAD_BYTES, is_unreadable, parse_upload
+from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser.scenario.io import load_raw
+from optimiser.scenario.uploads import MAX_UPLOAD_BYTES, is_unreadable, parse_upload
 from ui.state import (
     DEFAULT_LABEL,
     current_raw,

@@ -1,0 +1,241 @@
+"""Command line: optimiser validate | project | solve | frontier | sweep | generate | convert | app.
+
+Exit codes: 0 success (warnings allowed), 2 invalid input, 3 no plan meets the hard limits,
+1 any other failure. Problems are printed as messages, never tracebacks; nothing is written to
+--out unless the run succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from optimiser.basics.issues import ScenarioError
+from optimiser.cli.errors import Exit
+from optimiser.pipeline import api
+from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser.scenario.scenario import load_scenario
+from optimiser.scenario.scenario import validate as validate_path
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Plan NHS imaging training places, international recruitment and skill mix.")
+
+ScenarioOpt = Annotated[Path | None, typer.Option("--scenario", "-s", help="Scenario folder or .xlsx (default: West Midlands)")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the output files")]
+
+
+def _load(path: Path | None):
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        typer.echo(exc.report.render(), err=True)
+        raise Exit(2, "the scenario has errors; nothing was run or written") from None
+    for w in scenario.report.warnings:
+        typer.echo(w.render(), err=True)
+    return scenario
+
+
+def _fmt(x, unit="") -> str:
+    return "n/a" if x is None else f"{x:,.1f}{unit}"
+
+
+@app.command()
+def validate(path: Annotated[Path | None, typer.Argument(help="Scenario folder or .xlsx (default: West Midlands)")] = None):
+    """Check a scenario and list every problem with file, row, column, value and fix."""
+    report = validate_path(path or DEFAULT_SCENARIO_DIR)
+    typer.echo(report.render())
+    if not report.ok:
+        raise Exit(2)
+
+
+@app.command()
+def project(scenario: ScenarioOpt = None, out: OutOpt = None):
+    """Project the status quo: current commissioning continued, no new decisions."""
+    from optimiser.outputs.reports import write_projection
+
+    sc = _load(scenario)
+    result = api.project(sc)
+    summary = result.summary()
+    typer.echo(f"Status quo projection: {sc.name} ({sc.config.start_year}-{sc.config.start_year + sc.config.horizon_years})")
+    typer.echo(summary.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    typer.echo(f"Shortfall over {sc.config.start_year + 1}-{sc.config.start_year + sc.config.horizon_years}: "
+               f"{result.total_shortfall_wte_years:,.1f} WTE-years ({result.weighted_shortfall:,.1f} weighted)")
+    if out:
+        write_projection(result, out)
+        typer.echo(f"Wrote {out / 'projection.csv'}")
+
+
+def _print_plan(result) -> None:
+    sq = result.status_quo
+    typer.echo(f"Plan for {result.scenario_name}: {result.status} (objective {result.objective_name}, "
+               f"gap {_fmt(None if result.mip_gap is None else 100 * result.mip_gap, '%')})")
+    typer.echo(f"  weighted shortfall   plan {_fmt(result.weighted_shortfall)}   status quo {_fmt(sq.weighted_shortfall if sq else None)}")
+    typer.echo(f"  shortfall WTE-years  plan {_fmt(result.total_shortfall_wte_years)}   status quo {_fmt(sq.total_shortfall_wte_years if sq else None)}")
+    typer.echo(f"  total cost           GBP {_fmt(result.total_cost_gbp)}")
+    if not result.costs.empty:
+        by_year = result.costs.groupby("year")["gbp"].sum()
+        typer.echo("  cost by year: " + ", ".join(f"{y} GBP {v / 1e6:,.2f}m" for y, v in by_year.items()))
+    if not result.starts.empty:
+        top = result.starts.groupby(["provider", "route"])["starts"].sum().sort_values(ascending=False).head(5)
+        typer.echo("  top allocations (starts over the horizon):")
+        for (p, k), v in top.items():
+            typer.echo(f"    {p} {k}: {v:,.0f}")
+    if not result.international.empty:
+        rec = result.international.groupby("region")["recruits"].sum().sort_values(ascending=False)
+        typer.echo("  international recruits: " + ", ".join(f"{r} {v:,.0f}" for r, v in rec.items()))
+    if not result.educators.empty:
+        typer.echo(f"  extra educator WTE-years funded: {result.educators['extra_educator_wte'].sum():,.1f}")
+    from optimiser.results.results import bottleneck_sentence
+
+    bn = result.bottlenecks(5)
+    if not bn.empty:
+        typer.echo("  top bottlenecks (gain from loosening each limit by 1%):")
+        for _, row in bn.iterrows():
+            typer.echo("    " + bottleneck_sentence(row, result.objective_name))
+    kinds = result.bottlenecks(per_family=1)
+    if len(kinds) > 1:
+        typer.echo("  the most valuable limit of each kind:")
+        for _, row in kinds.iterrows():
+            typer.echo("    " + bottleneck_sentence(row, result.objective_name))
+    t = result.timings
+    typer.echo(f"  timings: build {t.get('build_seconds', 0):.2f}s, hand-off {t.get('handoff_seconds', 0):.2f}s, "
+               f"HiGHS {t.get('solve_seconds', 0):.2f}s + shadow prices {t.get('shadow_price_seconds', 0):.2f}s, "
+               f"results {t.get('results_seconds', 0):.2f}s")
+
+
+def _fail_infeasible(result) -> None:
+    typer.echo(f"No plan meets every hard limit ({result.message}).", err=True)
+    if not result.conflicts.empty:
+        for option, group in result.conflicts.groupby("option", sort=False):
+            typer.echo(f"To make a plan possible, {option}s:" if option != "(none)" else "", err=True)
+            for msg in group["message"]:
+                typer.echo(f"  - {msg}", err=True)
+    raise Exit(3, "nothing was written")
+
+
+@app.command()
+def solve(
+    scenario: ScenarioOpt = None,
+    out: OutOpt = None,
+    objective: Annotated[str | None, typer.Option(help="min_shortfall or min_cost")] = None,
+    budget_scale: Annotated[float, typer.Option(min=0, help="Multiply every budget by this")] = 1.0,
+    time_limit: Annotated[float | None, typer.Option(min=0.01, help="Solver time limit (s)")] = None,
+    gap: Annotated[float | None, typer.Option(min=0, max=1, help="Relative MIP gap")] = None,
+):
+    """Optimise the plan and compare it with the status quo."""
+    from optimiser.outputs.reports import write_plan
+
+    if objective not in (None, "min_shortfall", "min_cost"):
+        raise Exit(2, f"--objective must be min_shortfall or min_cost, not {objective!r}")
+    sc = _load(scenario)
+    result = api.solve(sc, objective=objective, budget_scale=budget_scale, time_limit=time_limit, gap=gap)
+    if result.status == "infeasible":
+        _fail_infeasible(result)
+    if not result.feasible:
+        raise Exit(1, f"the solver found no plan: {result.message}; nothing was written")
+    _print_plan(result)
+    if out:
+        write_plan(result, out)
+        typer.echo(f"Wrote {out}/summary.json, starts.csv, international.csv, educators.csv, projection.csv, "
+                   "status_quo_projection.csv, costs.csv, binding.csv, plan.xlsx")
+
+
+@app.command()
+def frontier(
+    budget_scales: Annotated[str, typer.Option(help="Comma-separated budget multipliers")] = "0.5,0.75,1,1.25,1.5,2",
+    scenario: ScenarioOpt = None,
+    out: OutOpt = None,
+    time_limit: Annotated[float | None, typer.Option(min=0.01)] = None,
+    gap: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+):
+    """Weighted shortfall against budget: one model, only the budget changes between points."""
+    from optimiser.outputs.reports import write_frontier
+
+    try:
+        scales = [float(s) for s in budget_scales.split(",") if s.strip()]
+    except ValueError:
+        raise Exit(2, f"--budget-scales must be numbers separated by commas, not {budget_scales!r}") from None
+    if not scales or any(s < 0 for s in scales):
+        raise Exit(2, "--budget-scales needs at least one non-negative number")
+    sc = _load(scenario)
+    result = api.frontier(sc, scales, time_limit=time_limit, gap=gap)
+    cols = ["budget_scale", "status", "weighted_shortfall", "total_shortfall_wte_years", "total_cost_gbp", "solve_seconds"]
+    typer.echo(result.frontier[cols].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    typer.echo(f"{len(scales)} points in {result.total_seconds:.2f}s (one build: {result.build_seconds:.2f}s)")
+    if out:
+        write_frontier(result, out)
+        typer.echo(f"Wrote {out}/frontier.csv and frontier.png")
+
+
+@app.command()
+def convert(src: Path, dst: Path):
+    """Turn a scenario folder into a workbook (.xlsx) or back, losslessly."""
+    from optimiser.scenario.io import load_raw, write_scenario
+    from optimiser.scenario.validation import validate_raw
+
+    if dst.exists() and (dst.is_file() or any(dst.iterdir())):
+        raise Exit(2, f"{dst} already exists; give a new path so nothing is overwritten")
+    raw = load_raw(src)
+    report, _, _ = validate_raw(raw)
+    if not report.ok:
+        typer.echo(report.render(), err=True)
+        raise Exit(2, "the source scenario has errors; nothing was written")
+    write_scenario(raw, dst)
+    typer.echo(f"Wrote {dst}")
+
+
+@app.command("app")
+def app_(
+    port: Annotated[int | None, typer.Option(help="Port for the web app (default 8501)")] = None,
+    scenario: ScenarioOpt = None,
+):
+    """Open the planner's web app (Streamlit) on the default scenario or --scenario."""
+    from optimiser.cli.app_launcher import LaunchError, launch
+
+    try:
+        code = launch(port, None if scenario is None else str(scenario))
+    except LaunchError as exc:
+        raise Exit(2, str(exc)) from None
+    if code:
+        raise Exit(1, f"the web app stopped with exit code {code}")
+
+
+# Commands defined beside the code they drive.
+from optimiser.cli.generate import generate_command  # noqa: E402
+from optimiser.cli.sweep import sweep_command  # noqa: E402
+
+app.command("sweep", help="Shortfall percentiles over futures sampled from uncertainty.csv.")(sweep_command)
+app.command("generate", help="Write a synthetic scenario (presets S, M, L, XL, W).")(generate_command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app(args=argv, standalone_mode=False)
+    except Exit as exc:
+        if exc.message:
+            typer.echo(exc.message, err=True)
+        return exc.code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("interrupted", err=True)
+        return 130
+    except api.InfeasibleProjection as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return 3
+    except Exception as exc:  # last resort: a message, never a traceback
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors: bad flags
+            exc.show()
+            return int(exc.exit_code)
+        typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""optimiser sweep: evaluate a plan in futures sampled from uncertainty.csv."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from optimiser.cli.errors import Exit
+
+
+def sweep_command(
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Number of sampled futures")],
+    scenario: Annotated[Path | None, typer.Option("--scenario", "-s", help="Scenario folder or .xlsx (default: West Midlands)")] = None,
+    plan: Annotated[str, typer.Option(help="status_quo, optimised, or a plan folder from `optimiser solve --out`")] = "status_quo",
+    reoptimise: Annotated[bool, typer.Option("--reoptimise", help="Also re-solve the plan in every future")] = False,
+    executor: Annotated[str, typer.Option(help="local (process pool) or dask://HOST:PORT")] = "local",
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same futures on any executor")] = 0,
+    workers: Annotated[int | None, typer.Option(help="Local processes (default: every core)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the output files")] = None,
+):
+    """Evaluate a plan in sampled futures (uncertainty.csv): P10/P50/P90 shortfall, chance of meeting targets."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from optimiser.analysis.sweep import SweepError, dask_address, sweep, uncertain_inputs
+    from optimiser.basics.issues import ScenarioError
+    from optimiser.outputs.sweep_files import SWEEP_FILES, check_out_folder, write_sweep
+    from optimiser.scenario.scenario import load_scenario
+
+    if samples < 1:
+        raise Exit(2, f"--samples must be at least 1, not {samples}")
+    if workers is not None and workers < 1:
+        raise Exit(2, f"--workers must be at least 1, not {workers}")
+    if plan not in ("status_quo", "optimised") and not Path(plan).is_dir():
+        raise Exit(2, f"--plan must be status_quo, optimised or a plan folder written by `optimiser solve --out`; {plan!r} is none of these")
+    try:
+        if executor != "local":
+            dask_address(executor)
+        if out is not None:
+            check_out_folder(out)
+        sc = load_scenario(scenario)
+        uncertain_inputs(sc)  # before the progress bar: a scenario with nothing uncertain stops here
+    except ScenarioError as exc:
+        typer.echo(exc.report.render(), err=True)
+        raise Exit(2, "the scenario has errors; nothing was run or written") from None
+    except SweepError as exc:
+        raise Exit(2, str(exc)) from None
+    for w in sc.report.warnings:
+        typer.echo(w.render(), err=True)
+    columns = (TextColumn("sampled futures"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task("sweep", total=samples)
+        try:
+            result = sweep(sc, samples, plan, reoptimise, executor, seed, workers,
+                           progress=lambda done, total: bar.update(task, completed=done))
+        except SweepError as exc:
+            raise Exit(2, str(exc)) from None
+    _print_sweep(result)
+    if out is not None:
+        write_sweep(result, out)
+        typer.echo(f"Wrote {out}/summary.json, " + ", ".join(SWEEP_FILES))
+
+
+def _print_sweep(result) -> None:
+    s = result.summary
+    typer.echo(f"{s['samples']} futures of {s['scenario']} (seed {s['seed']}, {s['executor']}) in {s['wall_seconds']:.1f}s")
+    for row in result.totals.itertuples(index=False):
+        base = "" if row.unperturbed is None else f"   unperturbed {row.unperturbed:,.1f}"
+        typer.echo(f"  {row.plan:<12} {row.measure:<26} P10 {row.p10:,.1f}   P50 {row.p50:,.1f}   P90 {row.p90:,.1f}{base}")
+    failed = {k: v for k, v in s["statuses"].items() if not k.endswith(":optimal")}
+    if failed:
+        typer.echo(f"  futures without an optimal evaluation: {failed}")
+    if s["plan_breaks_limits"]:
+        typer.echo(f"  the plan breaks {len(s['plan_breaks_limits'])} limit(s) of this scenario (listed in summary.json); "
+                   "it was evaluated with them relaxed")
+    ts = result.target_summary
+    if not ts.empty:
+        typer.echo("  probability of meeting each group's target in every region and year from the target year:")
+        for row in ts.itertuples(index=False):
+            typer.echo(f"    {row.plan:<12} {row.staff_group:<32} {100 * row.probability_all_met:5.1f}%")

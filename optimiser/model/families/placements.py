@@ -1,0 +1,23 @@
+"""Clinical placement weeks."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from optimiser.model.data import ModelData
+from optimiser.model.families import add_rows, lin
+
+
+def add_placements(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """For each (r,y) listed in placement_capacity with learners in training:
+
+        sum_{p,k} placement_weeks_k * T[p,r,k,y] <= placement_weeks[r,y]     (weeks/year)
+    """
+    if data.mode != "plan":
+        return
+    rows = {}
+    for (r, y), cap in data.placement_weeks.items():
+        terms = [(route.placement_weeks, var) for route, var in m.learners.get((r, y), []) if route.placement_weeks]
+        if terms:
+            rows[(r, y)] = lin(terms) <= cap
+    add_rows(m, "placement_capacity", rows, family="placement weeks", index=("region", "year"), unit="weeks")

@@ -1,0 +1,32 @@
+"""Stability: commissioning changes gradually."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from optimiser.model.data import ModelData
+from optimiser.model.families import add_rows, lin
+
+
+def add_stability(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """When max_change_per_year D is set, for every provider p, route k and y > y0 with starts in both years:
+
+        -D <= sum_r x[p,r,k,y] - sum_r x[p,r,k,y-1] <= D        (starts)
+    """
+    D = data.config.max_change_per_year
+    if data.mode != "plan" or D is None:
+        return
+    totals: dict[tuple[str, str, int], list] = {}
+    for key in m.x:
+        p, _r, k, y = key
+        totals.setdefault((p, k, y), []).append(m.x[key])
+    up, down = {}, {}
+    for (p, k, y), xs in totals.items():
+        before = totals.get((p, k, y - 1))
+        if before is None:
+            continue
+        terms = [(1.0, v) for v in xs] + [(-1.0, v) for v in before]
+        up[(p, k, y)] = lin(terms) <= D
+        down[(p, k, y)] = lin(terms) >= -D
+    add_rows(m, "stability_up", up, family="stability (increase)", index=("provider", "route", "year"), unit="starts")
+    add_rows(m, "stability_down", down, family="stability (decrease)", index=("provider", "route", "year"), unit="starts")

@@ -1,0 +1,78 @@
+"""Training starts at providers: cohorts, learners in training, completions and upskilling."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from optimiser.model.data import ModelData
+from optimiser.model.families import add_rows, lin
+
+
+def add_training(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Starts x[p,r,k,y] (integer learners) and what they do to stock, capacity and cost.
+
+    Index: the sparse set `data.starts_index` (p offers k in year y with max_starts > 0, r within
+    max_travel_minutes of p's region). In the status quo the set is the baseline starts, fixed.
+    Cohorts (plan only), for (p,k,y) with max_starts > 0:
+        min_cohort_k > 1:  min_cohort_k * open[p,k,y] <= sum_r x[p,r,k,y] <= max_starts[p,k,y] * open[p,k,y]
+        otherwise:         sum_r x[p,r,k,y] <= max_starts[p,k,y]
+        contracted:        sum_r x[p,r,k,y] >= min_starts[p,k,y]
+    Learners in training T[p,r,k,y] = sum_{y'=max(y0,y-L_k+1)..y} x[p,r,k,y'] feed `m.learners`
+    (placements, educators) and the cost sum_y cost_per_learner_year_k * T + cost_per_start_k * x (GBP).
+    Stock (WTE), for a start in year y completing into the stock of y+L_k (only when y+L_k <= y0+H):
+        not upskilling:  + M[r,r'] * c_k * x   into s[produces, r', y+L_k]
+        upskilling:      + c_k * x into s[produces, r, y+L_k];  - x from s[draws_from, r, y+1];
+                         + (1 - c_k) * x back into s[draws_from, r, y+L_k]
+    """
+    idx = data.starts_index
+    keys = list(idx.itertuples(index=False, name=None))
+    plan = data.mode == "plan"
+    m.x = pyo.Var(keys, domain=pyo.NonNegativeIntegers if plan else pyo.NonNegativeReals)
+    last_stock_year = data.stock_years[-1]
+    shares_from: dict[str, list[tuple[str, float]]] = {}  # placed region -> [(destination, share)]
+    for (placed, dest), share in data.graduate_share.items():
+        shares_from.setdefault(placed, []).append((dest, share))
+    by_cohort: dict[tuple[str, str, int], list] = {}
+    for key in keys:
+        p, r, k, y = key
+        route = data.routes[k]
+        var = m.x[key]
+        if not plan:
+            var.fix(data.baseline_starts[key])
+        by_cohort.setdefault((p, k, y), []).append(var)
+        for year in range(y, min(y + route.duration, data.years[-1] + 1)):
+            m.learners[(r, year)].append((route, var))
+        m.cost_terms[("training starts", y)].append((route.cost_per_start, var))
+        done = y + route.duration
+        if route.draws_from:
+            m.stock_terms[(route.draws_from, r, y + 1)].append((-1.0, var))
+            if done <= last_stock_year:
+                m.stock_terms[(route.produces, r, done)].append((route.completion, var))
+                m.stock_terms[(route.draws_from, r, done)].append((1.0 - route.completion, var))
+        elif done <= last_stock_year:
+            for dest, share in shares_from.get(r, ()):
+                m.stock_terms[(route.produces, dest, done)].append((share * route.completion, var))
+    for (_r, year), items in m.learners.items():
+        for route, var in items:
+            m.cost_terms[("learners in training", year)].append((route.cost_per_learner_year, var))
+    if not plan:
+        return
+
+    gated = [c for c in by_cohort if data.routes[c[1]].min_cohort > 1]
+    m.open = pyo.Var(gated, domain=pyo.Binary)
+    lower, upper, contracted = {}, {}, {}
+    for cohort, xs in by_cohort.items():
+        p, k, y = cohort
+        cap = data.max_starts[cohort]
+        terms = [(1.0, v) for v in xs]
+        if cohort in m.open:
+            lower[cohort] = lin(terms + [(-data.routes[k].min_cohort, m.open[cohort])]) >= 0
+            upper[cohort] = lin(terms + [(-cap, m.open[cohort])]) <= 0
+        else:  # a row, not a variable bound, so the cap gets a shadow price and can be stretched
+            upper[cohort] = lin(terms) <= cap
+        if data.min_starts.get(cohort, 0) > 0:
+            contracted[cohort] = lin(terms) >= data.min_starts[cohort]
+    add_rows(m, "cohort_min", lower, family="minimum cohort", index=("provider", "route", "year"), unit="starts")
+    add_rows(m, "cohort_max", upper, family="provider starts cap", index=("provider", "route", "year"), unit="starts")
+    add_rows(m, "contracted_starts", contracted, family="contracted minimum starts",
+             index=("provider", "route", "year"), unit="starts")

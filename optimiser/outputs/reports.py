@@ -1,0 +1,175 @@
+"""Writing results: CSV files, summary.json and the plan workbook.
+
+Every text cell that a spreadsheet would read as a formula (=, +, -, @) is neutralised with a
+leading apostrophe. Files are written to a temporary folder and moved into place only when all
+of them are complete.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from optimiser.basics.cells import safe_frame
+from optimiser.basics.files import Staging
+from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    safe_frame(df).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+
+
+def _json_safe(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_projection(result: ProjectionResult, out: str | Path) -> list[Path]:
+    with Staging(Path(out)) as tmp:
+        _write_csv(result.projection, tmp / "projection.csv")
+        _write_csv(result.summary(), tmp / "projection_summary.csv")
+    return [Path(out) / "projection.csv", Path(out) / "projection_summary.csv"]
+
+
+PLAN_FILES = {
+    "starts.csv": "starts",
+    "international.csv": "international",
+    "educators.csv": "educators",
+    "projection.csv": "projection",
+    "costs.csv": "costs",
+    "binding.csv": "binding",
+}
+
+
+def write_plan(result: PlanResult, out: str | Path) -> list[Path]:
+    """summary.json, the tables of docs/model.md as CSV, status_quo_projection.csv and plan.xlsx."""
+    out = Path(out)
+    with Staging(out) as tmp:
+        summary = {k: _json_safe(v) for k, v in result.summary_dict().items()}
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        for name, attr in PLAN_FILES.items():
+            _write_csv(getattr(result, attr), tmp / name)
+        if result.status_quo is not None:
+            _write_csv(result.status_quo.projection, tmp / "status_quo_projection.csv")
+        write_plan_workbook(result, tmp / "plan.xlsx")
+    return sorted(out.iterdir())
+
+
+HOW_TO_READ = [
+    ("What this is", "An allocation plan from the imaging workforce optimiser, beside the status quo (current commissioning continued)."),
+    ("Summary", "Headline figures: weighted and unweighted shortfall (WTE-years over the measured years) for the plan and the status quo, total cost, solver status and gap."),
+    ("Starts", "Learners to start on each training route, by provider, placement region and year."),
+    ("International", "International recruits by arrival region, route and year."),
+    ("Educators", "Extra practice-educator WTE funded by region and year (drawn from the region's educator staff group)."),
+    ("Projection", "Supply, demand, covered and shortfall WTE per staff group, region and year under the plan. The first year is the baseline (in post against establishment)."),
+    ("Status quo", "The same measures if current commissioning simply continues."),
+    ("Costs", "Spending by year and category (GBP)."),
+    ("Bottlenecks", "Every limit with its use, slack and shadow price: the weighted WTE-years of gap that one more unit of the limit would close (per GBP 1m for budgets), from the plan's linear relaxation with cohort decisions fixed."),
+    ("Assumptions", "The scenario settings and run options used."),
+    ("Units", "WTE = whole-time equivalent; years are NHS financial years named by the calendar year they start in; money in GBP."),
+]
+
+_UNITS = {"_wte": " (WTE)", "_gbp": " (GBP)", "_seconds": " (s)", "_wte_years": " (WTE-years)"}
+
+
+def readable(col: str) -> str:
+    for suffix, unit in _UNITS.items():
+        if col.endswith(suffix):
+            return (col[: -len(suffix)].replace("_", " ").capitalize() + unit).strip()
+    return col.replace("_", " ").capitalize()
+
+
+def write_plan_workbook(result: PlanResult, path: Path) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "nan_inf_to_errors": True})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    fmt = {"int": wb.add_format({"num_format": "#,##0"}), "wte": wb.add_format({"num_format": "#,##0.0"}),
+           "gbp": wb.add_format({"num_format": "£#,##0"}), "num": wb.add_format({"num_format": "0.000"})}
+
+    def number_format(col: str):
+        if col.endswith("gbp"):
+            return fmt["gbp"]
+        if col in ("year", "starts", "recruits"):
+            return None
+        if col.endswith(("wte", "wte_years")):
+            return fmt["wte"]
+        return fmt["num"]
+
+    def sheet(name: str, df: pd.DataFrame) -> None:
+        ws = wb.add_worksheet(name)
+        df = safe_frame(df.reset_index(drop=True))
+        for c, col in enumerate(df.columns):
+            ws.write_string(0, c, readable(str(col)), head)
+            f = number_format(str(col))
+            ws.set_column(c, c, max(12, min(45, len(readable(str(col))) + 2)), f)
+            for r, v in enumerate(df[col].tolist(), start=1):
+                if v is None or (isinstance(v, float) and math.isnan(v)):
+                    continue
+                if isinstance(v, bool):
+                    ws.write_boolean(r, c, v)
+                elif isinstance(v, int | float):
+                    ws.write_number(r, c, float(v), f) if f else ws.write_number(r, c, float(v))
+                else:
+                    ws.write_string(r, c, str(v))
+        ws.freeze_panes(1, 0)
+        if len(df.columns):
+            ws.autofilter(0, 0, max(1, len(df)), len(df.columns) - 1)
+
+    ws = wb.add_worksheet("How to read this")
+    ws.write_row(0, 0, ["Sheet", "What it shows"], head)
+    for i, (a, b) in enumerate(HOW_TO_READ, start=1):
+        ws.write_string(i, 0, a, wrap)
+        ws.write_string(i, 1, b, wrap)
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 1, 110)
+    ws.freeze_panes(1, 0)
+    summary = pd.DataFrame([(readable(k), v) for k, v in result.summary_dict().items()], columns=["measure", "value"])
+    summary["value"] = summary["value"].map(lambda v: "" if v is None else (v if isinstance(v, int | float) else str(v)))
+    sheet("Summary", summary)
+    sheet("Starts", result.starts)
+    sheet("International", result.international)
+    sheet("Educators", result.educators)
+    sheet("Projection", result.projection)
+    if result.status_quo is not None:
+        sheet("Status quo", result.status_quo.projection)
+    sheet("Costs", result.costs)
+    binding = result.binding.copy()
+    if not binding.empty:
+        binding["meaning"] = [bottleneck_sentence(r, result.objective_name) for _, r in binding.iterrows()]
+    sheet("Bottlenecks", binding)
+    sheet("Assumptions", result.assumptions)
+    wb.close()
+
+
+def write_frontier(result, out: str | Path) -> list[Path]:
+    """frontier.csv and frontier.png (weighted shortfall against budget, status quo for reference)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    df = result.frontier
+    with Staging(Path(out)) as tmp:
+        _write_csv(df, tmp / "frontier.csv")
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        ok = df[df["weighted_shortfall"].notna()]
+        x = ok["budget_gbp"] / 1e6 if ok["budget_gbp"].gt(0).any() else ok["budget_scale"]
+        ax.plot(x, ok["weighted_shortfall"], marker="o", label="optimised plan")
+        if len(df):
+            ax.axhline(df["status_quo_weighted_shortfall"].iloc[0], color="grey", ls="--", label="status quo")
+        ax.set_xlabel("yearly budgets, summed (GBP m)" if ok["budget_gbp"].gt(0).any() else "budget scale")
+        ax.set_ylabel("weighted shortfall (WTE-years)")
+        ax.set_title("Budget frontier")
+        ax.grid(alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(tmp / "frontier.png", dpi=120)
+        plt.close(fig)
+    return [Path(out) / "frontier.csv", Path(out) / "frontier.png"]

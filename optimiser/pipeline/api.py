@@ -1,0 +1,274 @@
+"""The public pipeline: scenario -> data -> model -> HiGHS -> frozen results.
+
+The CLI and the web app call only these functions.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from optimiser.model.build import build_model
+from optimiser.model.data import ModelData, prepare
+from optimiser.results.results import (
+    PlanResult,
+    ProjectionResult,
+    index_words,
+    read_binding,
+    read_costs,
+    read_educators,
+    read_international,
+    read_projection,
+    read_starts,
+    weighted_shortfall,
+)
+from optimiser.scenario.scenario import Scenario
+from optimiser.solver.highs import (
+    CompiledModel,
+    Progress,
+    compile_model,
+    elastic_solve,
+    load_values,
+    relaxed_duals,
+    run,
+    set_row_upper,
+)
+
+log = logging.getLogger(__name__)
+
+# Limits a planner can raise, and requirements a planner can lower, when a plan is impossible.
+RAISABLE_LIMITS = ("budget_yearly", "budget_total", "placement_capacity", "educator_capacity",
+                   "international_onboarding", "international_national_cap", "cohort_max",
+                   "stability_up", "stability_down")
+LOWERABLE_REQUIREMENTS = ("shortfall_target", "contracted_starts")
+
+
+class InfeasibleProjection(RuntimeError):
+    pass
+
+
+def project(scenario: Scenario) -> ProjectionResult:
+    """The status quo: baseline starts continued, no new decisions, skill mix still applied."""
+    data = prepare(scenario, mode="status_quo")
+    t0 = time.perf_counter()
+    m = build_model(data)
+    build = time.perf_counter() - t0
+    compiled = compile_model(m)
+    outcome = run(compiled, scenario.config.solver.time_limit_s, 1e-9)
+    if not outcome.has_solution:
+        raise InfeasibleProjection(
+            "the status quo cannot be projected: the baseline starts draw more staff into upskilling "
+            "than the groups they come from hold. Lower those baseline_starts rows."
+        )
+    load_values(compiled, outcome.values)
+    projection = read_projection(m, data)
+    return ProjectionResult(
+        scenario_name=scenario.name,
+        status=outcome.status,
+        projection=projection,
+        weighted_shortfall=weighted_shortfall(m, data),
+        total_shortfall_wte_years=float(projection.loc[projection["year"] > data.start_year, "shortfall_wte"].sum()),
+        costs=read_costs(m),
+        build_seconds=build,
+        solve_seconds=outcome.solve_seconds,
+    )
+
+
+@dataclass
+class BuiltPlan:
+    """A plan model built and handed to HiGHS once, ready for repeated solves."""
+
+    scenario: Scenario
+    data: ModelData
+    compiled: CompiledModel
+    objective_name: str
+    build_seconds: float
+
+
+def build_plan(scenario: Scenario, objective: str | None = None, budget_scale: float = 1.0) -> BuiltPlan:
+    objective = objective or scenario.config.objective
+    data = prepare(scenario, mode="plan", budget_scale=budget_scale)
+    t0 = time.perf_counter()
+    m = build_model(data, objective)
+    build = time.perf_counter() - t0
+    compiled = compile_model(m)
+    # The model's ~1M objects live as long as the plan; left to the collector, its generation
+    # scans would rescan them all while results are read (L preset: 0.9 s of reading). Frozen,
+    # they are never scanned; they return to the collector when the built plan is released.
+    gc.freeze()
+    built = BuiltPlan(scenario, data, compiled, objective, build)
+    weakref.finalize(built, gc.unfreeze)
+    return built
+
+
+def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:
+    """Elastic re-solves: how far each limit would have to rise, or each requirement fall, for a plan to exist.
+
+    Two answers are given because either side of a conflict can move: (1) only the raisable limits
+    (budgets, capacities) may stretch; (2) only the requirements (targets, contracted starts) may give.
+    Each minimises the total stretch relative to the row's size, so the rows named are the fewest,
+    smallest moves.
+    """
+    compiled, data = built.compiled, built.data
+    m = compiled.model
+    out = []
+    for side, names in (("raise limit", RAISABLE_LIMITS), ("lower requirement", LOWERABLE_REQUIREMENTS)):
+        rows = compiled.rows_of(names)
+        if not rows:
+            continue
+        idx = [i for _, _, i in rows]
+        rhs = np.where(compiled.row_upper[idx] < np.inf, compiled.row_upper[idx], compiled.row_lower[idx])
+        scale = np.maximum(1.0, np.abs(rhs))
+        violation = elastic_solve(compiled, idx, scale, time_limit)
+        if violation is None:
+            out.append({"option": side, "family": "(none)", "index": "", "limit": None, "change": None, "unit": "",
+                        "message": f"no {side.split()[1]} change alone makes a plan possible"})
+            continue
+        for (name, key, _i), lim, v in zip(rows, rhs, violation, strict=True):
+            if v > 1e-6 * max(1.0, abs(lim)):
+                meta = m.families[name]
+                k = meta.get("row_scale", 1.0)
+                lim, v = lim * k, v * k
+                where = index_words(key, data) if key is not None else "whole horizon"
+                change = v if side == "raise limit" else -v
+                out.append({"option": side, "family": meta["family"], "index": where, "limit": float(lim),
+                            "change": float(change), "unit": meta["unit"],
+                            "message": f"{meta['family']}, {where}: {side.split()[0]} by {abs(change):,.2f} {meta['unit']} (from {lim:,.2f})"})
+    return pd.DataFrame(out, columns=["option", "family", "index", "limit", "change", "unit", "message"])
+
+
+def _assumptions(scenario: Scenario, objective: str, budget_scale: float, time_limit: float, gap: float) -> pd.DataFrame:
+    cfg = scenario.config.model_dump()
+    solver = cfg.pop("solver")
+    rows = [(k, v) for k, v in cfg.items()] + [(f"solver.{k}", v) for k, v in solver.items()]
+    rows += [("run.objective", objective), ("run.budget_scale", budget_scale),
+             ("run.time_limit_s", time_limit), ("run.mip_rel_gap", gap), ("source", scenario.source)]
+    return pd.DataFrame([(k, "" if v is None else str(v)) for k, v in rows], columns=["setting", "value"])
+
+
+def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | None = None,
+                status_quo: ProjectionResult | None = None, explain: bool = True,
+                progress: Progress | None = None, shadow_prices: bool = True,
+                start: PlanResult | None = None) -> PlanResult:
+    """Solve an already built plan model and read its results.
+
+    `progress(report)` is called as HiGHS works (elapsed_s, incumbent, bound, gap, nodes); if it
+    returns True the solve stops with status 'cancelled' and the best plan found so far.
+    `start`: a plan of the same built model (an earlier frontier point) tried as the first incumbent.
+    `shadow_prices=False` skips the LP behind binding.csv's shadow prices (frontier points)."""
+    scenario, data, compiled = built.scenario, built.data, built.compiled
+    time_limit = scenario.config.solver.time_limit_s if time_limit is None else time_limit
+    gap = scenario.config.solver.mip_rel_gap if gap is None else gap
+    incumbent = start.column_values if start is not None else None
+    outcome = run(compiled, time_limit, gap, progress, incumbent=incumbent)
+    timings = {"build_seconds": built.build_seconds, "handoff_seconds": compiled.handoff_seconds,
+               "solve_seconds": outcome.solve_seconds}
+    size = {"n_vars": compiled.n_cols, "n_int_vars": compiled.n_integer, "n_cons": compiled.n_rows,
+            "n_nonzeros": compiled.n_nonzeros}
+    common = dict(scenario_name=scenario.name, objective_name=built.objective_name, budget_scale=data.budget_scale,
+                  timings=timings, size=size, status_quo=status_quo,
+                  assumptions=_assumptions(scenario, built.objective_name, data.budget_scale, time_limit, gap))
+    if not outcome.has_solution:
+        conflicts = explain_infeasibility(built, time_limit) if (outcome.status == "infeasible" and explain) else pd.DataFrame()
+        return PlanResult(status=outcome.status, message=outcome.message, objective=None, weighted_shortfall=None,
+                          total_shortfall_wte_years=None, total_cost_gbp=None, mip_gap=None, conflicts=conflicts, **common)
+    t0 = time.perf_counter()
+    m = compiled.model
+    load_values(compiled, outcome.values)
+    activity = outcome.row_activity
+    t_duals = time.perf_counter()
+    lp = relaxed_duals(compiled, outcome.values, compiled.binary) if shadow_prices else None
+    duals_seconds = time.perf_counter() - t_duals  # a HiGHS solve: solver time, not reading
+    duals = lp[0] if lp is not None else None
+    projection = read_projection(m, data)
+    costs = read_costs(m)
+    result = PlanResult(
+        status=outcome.status,
+        message=outcome.message,
+        objective=outcome.objective,
+        weighted_shortfall=weighted_shortfall(m, data),
+        total_shortfall_wte_years=float(projection.loc[projection["year"] > data.start_year, "shortfall_wte"].sum()),
+        total_cost_gbp=float(costs["gbp"].sum()) if not costs.empty else 0.0,
+        mip_gap=outcome.mip_gap,
+        starts=read_starts(m),
+        international=read_international(m),
+        educators=read_educators(m),
+        projection=projection,
+        costs=costs,
+        binding=read_binding(m, data, compiled, activity, duals),
+        column_values=outcome.values,
+        **common,
+    )
+    timings["shadow_price_seconds"] = duals_seconds
+    timings["results_seconds"] = time.perf_counter() - t0 - duals_seconds
+    return result
+
+
+def solve(scenario: Scenario, objective: str | None = None, budget_scale: float = 1.0,
+          time_limit: float | None = None, gap: float | None = None, with_status_quo: bool = True,
+          progress: Progress | None = None) -> PlanResult:
+    """Optimise the plan and report it beside the status quo (see `solve_built` for `progress`)."""
+    sq = project(scenario) if with_status_quo else None
+    built = build_plan(scenario, objective, budget_scale)
+    return solve_built(built, time_limit, gap, status_quo=sq, progress=progress)
+
+
+@dataclass(frozen=True)
+class FrontierResult:
+    frontier: pd.DataFrame  # budget_scale, status, weighted_shortfall, total_shortfall_wte_years, total_cost_gbp, ...
+    plans: tuple[PlanResult, ...]
+    build_seconds: float
+    total_seconds: float
+
+
+def frontier(scenario: Scenario, budget_scales: list[float], time_limit: float | None = None,
+             gap: float | None = None, shadow_prices: bool = False,
+             progress: Callable[[int, int, PlanResult], None] | None = None) -> FrontierResult:
+    """min_shortfall at several budget levels, re-using one built model: only the budget rows'
+    right-hand sides change between points (the solver keeps the model).
+
+    Points are solved from the smallest budget up, each seeded with the previous plan (still
+    feasible when the budget only grows); rows come back in the order asked. `progress(done, total,
+    plan)` is called after each point."""
+    t0 = time.perf_counter()
+    sq = project(scenario)
+    built = build_plan(scenario, "min_shortfall", 1.0)
+    compiled, base_data = built.compiled, built.data
+    budget_rows = compiled.rows_of(("budget_yearly", "budget_total"))
+    base = {i: compiled.row_upper[i] for _, _, i in budget_rows}
+    by_scale: dict[float, PlanResult] = {}
+    previous: PlanResult | None = None
+    for n, scale in enumerate(sorted(set(budget_scales)), start=1):
+        set_row_upper(compiled, list(base), [base[i] * scale for i in base])
+        built.data = _with_scale(base_data, scale)
+        plan = solve_built(built, time_limit, gap, status_quo=sq, explain=False,
+                           shadow_prices=shadow_prices, start=previous)
+        by_scale[scale] = plan
+        previous = plan if plan.column_values is not None else previous
+        if progress is not None:
+            progress(n, len(set(budget_scales)), plan)
+    set_row_upper(compiled, list(base), list(base.values()))
+    built.data = base_data
+    plans = tuple(by_scale[s] for s in budget_scales)
+    rows = [{"budget_scale": s, "status": p.status,
+             "budget_gbp": float(sum(base_data.budget.values()) * s),
+             "weighted_shortfall": p.weighted_shortfall, "total_shortfall_wte_years": p.total_shortfall_wte_years,
+             "total_cost_gbp": p.total_cost_gbp, "mip_gap": p.mip_gap, "solve_seconds": p.timings["solve_seconds"],
+             "status_quo_weighted_shortfall": sq.weighted_shortfall} for s, p in zip(budget_scales, plans, strict=True)]
+    return FrontierResult(pd.DataFrame(rows), plans, built.build_seconds, time.perf_counter() - t0)
+
+
+def _with_scale(data: ModelData, scale: float) -> ModelData:
+    """The data object of an unscaled build (budget_scale 1) with its budgets scaled."""
+    from dataclasses import replace
+
+    return replace(data, budget={y: b * scale for y, b in data.budget.items()},
+                   total_budget=None if data.total_budget is None else data.total_budget * scale,
+                   budget_scale=scale)

@@ -1,0 +1,256 @@
+"""Frozen results: tidy DataFrames read off a solved model, plus status, objective, gap and timings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from optimiser.model.data import ModelData
+from optimiser.model.families.objective import shortfall_terms
+
+PROJECTION_COLUMNS = ["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte"]
+# Families whose rows are limits a planner can move: these appear in binding.csv and bottlenecks.
+LIMIT_FAMILIES = {
+    "placement_capacity": "one more placement week",
+    "educator_capacity": "one more practice-educator WTE",
+    "international_onboarding": "one more international recruit onboarded",
+    "international_national_cap": "one more international recruit nationally",
+    "budget_yearly": "GBP 1m more budget",
+    "budget_total": "GBP 1m more total budget",
+    "cohort_max": "one more start allowed",
+    "stability_up": "one more start of year-on-year increase",
+    "stability_down": "one more start of year-on-year decrease",
+    "contracted_starts": "one fewer contracted start",
+    "shortfall_target": "one more WTE of allowed shortfall",
+}
+PER_UNIT = {"budget_yearly": 1e6, "budget_total": 1e6}
+
+
+@dataclass(frozen=True)
+class ProjectionResult:
+    """The status quo: the stock-flow with no new decisions (baseline starts continued)."""
+
+    scenario_name: str
+    status: str
+    projection: pd.DataFrame
+    weighted_shortfall: float
+    total_shortfall_wte_years: float
+    costs: pd.DataFrame
+    build_seconds: float
+    solve_seconds: float
+
+    def summary(self) -> pd.DataFrame:
+        return summarise_projection(self.projection)
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    scenario_name: str
+    objective_name: str
+    status: str  # optimal | time_limit | infeasible | error
+    message: str
+    objective: float | None
+    weighted_shortfall: float | None
+    total_shortfall_wte_years: float | None
+    total_cost_gbp: float | None
+    mip_gap: float | None
+    budget_scale: float
+    timings: dict[str, float]
+    size: dict[str, int]
+    starts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    international: pd.DataFrame = field(default_factory=pd.DataFrame)
+    educators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    projection: pd.DataFrame = field(default_factory=pd.DataFrame)
+    costs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    binding: pd.DataFrame = field(default_factory=pd.DataFrame)
+    conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    status_quo: ProjectionResult | None = None
+    assumptions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    column_values: np.ndarray | None = field(default=None, repr=False, compare=False)  # solver's plan, to seed re-solves
+
+    @property
+    def feasible(self) -> bool:
+        return self.status in ("optimal", "time_limit") and self.weighted_shortfall is not None
+
+    def summary_dict(self) -> dict:
+        sq = self.status_quo
+        return {
+            "scenario": self.scenario_name,
+            "objective_name": self.objective_name,
+            "status": self.status,
+            "message": self.message,
+            "objective": self.objective,
+            "weighted_shortfall": self.weighted_shortfall,
+            "status_quo_weighted_shortfall": sq.weighted_shortfall if sq else None,
+            "total_shortfall_wte_years": self.total_shortfall_wte_years,
+            "status_quo_shortfall_wte_years": sq.total_shortfall_wte_years if sq else None,
+            "total_cost_gbp": self.total_cost_gbp,
+            "status_quo_cost_gbp": float(sq.costs["gbp"].sum()) if sq is not None and not sq.costs.empty else 0.0,
+            "mip_gap": self.mip_gap,
+            "budget_scale": self.budget_scale,
+            "build_seconds": self.timings.get("build_seconds"),
+            "handoff_seconds": self.timings.get("handoff_seconds"),
+            "solve_seconds": self.timings.get("solve_seconds"),
+            "results_seconds": self.timings.get("results_seconds"),
+            "shadow_price_seconds": self.timings.get("shadow_price_seconds"),
+            "n_vars": self.size.get("n_vars"),
+            "n_int_vars": self.size.get("n_int_vars"),
+            "n_cons": self.size.get("n_cons"),
+            "n_nonzeros": self.size.get("n_nonzeros"),
+        }
+
+    def bottlenecks(self, top: int | None = None, per_family: int | None = None) -> pd.DataFrame:
+        """Limits whose loosening would improve the plan, most valuable first.
+
+        Limits of different kinds are in different units (GBP, weeks, WTE, starts), so they are
+        ranked by the gain from loosening each by 1% (`value_of_1pct_more`, objective units);
+        within a family that is the same as ranking by the gain per unit. `per_family=1` keeps
+        the best limit of each kind, so one kind (often the yearly budgets) does not fill the list.
+        """
+        b = self.binding
+        if b.empty:
+            return b
+        b = b[b["value_of_one_more"] > 1e-9].sort_values("value_of_1pct_more", ascending=False, kind="stable")
+        if per_family:
+            b = b.groupby("family", sort=False).head(per_family)
+        return b.head(top) if top else b
+
+
+def _val(v) -> float:
+    x = v.value
+    return 0.0 if x is None else float(x)
+
+
+def read_projection(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+    """Supply, demand, covered and shortfall per staff group, region and year (y0 .. y0+H).
+
+    y0 is the baseline (shortfall = establishment - in post, no skill mix); later years come from
+    the model. covered_wte = demand_wte - shortfall_wte: the part of demand met by own staff
+    and by other groups' skill mix.
+    """
+    rows = []
+    y0 = data.start_year
+    for g in data.groups:
+        for r in data.regions:
+            d0 = data.establishment.get((g, r), 0.0)
+            s0 = data.in_post[(g, r)]
+            if d0 == 0 and s0 == 0 and all(_val(m.s[g, r, y]) < 1e-9 for y in data.measured_years):
+                continue
+            short0 = max(0.0, d0 - s0)
+            rows.append((g, r, y0, s0, d0, d0 - short0, short0))
+            for y in data.measured_years:
+                d = data.demand.get((g, r, y), 0.0)
+                u = _val(m.u[g, r, y]) if (g, r, y) in data.demand else 0.0
+                u = max(0.0, u)
+                rows.append((g, r, y, _val(m.s[g, r, y]), d, d - u, u))
+    return pd.DataFrame(rows, columns=PROJECTION_COLUMNS)
+
+
+def read_costs(m: pyo.ConcreteModel) -> pd.DataFrame:
+    rows = [
+        (y, category, sum(c * _val(v) for c, v in terms))
+        for (category, y), terms in m.cost_terms.items()
+    ]
+    df = pd.DataFrame(rows, columns=["year", "category", "gbp"])
+    df = df[df["gbp"].abs() > 0.005].sort_values(["year", "category"]).reset_index(drop=True)
+    return df
+
+
+def weighted_shortfall(m: pyo.ConcreteModel, data: ModelData) -> float:
+    return float(sum(c * _val(v) for c, v in shortfall_terms(m, data)))
+
+
+def read_starts(m: pyo.ConcreteModel) -> pd.DataFrame:
+    rows = [(p, r, k, y, round(_val(m.x[p, r, k, y]))) for (p, r, k, y) in m.x]
+    df = pd.DataFrame(rows, columns=["provider", "region", "route", "year", "starts"])
+    return df[df["starts"] > 0].reset_index(drop=True)
+
+
+def read_international(m: pyo.ConcreteModel) -> pd.DataFrame:
+    rows = [(r, k, y, round(_val(m.recruits[r, k, y]))) for (r, k, y) in m.recruits]
+    df = pd.DataFrame(rows, columns=["region", "route", "year", "recruits"])
+    return df[df["recruits"] > 0].reset_index(drop=True)
+
+
+def read_educators(m: pyo.ConcreteModel) -> pd.DataFrame:
+    rows = [(r, y, _val(m.extra_educators[r, y])) for (r, y) in m.extra_educators]
+    df = pd.DataFrame(rows, columns=["region", "year", "extra_educator_wte"])
+    return df[df["extra_educator_wte"] > 1e-6].reset_index(drop=True)
+
+
+def index_words(key, data: ModelData) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    words = []
+    for p in parts:
+        if isinstance(p, str):
+            words.append(data.region_names.get(p) or data.group_names.get(p) or data.provider_names.get(p) or p)
+        else:
+            words.append(str(p))
+    return ", ".join(words)
+
+
+def read_binding(m: pyo.ConcreteModel, data: ModelData, compiled, row_activity: np.ndarray,
+                 duals: np.ndarray | None) -> pd.DataFrame:
+    """Every limit row: its limit, use, slack and shadow price (objective units per unit of limit)."""
+    rows = []
+    for name, meta in m.families.items():
+        if name not in LIMIT_FAMILIES:
+            continue
+        comp = getattr(m, name)
+        for key, con in comp.items():
+            for i in compiled.row_of.get(id(con), []):
+                k = meta.get("row_scale", 1.0)  # rows may be scaled for the solver; report in planners' units
+                upper = compiled.row_upper[i] < np.inf
+                limit = (compiled.row_upper[i] if upper else compiled.row_lower[i]) * k
+                act = row_activity[i] * k
+                slack = (limit - act) if upper else (act - limit)
+                dual = float(duals[i]) / k if duals is not None else float("nan")
+                # value of moving the limit one unit in the planner's favour (looser)
+                per_unit = PER_UNIT.get(name, 1.0)
+                value = (-dual if upper else dual) * per_unit
+                rows.append({
+                    "family": meta["family"],
+                    "constraint": name,
+                    "index": index_words(key, data) if key is not None else "all years",
+                    "year": key[-1] if isinstance(key, tuple) and isinstance(key[-1], int) else (key if isinstance(key, int) else None),
+                    "limit": float(limit),
+                    "used": float(act),
+                    "slack": float(max(0.0, slack)),
+                    "unit": meta["unit"],
+                    "shadow_price": dual,
+                    "value_of_one_more": value,
+                    "value_of_1pct_more": abs(dual) * abs(limit) * 0.01,
+                    "binding": bool(abs(slack) <= 1e-6 * max(1.0, abs(limit))),
+                })
+    df = pd.DataFrame(rows, columns=["family", "constraint", "index", "year", "limit", "used", "slack", "unit",
+                                     "shadow_price", "value_of_one_more", "value_of_1pct_more", "binding"])
+    return df
+
+
+def bottleneck_sentence(row: pd.Series, objective_name: str) -> str:
+    what = LIMIT_FAMILIES.get(row["constraint"], "one more unit")
+    gain = row["value_of_one_more"]
+    if objective_name == "min_cost":
+        return f"{row['family']}, {row['index']}: {what} saves GBP {gain:,.0f}"
+    return f"{row['family']}, {row['index']}: {what} closes {gain:.3g} WTE-years of weighted gap"
+
+
+def summarise_projection(projection: pd.DataFrame) -> pd.DataFrame:
+    """Per staff group: supply, demand and shortfall in the first and last year."""
+    if projection.empty:
+        return projection
+    first, last = projection["year"].min(), projection["year"].max()
+    agg = projection.groupby(["staff_group", "year"])[["supply_wte", "demand_wte", "shortfall_wte"]].sum()
+    out = []
+    for g in projection["staff_group"].unique():
+        a, b = agg.loc[(g, first)], agg.loc[(g, last)]
+        out.append({
+            "staff_group": g,
+            f"supply_{first}": a["supply_wte"], f"demand_{first}": a["demand_wte"], f"gap_{first}": a["demand_wte"] - a["supply_wte"],
+            f"supply_{last}": b["supply_wte"], f"demand_{last}": b["demand_wte"], f"gap_{last}": b["demand_wte"] - b["supply_wte"],
+            f"shortfall_{last}": b["shortfall_wte"],
+        })
+    return pd.DataFrame(out)
