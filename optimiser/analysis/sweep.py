@@ -39,6 +39,8 @@ import pandas as pd
 from pyomo.common.gc_manager import PauseGC
 
 from optimiser.analysis.sampling import sample_scenario
+from optimiser.model.build import DECISIONS, ROW_FAMILIES
+from optimiser.model.families.training import COHORT_OPEN, STARTS
 from optimiser.pipeline import api
 from optimiser.results.results import index_words, read_projection, weighted_shortfall
 from optimiser.scenario.scenario import Scenario
@@ -48,14 +50,9 @@ from optimiser.solver.highs import load_values, run
 QUANTILES = (0.1, 0.5, 0.9)  # P10 / P50 / P90, numpy's default linear interpolation
 TARGET_TOLERANCE_WTE = 1e-6
 # Plan-model rows that limit only the decisions; relaxed when a given plan is evaluated.
-DECISION_LIMITS = ("budget_yearly", "budget_total", "placement_capacity", "educator_capacity",
-                   "international_onboarding", "international_national_cap", "cohort_min", "cohort_max",
-                   "stability_up", "stability_down", "contracted_starts", "shortfall_target")
-PLAN_FILES = {
-    "starts.csv": ("starts", ["provider", "region", "route", "year"], "starts"),
-    "international.csv": ("international", ["region", "route", "year"], "recruits"),
-    "educators.csv": ("educators", ["region", "year"], "extra_educator_wte"),
-}
+DECISION_LIMITS = tuple(name for name, f in ROW_FAMILIES.items() if f.limits_decisions)
+# A plan folder's decision files: file -> (FixedPlan attribute, key columns, value column)
+PLAN_FILES = {d.file: (d.table, list(d.index), d.value) for d in DECISIONS}
 PROJECTION_KEYS = ["staff_group", "region", "year"]
 
 
@@ -118,31 +115,35 @@ def _column_map(compiled) -> dict[tuple[str, object], int]:
 
 
 def _decision_values(plan: FixedPlan, cols: dict, files: bool = True) -> tuple[dict[int, float], list[str]]:
-    """Column number -> fixed value for every decision column; plan rows with no such column are problems."""
-    values: dict[int, float] = {j: 0.0 for (name, _), j in cols.items() if name in ("x", "recruits", "extra_educators")}
+    """Column number -> fixed value for every decision column; plan rows with no such column are problems.
+
+    Every declared decision is fixed (to 0 where the plan has no row); each gated cohort is open
+    exactly when the plan starts anyone in it."""
+    components = {d.component for d in DECISIONS}
+    values: dict[int, float] = {j: 0.0 for (name, _), j in cols.items() if name in components}
     problems = []
     cohort: dict[tuple, float] = {}
-    for name, (attr, keys, value) in PLAN_FILES.items():
-        var = {"starts": "x", "international": "recruits", "educators": "extra_educators"}[attr]
-        df = getattr(plan, attr)
-        for i, row in zip(df.index, df[[*keys, value]].itertuples(index=False, name=None), strict=True):
+    for d in DECISIONS:
+        keys = list(d.index)
+        df = getattr(plan, d.table)
+        for i, row in zip(df.index, df[d.columns].itertuples(index=False, name=None), strict=True):
             *key, amount = row
             key = tuple(int(k) if c == "year" else k for c, k in zip(keys, key, strict=True))
-            j = cols.get((var, key))
+            j = cols.get((d.component, key))
             if j is None:
                 if amount > 0:
-                    where = f"{name}, row {i + 2}" if files else name
+                    where = f"{d.file}, row {i + 2}" if files else d.file
                     problems.append(f"{where}: {', '.join(map(str, key))} is not a decision this scenario allows "
                                     "(provider does not offer the route that year, region beyond max_travel_minutes, "
                                     "no onboarding or no educator limit there). Fix: delete the row or solve the plan "
                                     "again on this scenario")
                 continue
             values[j] = float(amount)
-            if var == "x":
+            if d is STARTS:
                 p, _r, k, y = key
                 cohort[(p, k, y)] = cohort.get((p, k, y), 0.0) + float(amount)
     for (name, key), j in cols.items():
-        if name == "open":
+        if name == COHORT_OPEN:
             values[j] = 1.0 if cohort.get(key, 0.0) > 0 else 0.0
     return values, problems
 
@@ -215,11 +216,11 @@ def _breaches(built, freed, activity: np.ndarray) -> list[dict]:
         a = float(activity[i])
         tol = 1e-6 * max(1.0, abs(lo) if math.isfinite(lo) else 1.0, abs(hi) if math.isfinite(hi) else 1.0)
         if a > hi + tol or a < lo - tol:
-            meta = m.families[name]
-            k = meta.get("row_scale", 1.0)
+            family = m.families[name]
+            k = family.row_scale
             limit = hi if a > hi + tol else lo
-            out.append({"family": meta["family"], "index": index_words(key, built.data) if key is not None else "whole horizon",
-                        "limit": limit * k, "plan_uses": a * k, "unit": meta["unit"]})
+            out.append({"family": family.planner_name, "index": index_words(key, built.data) if key is not None else "whole horizon",
+                        "limit": limit * k, "plan_uses": a * k, "unit": family.unit})
     return out
 
 

@@ -8,43 +8,60 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from optimiser.model.data import ModelData
-from optimiser.model.families.budget import add_budget
-from optimiser.model.families.coverage import add_coverage
-from optimiser.model.families.educators import add_educators
-from optimiser.model.families.international import add_international
-from optimiser.model.families.objective import add_objective
-from optimiser.model.families.placements import add_placements
-from optimiser.model.families.stability import add_stability
-from optimiser.model.families.stock import add_stock, add_stock_balance
-from optimiser.model.families.training import add_training
+from optimiser.model.families import (
+    balances,
+    budget,
+    coverage,
+    educators,
+    international,
+    objective,
+    placements,
+    stability,
+    stock,
+    training,
+)
+from optimiser.model.parts import Decision, RowFamily
+
+# The table of contents, in build order. Adding a family is one module in families/ (its `add`,
+# `ROWS` and `DECISIONS`), one line here and one behaviour test (tests/integration/test_families.py).
+FAMILIES = (
+    stock,  # staff in post, net losses, committed inflows
+    training,  # starts, cohorts, learners in training, completions, upskilling
+    international,  # international recruits, onboarding and national caps
+    educators,  # practice-educator capacity and funded extra educators
+    placements,  # clinical placement weeks
+    budget,  # yearly and whole-horizon spending limits
+    stability,  # year-on-year change in commissioning
+    coverage,  # demand met by own staff and skill mix; shortfall
+    balances,  # the stock balance, from every family's terms
+    objective,  # min_shortfall or min_cost
+)
+
+ROW_FAMILIES: dict[str, RowFamily] = {f.name: f for family in FAMILIES for f in family.ROWS}
+DECISIONS: tuple[Decision, ...] = tuple(d for family in FAMILIES for d in family.DECISIONS)
 
 
-def build_model(data: ModelData, objective: str | None = None) -> pyo.ConcreteModel:
+def build_model(data: ModelData, objective_name: str | None = None) -> pyo.ConcreteModel:
     """Build the Pyomo model of docs/model.md for a plan (or, with data.mode == 'status_quo',
     the projection: decisions fixed to the baseline, no capacity or budget rows)."""
     # The build allocates ~1M small objects that are all live; the cyclic garbage collector's
     # generation scans over them cost 2-4x the build itself (L preset: 2.5 s of 3.0 s).
     with PauseGC():
         m = pyo.ConcreteModel(name=data.config.name)
-        # Shared collections that families add to; balances read them last.
-        m.stock_terms = defaultdict(list)  # (g, r, y) -> [(coef, var)] arriving in the stock of y
-        m.stock_constant = defaultdict(float)  # (g, r, y) -> committed WTE arriving in the stock of y
-        m.cost_terms = defaultdict(list)  # (category, y) -> [(GBP coef, var)]
-        m.own_terms = defaultdict(list)  # (g, r, y) -> [var]: WTE of g working elsewhere
-        m.learners = defaultdict(list)  # (r, y) -> [(route, x var)]: learners in training
-        m.families = {}  # constraint component name -> its meaning for reports
-
-        # stock and decisions
-        add_stock(m, data)
-        add_training(m, data)
-        add_international(m, data)
-        add_educators(m, data)
-        # capacities
-        add_placements(m, data)
-        add_budget(m, data)
-        add_stability(m, data)
-        # demand, skill mix and the balances built from every family's terms
-        add_coverage(m, data)
-        add_stock_balance(m, data)
-        add_objective(m, data, objective or data.config.objective)
+        m.objective_name = objective_name or data.config.objective
+        # Shared collections that families append to; the balances and the objective read them last.
+        # (g, r, y) -> [(coefficient, variable)]: WTE arriving in the stock at the start of year y
+        m.stock_terms = defaultdict(list)
+        # (g, r, y) -> WTE: committed inflows (learners already in training) arriving in year y
+        m.stock_constant = defaultdict(float)
+        # (category, y) -> [(GBP per unit, variable)]: spending in year y, by cost category
+        m.cost_terms = defaultdict(list)
+        # (g, r, y) -> [variable]: WTE of group g in region r working elsewhere in year y
+        m.own_terms = defaultdict(list)
+        # (r, y) -> [(Route, starts variable)]: learners in training in region r in year y
+        m.learners = defaultdict(list)
+        # component name -> RowFamily, in build order (written by parts.add_rows only)
+        m.families = {}
+        for family in FAMILIES:
+            family.add(m, data)
         return m

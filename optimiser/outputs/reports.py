@@ -15,6 +15,7 @@ import pandas as pd
 
 from optimiser.basics.cells import safe_frame
 from optimiser.basics.files import Staging
+from optimiser.model.build import DECISIONS
 from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
 
 
@@ -35,10 +36,9 @@ def write_projection(result: ProjectionResult, out: str | Path) -> list[Path]:
     return [Path(out) / "projection.csv", Path(out) / "projection_summary.csv"]
 
 
+# A plan folder's CSV files: file -> PlanResult attribute (the decisions first, as declared)
 PLAN_FILES = {
-    "starts.csv": "starts",
-    "international.csv": "international",
-    "educators.csv": "educators",
+    **{d.file: d.table for d in DECISIONS},
     "projection.csv": "projection",
     "costs.csv": "costs",
     "binding.csv": "binding",
@@ -62,9 +62,7 @@ def write_plan(result: PlanResult, out: str | Path) -> list[Path]:
 HOW_TO_READ = [
     ("What this is", "An allocation plan from the imaging workforce optimiser, beside the status quo (current commissioning continued)."),
     ("Summary", "Headline figures: weighted and unweighted shortfall (WTE-years over the measured years) for the plan and the status quo, total cost, solver status and gap."),
-    ("Starts", "Learners to start on each training route, by provider, placement region and year."),
-    ("International", "International recruits by arrival region, route and year."),
-    ("Educators", "Extra practice-educator WTE funded by region and year (drawn from the region's educator staff group)."),
+    *((d.sheet, d.description) for d in DECISIONS),
     ("Projection", "Supply, demand, covered and shortfall WTE per staff group, region and year under the plan. The first year is the baseline (in post against establishment)."),
     ("Status quo", "The same measures if current commissioning simply continues."),
     ("Costs", "Spending by year and category (GBP)."),
@@ -73,6 +71,7 @@ HOW_TO_READ = [
     ("Units", "WTE = whole-time equivalent; years are NHS financial years named by the calendar year they start in; money in GBP."),
 ]
 
+WHOLE_NUMBER_COLUMNS = {d.value for d in DECISIONS if d.integer}  # shown without decimals
 _UNITS = {"_wte": " (WTE)", "_gbp": " (GBP)", "_seconds": " (s)", "_wte_years": " (WTE-years)"}
 
 
@@ -96,7 +95,7 @@ def write_plan_workbook(result: PlanResult, path: Path) -> None:
     def number_format(col: str):
         if col.endswith("gbp"):
             return fmt["gbp"]
-        if col in ("year", "starts", "recruits"):
+        if col == "year" or col in WHOLE_NUMBER_COLUMNS:
             return None
         if col.endswith(("wte", "wte_years")):
             return fmt["wte"]
@@ -133,9 +132,8 @@ def write_plan_workbook(result: PlanResult, path: Path) -> None:
     summary = pd.DataFrame([(readable(k), v) for k, v in result.summary_dict().items()], columns=["measure", "value"])
     summary["value"] = summary["value"].map(lambda v: "" if v is None else (v if isinstance(v, int | float) else str(v)))
     sheet("Summary", summary)
-    sheet("Starts", result.starts)
-    sheet("International", result.international)
-    sheet("Educators", result.educators)
+    for d in DECISIONS:
+        sheet(d.sheet, getattr(result, d.table))
     sheet("Projection", result.projection)
     if result.status_quo is not None:
         sheet("Status quo", result.status_quo.projection)

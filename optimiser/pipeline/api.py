@@ -15,18 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimiser.model.build import build_model
+from optimiser.model.build import ROW_FAMILIES, build_model
 from optimiser.model.data import ModelData, prepare
+from optimiser.model.parts import Role
 from optimiser.results.results import (
     PlanResult,
     ProjectionResult,
     index_words,
     read_binding,
     read_costs,
-    read_educators,
-    read_international,
+    read_decisions,
     read_projection,
-    read_starts,
     weighted_shortfall,
 )
 from optimiser.scenario.scenario import Scenario
@@ -44,10 +43,8 @@ from optimiser.solver.highs import (
 log = logging.getLogger(__name__)
 
 # Limits a planner can raise, and requirements a planner can lower, when a plan is impossible.
-RAISABLE_LIMITS = ("budget_yearly", "budget_total", "placement_capacity", "educator_capacity",
-                   "international_onboarding", "international_national_cap", "cohort_max",
-                   "stability_up", "stability_down")
-LOWERABLE_REQUIREMENTS = ("shortfall_target", "contracted_starts")
+RAISABLE_LIMITS = tuple(name for name, f in ROW_FAMILIES.items() if f.role is Role.LIMIT)
+LOWERABLE_REQUIREMENTS = tuple(name for name, f in ROW_FAMILIES.items() if f.role is Role.REQUIREMENT)
 
 
 class InfeasibleProjection(RuntimeError):
@@ -133,14 +130,14 @@ def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:
             continue
         for (name, key, _i), lim, v in zip(rows, rhs, violation, strict=True):
             if v > 1e-6 * max(1.0, abs(lim)):
-                meta = m.families[name]
-                k = meta.get("row_scale", 1.0)
+                family = m.families[name]
+                k = family.row_scale
                 lim, v = lim * k, v * k
                 where = index_words(key, data) if key is not None else "whole horizon"
                 change = v if side == "raise limit" else -v
-                out.append({"option": side, "family": meta["family"], "index": where, "limit": float(lim),
-                            "change": float(change), "unit": meta["unit"],
-                            "message": f"{meta['family']}, {where}: {side.split()[0]} by {abs(change):,.2f} {meta['unit']} (from {lim:,.2f})"})
+                out.append({"option": side, "family": family.planner_name, "index": where, "limit": float(lim),
+                            "change": float(change), "unit": family.unit,
+                            "message": f"{family.planner_name}, {where}: {side.split()[0]} by {abs(change):,.2f} {family.unit} (from {lim:,.2f})"})
     return pd.DataFrame(out, columns=["option", "family", "index", "limit", "change", "unit", "message"])
 
 
@@ -197,9 +194,7 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
         total_shortfall_wte_years=float(projection.loc[projection["year"] > data.start_year, "shortfall_wte"].sum()),
         total_cost_gbp=float(costs["gbp"].sum()) if not costs.empty else 0.0,
         mip_gap=outcome.mip_gap,
-        starts=read_starts(m),
-        international=read_international(m),
-        educators=read_educators(m),
+        **read_decisions(m),
         projection=projection,
         costs=costs,
         binding=read_binding(m, data, compiled, activity, duals),

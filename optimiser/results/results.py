@@ -8,25 +8,13 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from optimiser.model.build import DECISIONS, ROW_FAMILIES
 from optimiser.model.data import ModelData
 from optimiser.model.families.objective import shortfall_terms
+from optimiser.model.parts import Decision
 
 PROJECTION_COLUMNS = ["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte"]
-# Families whose rows are limits a planner can move: these appear in binding.csv and bottlenecks.
-LIMIT_FAMILIES = {
-    "placement_capacity": "one more placement week",
-    "educator_capacity": "one more practice-educator WTE",
-    "international_onboarding": "one more international recruit onboarded",
-    "international_national_cap": "one more international recruit nationally",
-    "budget_yearly": "GBP 1m more budget",
-    "budget_total": "GBP 1m more total budget",
-    "cohort_max": "one more start allowed",
-    "stability_up": "one more start of year-on-year increase",
-    "stability_down": "one more start of year-on-year decrease",
-    "contracted_starts": "one fewer contracted start",
-    "shortfall_target": "one more WTE of allowed shortfall",
-}
-PER_UNIT = {"budget_yearly": 1e6, "budget_total": 1e6}
+
 
 
 @dataclass(frozen=True)
@@ -137,15 +125,15 @@ def read_projection(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
         for r in data.regions:
             d0 = data.establishment.get((g, r), 0.0)
             s0 = data.in_post[(g, r)]
-            if d0 == 0 and s0 == 0 and all(_val(m.s[g, r, y]) < 1e-9 for y in data.measured_years):
+            if d0 == 0 and s0 == 0 and all(_val(m.stock[g, r, y]) < 1e-9 for y in data.measured_years):
                 continue
             short0 = max(0.0, d0 - s0)
             rows.append((g, r, y0, s0, d0, d0 - short0, short0))
             for y in data.measured_years:
                 d = data.demand.get((g, r, y), 0.0)
-                u = _val(m.u[g, r, y]) if (g, r, y) in data.demand else 0.0
+                u = _val(m.shortfall[g, r, y]) if (g, r, y) in data.demand else 0.0
                 u = max(0.0, u)
-                rows.append((g, r, y, _val(m.s[g, r, y]), d, d - u, u))
+                rows.append((g, r, y, _val(m.stock[g, r, y]), d, d - u, u))
     return pd.DataFrame(rows, columns=PROJECTION_COLUMNS)
 
 
@@ -163,22 +151,20 @@ def weighted_shortfall(m: pyo.ConcreteModel, data: ModelData) -> float:
     return float(sum(c * _val(v) for c, v in shortfall_terms(m, data)))
 
 
-def read_starts(m: pyo.ConcreteModel) -> pd.DataFrame:
-    rows = [(p, r, k, y, round(_val(m.x[p, r, k, y]))) for (p, r, k, y) in m.x]
-    df = pd.DataFrame(rows, columns=["provider", "region", "route", "year", "starts"])
-    return df[df["starts"] > 0].reset_index(drop=True)
+def read_decision(m: pyo.ConcreteModel, decision: Decision) -> pd.DataFrame:
+    """A decision's output table: its index columns and value, rows above `shown_above` only."""
+    var = getattr(m, decision.component)
+    if decision.integer:
+        rows = [(*key, round(_val(v))) for key, v in var.items()]
+    else:
+        rows = [(*key, _val(v)) for key, v in var.items()]
+    df = pd.DataFrame(rows, columns=decision.columns)
+    return df[df[decision.value] > decision.shown_above].reset_index(drop=True)
 
 
-def read_international(m: pyo.ConcreteModel) -> pd.DataFrame:
-    rows = [(r, k, y, round(_val(m.recruits[r, k, y]))) for (r, k, y) in m.recruits]
-    df = pd.DataFrame(rows, columns=["region", "route", "year", "recruits"])
-    return df[df["recruits"] > 0].reset_index(drop=True)
-
-
-def read_educators(m: pyo.ConcreteModel) -> pd.DataFrame:
-    rows = [(r, y, _val(m.extra_educators[r, y])) for (r, y) in m.extra_educators]
-    df = pd.DataFrame(rows, columns=["region", "year", "extra_educator_wte"])
-    return df[df["extra_educator_wte"] > 1e-6].reset_index(drop=True)
+def read_decisions(m: pyo.ConcreteModel) -> dict[str, pd.DataFrame]:
+    """Every declared decision's table, by table name (PlanResult's attribute)."""
+    return {d.table: read_decision(m, d) for d in DECISIONS}
 
 
 def index_words(key, data: ModelData) -> str:
@@ -196,30 +182,29 @@ def read_binding(m: pyo.ConcreteModel, data: ModelData, compiled, row_activity: 
                  duals: np.ndarray | None) -> pd.DataFrame:
     """Every limit row: its limit, use, slack and shadow price (objective units per unit of limit)."""
     rows = []
-    for name, meta in m.families.items():
-        if name not in LIMIT_FAMILIES:
+    for name, family in m.families.items():
+        if not family.reported:
             continue
         comp = getattr(m, name)
         for key, con in comp.items():
             for i in compiled.row_of.get(id(con), []):
-                k = meta.get("row_scale", 1.0)  # rows may be scaled for the solver; report in planners' units
+                k = family.row_scale  # rows may be scaled for the solver; report in planners' units
                 upper = compiled.row_upper[i] < np.inf
                 limit = (compiled.row_upper[i] if upper else compiled.row_lower[i]) * k
                 act = row_activity[i] * k
                 slack = (limit - act) if upper else (act - limit)
                 dual = float(duals[i]) / k if duals is not None else float("nan")
                 # value of moving the limit one unit in the planner's favour (looser)
-                per_unit = PER_UNIT.get(name, 1.0)
-                value = (-dual if upper else dual) * per_unit
+                value = (-dual if upper else dual) * family.per_unit
                 rows.append({
-                    "family": meta["family"],
+                    "family": family.planner_name,
                     "constraint": name,
                     "index": index_words(key, data) if key is not None else "all years",
                     "year": key[-1] if isinstance(key, tuple) and isinstance(key[-1], int) else (key if isinstance(key, int) else None),
                     "limit": float(limit),
                     "used": float(act),
                     "slack": float(max(0.0, slack)),
-                    "unit": meta["unit"],
+                    "unit": family.unit,
                     "shadow_price": dual,
                     "value_of_one_more": value,
                     "value_of_1pct_more": abs(dual) * abs(limit) * 0.01,
@@ -231,7 +216,8 @@ def read_binding(m: pyo.ConcreteModel, data: ModelData, compiled, row_activity: 
 
 
 def bottleneck_sentence(row: pd.Series, objective_name: str) -> str:
-    what = LIMIT_FAMILIES.get(row["constraint"], "one more unit")
+    family = ROW_FAMILIES.get(row["constraint"])
+    what = family.one_more if family is not None and family.one_more else "one more unit"
     gain = row["value_of_one_more"]
     if objective_name == "min_cost":
         return f"{row['family']}, {row['index']}: {what} saves GBP {gain:,.0f}"

@@ -13,6 +13,18 @@ import optimiser
 
 pytestmark = pytest.mark.unit
 
+# family module (optimiser/model/build.FAMILIES) -> the tests here that show it binding
+BEHAVIOUR: dict[str, list[str]] = {}
+
+
+def behaviour_of(*families: str):
+    """Record that the decorated test shows these constraint families at work."""
+    def record(test):
+        for family in families:
+            BEHAVIOUR.setdefault(family, []).append(test.__name__)
+        return test
+    return record
+
 
 def shortfall(scenario, **kw) -> float:
     plan = optimiser.solve(scenario, with_status_quo=False, **kw)
@@ -20,10 +32,12 @@ def shortfall(scenario, **kw) -> float:
     return plan.weighted_shortfall
 
 
+@behaviour_of('stock', 'balances')
 def test_status_quo_of_base_is_sixty():
     assert optimiser.project(make()).weighted_shortfall == pytest.approx(60)
 
 
+@behaviour_of('training')
 def test_provider_cap_binds():
     # 10 starts in 2025 -> 110 in 2026 (short 10); 10 more in 2026 -> 120: total 10.
     assert shortfall(make()) == pytest.approx(10)
@@ -31,12 +45,14 @@ def test_provider_cap_binds():
     assert shortfall(make({"provider_routes": [dict(provider="p", route="ug", max_starts=20)]})) == pytest.approx(0)
 
 
+@behaviour_of('training')
 def test_year_specific_cap_overrides_the_blank_year_row():
     # 2025 capped at 0: nothing arrives in 2026 (short 20); 10 in 2026 and 2027: short 10 in 2027, 0 in 2028.
     rows = [dict(provider="p", route="ug", max_starts=10, year=""), dict(provider="p", route="ug", max_starts=0, year=2025)]
     assert shortfall(make({"provider_routes": rows})) == pytest.approx(30)
 
 
+@behaviour_of('placements')
 def test_placement_weeks_bind():
     # 10 weeks per learner, 50 weeks a year -> 5 starts a year: short 15 + 10 + 5 = 30.
     t = {"routes": [route(placement_weeks=10)], "placement_capacity": [dict(region="a", placement_weeks=50)]}
@@ -48,6 +64,7 @@ def test_placement_weeks_bind():
     assert placement.set_index("year").loc[2025, "value_of_one_more"] == pytest.approx(0.3)
 
 
+@behaviour_of('educators')
 def test_educators_bind_and_funded_posts_relieve_them():
     # 0.1 educator WTE per learner, 0.5 WTE -> 5 starts a year: 30, as for placements.
     t = {"routes": [route(educator_load=0.1)], "educator_capacity": [dict(region="a", educator_wte=0.5)]}
@@ -56,6 +73,7 @@ def test_educators_bind_and_funded_posts_relieve_them():
     assert shortfall(make(t, max_extra_educator_wte=0.5, educator_cost_per_wte=1)) == pytest.approx(10)
 
 
+@behaviour_of('educators', 'coverage')
 def test_extra_educators_come_out_of_the_educator_group():
     # Educators drawn from rad: each extra educator WTE in 2026-2027 leaves rad's own work.
     regions = [dict(region="a", name="Region A", educator_group="rad")]
@@ -67,6 +85,7 @@ def test_extra_educators_come_out_of_the_educator_group():
     assert plan.weighted_shortfall == pytest.approx(10.5)
 
 
+@behaviour_of('training', 'budget')
 def test_minimum_cohort_with_budget():
     # Gap 3; each start costs 1000, budget 5000 a year. Without a minimum cohort: 3 starts in 2025, no gap.
     t = {"workforce": [dict(region="a", staff_group="rad", in_post_wte=100, establishment_wte=103)],
@@ -77,6 +96,7 @@ def test_minimum_cohort_with_budget():
     assert shortfall(make(t)) == pytest.approx(9)
 
 
+@behaviour_of('budget')
 def test_yearly_and_total_budget():
     t = {"routes": [route(cost_per_start=1000)], "budget": [dict(budget_gbp=3000)]}
     # 3 starts a year: short 17 + 14 + 11 = 42.
@@ -86,6 +106,7 @@ def test_yearly_and_total_budget():
     assert shortfall(make(t2, total_budget=5000)) == pytest.approx(45)
 
 
+@behaviour_of('training', 'budget')
 def test_learner_year_costs_span_the_course():
     # A two-year course at 1000 per learner-year, budget 4000 a year: learners in training <= 4.
     # Starts in 2025 complete into 2027. x25=4 then x26=0 (4 still training): short 20+16+16 = 52;
@@ -94,6 +115,7 @@ def test_learner_year_costs_span_the_course():
     assert shortfall(make(t)) == pytest.approx(20 + 16 + 16)
 
 
+@behaviour_of('international')
 def test_international_onboarding_and_national_cap():
     intl = route(route="intl", kind="international", completion_rate=0.5)
     t = {"routes": [route(), intl], "provider_routes": [], "providers": [],
@@ -104,6 +126,7 @@ def test_international_onboarding_and_national_cap():
     assert shortfall(make(t, national_international_cap=2)) == pytest.approx(54)
 
 
+@behaviour_of('stability')
 def test_stability_limits_year_on_year_change():
     rows = [dict(provider="p", route="ug", max_starts=10, year=""), dict(provider="p", route="ug", max_starts=1, year=2025)]
     # Free: x25=1, x26=10, x27=9: short 19 + 9 + 0 = 28.
@@ -112,6 +135,7 @@ def test_stability_limits_year_on_year_change():
     assert shortfall(make({"provider_routes": rows}, max_change_per_year=2)) == pytest.approx(46)
 
 
+@behaviour_of('coverage')
 def test_skill_mix_covers_with_surplus_staff():
     ap = group(staff_group="ap", name="Assistant practitioner")
     t = {"staff_groups": [group(), ap], "routes": [route()], "provider_routes": [],
@@ -126,6 +150,7 @@ def test_skill_mix_covers_with_surplus_staff():
     assert optimiser.project(make(t)).weighted_shortfall == pytest.approx(3 * 17.6)
 
 
+@behaviour_of('training', 'balances')
 def test_graduate_mobility_and_travel_reach():
     t = {"regions": [dict(region="a", name="A"), dict(region="b", name="B")],
          "links": [dict(region_a="a", region_b="b", travel_minutes=30)],
@@ -138,6 +163,7 @@ def test_graduate_mobility_and_travel_reach():
     assert shortfall(make(t, graduate_retention=0.75, max_travel_minutes=20)) == pytest.approx(24)
 
 
+@behaviour_of('training', 'balances')
 def test_upskilling_moves_staff_between_groups():
     sono = group(staff_group="sono", name="Sonographer")
     t = {"staff_groups": [group(), sono],
@@ -152,6 +178,7 @@ def test_upskilling_moves_staff_between_groups():
     assert rad[2026] == pytest.approx(115)  # 120 - 10 starters + 5 returners
 
 
+@behaviour_of('objective')
 def test_equity_term_is_the_worst_shortfall_rate():
     sc = make(equity_weight=100)
     plan = optimiser.solve(sc, with_status_quo=False)
@@ -159,6 +186,7 @@ def test_equity_term_is_the_worst_shortfall_rate():
     assert plan.objective == pytest.approx(10 + 100 * 10 / 120)
 
 
+@behaviour_of('objective')
 def test_discount_weights_later_years_less():
     # Status quo: 20 a year, discounted 1, 0.5, 0.25: 20 + 10 + 5.
     assert optimiser.project(make(discount=0.5)).weighted_shortfall == pytest.approx(35)
@@ -166,6 +194,7 @@ def test_discount_weights_later_years_less():
     assert plan.objective == pytest.approx(10)  # only 2026 is short, weight 1
 
 
+@behaviour_of('objective')
 def test_min_cost_reaches_targets_at_least_cost():
     gs = [group(target_shortfall_rate=0)]
     t = {"staff_groups": gs, "routes": [route(cost_per_start=1000)],
@@ -175,6 +204,7 @@ def test_min_cost_reaches_targets_at_least_cost():
     assert plan.total_cost_gbp == pytest.approx(20_000)  # 20 starts by 2026, none wasted
 
 
+@behaviour_of('objective')
 def test_unreachable_target_is_explained():
     gs = [group(target_shortfall_rate=0)]
     t = {"staff_groups": gs, "routes": [route(cost_per_start=1000)]}
@@ -189,6 +219,7 @@ def test_unreachable_target_is_explained():
     assert target["change"].iloc[0] == pytest.approx(-10)
 
 
+@behaviour_of('training', 'budget')
 def test_budget_below_contracted_minimum_is_explained():
     t = {"routes": [route(cost_per_start=1000)], "budget": [dict(budget_gbp=5000)],
          "provider_routes": [dict(provider="p", route="ug", max_starts=10, min_starts=8)]}
@@ -200,3 +231,12 @@ def test_budget_below_contracted_minimum_is_explained():
     assert budget["change"].tolist() == pytest.approx([3000, 3000, 3000])
     contracted = c[c["family"] == "contracted minimum starts"]
     assert contracted["change"].tolist() == pytest.approx([-3, -3, -3])
+
+
+def test_every_family_has_a_behaviour_test():
+    """Adding a family to the model's table of contents needs a hand-derived test here."""
+    from optimiser.model.build import FAMILIES
+
+    names = [family.__name__.rsplit(".", 1)[-1] for family in FAMILIES]
+    assert [n for n in names if n not in BEHAVIOUR] == []
+    assert sorted(n for n in BEHAVIOUR if n not in names) == []  # no test names a family that is gone

@@ -5,16 +5,26 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimiser.model.data import ModelData
-from optimiser.model.families import add_rows, lin
+from optimiser.model.parts import Decision, Role, RowFamily, add_rows, lin
+
+EDUCATOR_CAPACITY = RowFamily(
+    "educator_capacity", "practice educator WTE", ("region", "year"), "WTE", Role.LIMIT,
+    one_more="one more practice-educator WTE")
+ROWS = (EDUCATOR_CAPACITY,)
+EXTRA_EDUCATORS = Decision(
+    "extra_educators", "educators", ("region", "year"), "extra_educator_wte", "WTE",
+    "Educators", "Extra practice-educator WTE funded by region and year (drawn from the region's educator "
+    "staff group).", integer=False, shown_above=1e-6)
+DECISIONS = (EXTRA_EDUCATORS,)
 
 
-def add_educators(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Educator capacity, for each (r,y) listed in educator_capacity with learners in training:
 
-        sum_{p,k} educator_load_k * T[p,r,k,y] <= educator_wte[r,y] + v[r,y]      (WTE)
+        sum_{p,k} educator_load_k * T[p,r,k,y] <= educator_wte[r,y] + extra_educators[r,y]      (WTE)
 
-    v[r,y] in [0, max_extra_educator_wte] (WTE) exists only when that setting is above 0 (plan
-    only), for regions with an educator limit. It costs educator_cost_per_wte * v (GBP, year y)
+    extra_educators[r,y] in [0, max_extra_educator_wte] (WTE) exists only when that setting is above 0 (plan
+    only), for regions with an educator limit. It costs educator_cost_per_wte * extra_educators (GBP, year y)
     and, from y0+1, is drawn from the region's educator_group: it leaves that group's own work.
     """
     plan = data.mode == "plan"
@@ -38,4 +48,4 @@ def add_educators(m: pyo.ConcreteModel, data: ModelData) -> None:
         if (r, y) in m.extra_educators:
             terms.append((-1.0, m.extra_educators[r, y]))
         rows[(r, y)] = lin(terms) <= cap
-    add_rows(m, "educator_capacity", rows, family="practice educator WTE", index=("region", "year"), unit="WTE")
+    add_rows(m, EDUCATOR_CAPACITY, rows)

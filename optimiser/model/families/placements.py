@@ -5,10 +5,16 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimiser.model.data import ModelData
-from optimiser.model.families import add_rows, lin
+from optimiser.model.parts import Role, RowFamily, add_rows, lin
+
+PLACEMENT_CAPACITY = RowFamily(
+    "placement_capacity", "placement weeks", ("region", "year"), "weeks", Role.LIMIT,
+    one_more="one more placement week")
+ROWS = (PLACEMENT_CAPACITY,)
+DECISIONS = ()
 
 
-def add_placements(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add(m: pyo.ConcreteModel, data: ModelData) -> None:
     """For each (r,y) listed in placement_capacity with learners in training:
 
         sum_{p,k} placement_weeks_k * T[p,r,k,y] <= placement_weeks[r,y]     (weeks/year)
@@ -20,4 +26,4 @@ def add_placements(m: pyo.ConcreteModel, data: ModelData) -> None:
         terms = [(route.placement_weeks, var) for route, var in m.learners.get((r, y), []) if route.placement_weeks]
         if terms:
             rows[(r, y)] = lin(terms) <= cap
-    add_rows(m, "placement_capacity", rows, family="placement weeks", index=("region", "year"), unit="weeks")
+    add_rows(m, PLACEMENT_CAPACITY, rows)

@@ -5,29 +5,42 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimiser.model.data import ModelData
-from optimiser.model.families import add_rows, lin
+from optimiser.model.parts import Decision, Role, RowFamily, add_rows, lin
+
+_COHORT = ("provider", "route", "year")
+COHORT_MIN = RowFamily("cohort_min", "minimum cohort", _COHORT, "starts", Role.DECISION_RULE)
+COHORT_MAX = RowFamily("cohort_max", "provider starts cap", _COHORT, "starts", Role.LIMIT,
+                       one_more="one more start allowed")
+CONTRACTED_STARTS = RowFamily("contracted_starts", "contracted minimum starts", _COHORT, "starts",
+                              Role.REQUIREMENT, one_more="one fewer contracted start")
+ROWS = (COHORT_MIN, COHORT_MAX, CONTRACTED_STARTS)
+STARTS = Decision("starts", "starts", ("provider", "region", "route", "year"), "starts", "learners",
+                  "Starts", "Learners to start on each training route, by provider, placement region and year.",
+                  integer=True)
+DECISIONS = (STARTS,)
+COHORT_OPEN = "cohort_open"  # binary per gated cohort: fixed from the starts when a plan is evaluated
 
 
-def add_training(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Starts x[p,r,k,y] (integer learners) and what they do to stock, capacity and cost.
+def add(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Starts starts[p,r,k,y] (integer learners) and what they do to stock, capacity and cost.
 
     Index: the sparse set `data.starts_index` (p offers k in year y with max_starts > 0, r within
     max_travel_minutes of p's region). In the status quo the set is the baseline starts, fixed.
     Cohorts (plan only), for (p,k,y) with max_starts > 0:
-        min_cohort_k > 1:  min_cohort_k * open[p,k,y] <= sum_r x[p,r,k,y] <= max_starts[p,k,y] * open[p,k,y]
-        otherwise:         sum_r x[p,r,k,y] <= max_starts[p,k,y]
-        contracted:        sum_r x[p,r,k,y] >= min_starts[p,k,y]
-    Learners in training T[p,r,k,y] = sum_{y'=max(y0,y-L_k+1)..y} x[p,r,k,y'] feed `m.learners`
-    (placements, educators) and the cost sum_y cost_per_learner_year_k * T + cost_per_start_k * x (GBP).
+        min_cohort_k > 1:  min_cohort_k * cohort_open[p,k,y] <= sum_r starts[p,r,k,y] <= max_starts[p,k,y] * cohort_open[p,k,y]
+        otherwise:         sum_r starts[p,r,k,y] <= max_starts[p,k,y]
+        contracted:        sum_r starts[p,r,k,y] >= min_starts[p,k,y]
+    Learners in training T[p,r,k,y] = sum_{y'=max(y0,y-L_k+1)..y} starts[p,r,k,y'] feed `m.learners`
+    (placements, educators) and the cost sum_y cost_per_learner_year_k * T + cost_per_start_k * starts (GBP).
     Stock (WTE), for a start in year y completing into the stock of y+L_k (only when y+L_k <= y0+H):
-        not upskilling:  + M[r,r'] * c_k * x   into s[produces, r', y+L_k]
-        upskilling:      + c_k * x into s[produces, r, y+L_k];  - x from s[draws_from, r, y+1];
-                         + (1 - c_k) * x back into s[draws_from, r, y+L_k]
+        not upskilling:  + M[r,r'] * c_k * starts   into stock[produces, r', y+L_k]
+        upskilling:      + c_k * starts into stock[produces, r, y+L_k];  - starts from stock[draws_from, r, y+1];
+                         + (1 - c_k) * starts back into stock[draws_from, r, y+L_k]
     """
     idx = data.starts_index
     keys = list(idx.itertuples(index=False, name=None))
     plan = data.mode == "plan"
-    m.x = pyo.Var(keys, domain=pyo.NonNegativeIntegers if plan else pyo.NonNegativeReals)
+    m.starts = pyo.Var(keys, domain=pyo.NonNegativeIntegers if plan else pyo.NonNegativeReals)
     last_stock_year = data.stock_years[-1]
     shares_from: dict[str, list[tuple[str, float]]] = {}  # placed region -> [(destination, share)]
     for (placed, dest), share in data.graduate_share.items():
@@ -36,7 +49,7 @@ def add_training(m: pyo.ConcreteModel, data: ModelData) -> None:
     for key in keys:
         p, r, k, y = key
         route = data.routes[k]
-        var = m.x[key]
+        var = m.starts[key]
         if not plan:
             var.fix(data.baseline_starts[key])
         by_cohort.setdefault((p, k, y), []).append(var)
@@ -59,20 +72,19 @@ def add_training(m: pyo.ConcreteModel, data: ModelData) -> None:
         return
 
     gated = [c for c in by_cohort if data.routes[c[1]].min_cohort > 1]
-    m.open = pyo.Var(gated, domain=pyo.Binary)
+    m.add_component(COHORT_OPEN, pyo.Var(gated, domain=pyo.Binary))
     lower, upper, contracted = {}, {}, {}
     for cohort, xs in by_cohort.items():
         p, k, y = cohort
         cap = data.max_starts[cohort]
         terms = [(1.0, v) for v in xs]
-        if cohort in m.open:
-            lower[cohort] = lin(terms + [(-data.routes[k].min_cohort, m.open[cohort])]) >= 0
-            upper[cohort] = lin(terms + [(-cap, m.open[cohort])]) <= 0
+        if cohort in m.cohort_open:
+            lower[cohort] = lin(terms + [(-data.routes[k].min_cohort, m.cohort_open[cohort])]) >= 0
+            upper[cohort] = lin(terms + [(-cap, m.cohort_open[cohort])]) <= 0
         else:  # a row, not a variable bound, so the cap gets a shadow price and can be stretched
             upper[cohort] = lin(terms) <= cap
         if data.min_starts.get(cohort, 0) > 0:
             contracted[cohort] = lin(terms) >= data.min_starts[cohort]
-    add_rows(m, "cohort_min", lower, family="minimum cohort", index=("provider", "route", "year"), unit="starts")
-    add_rows(m, "cohort_max", upper, family="provider starts cap", index=("provider", "route", "year"), unit="starts")
-    add_rows(m, "contracted_starts", contracted, family="contracted minimum starts",
-             index=("provider", "route", "year"), unit="starts")
+    add_rows(m, COHORT_MIN, lower)
+    add_rows(m, COHORT_MAX, upper)
+    add_rows(m, CONTRACTED_STARTS, contracted)

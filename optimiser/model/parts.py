@@ -1,0 +1,120 @@
+"""The model's parts described as data, once (after PyPSA's `variables.csv`).
+
+Every constraint family declares its rows as `RowFamily` values beside the code that builds them
+(`ROWS` in its module), and every decision a plan reports declares itself as a `Decision`
+(`DECISIONS` in its module). Everything that reads a built model derives from these
+declarations instead of keeping lists of its own: binding.csv and the bottleneck wording
+(optimiser/results), the infeasibility explanation and the frontier (optimiser/pipeline), the
+fixed-plan evaluation of sweeps (optimiser/analysis), the output files and workbook
+(optimiser/outputs). `optimiser/model/build.py` holds the table of contents that collects them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+
+class Role(StrEnum):
+    """What a family's rows mean to a planner, which decides who reads them."""
+
+    LIMIT = "limit"  # a capacity or budget the planner could raise: binding.csv, bottlenecks, "raise limit"
+    REQUIREMENT = "requirement"  # a requirement the planner could lower: binding.csv, "lower requirement"
+    DECISION_RULE = "decision rule"  # shapes the decisions only (minimum cohort): freed when a given plan is evaluated
+    DEFINITION = "definition"  # an identity of the stock and flow (balances, coverage): never relaxed or reported
+
+
+@dataclass(frozen=True)
+class RowFamily:
+    """One indexed constraint of the model, in the planner's words.
+
+    `name` is the Pyomo component; `planner_name` the limit as binding.csv and explanations show it;
+    `index` names the key's parts; `unit` is the unit of its right-hand side; `one_more` how one
+    more unit (of `per_unit` units: GBP 1m for budgets) reads; `row_scale` how many `unit`s one
+    unit of the row stands for (rows may be scaled for the solver's numerics)."""
+
+    name: str
+    planner_name: str
+    index: tuple[str, ...]
+    unit: str
+    role: Role
+    one_more: str = ""
+    per_unit: float = 1.0
+    row_scale: float = 1.0
+
+    @property
+    def reported(self) -> bool:
+        """Shown in binding.csv and the bottleneck ranking."""
+        return self.role in (Role.LIMIT, Role.REQUIREMENT)
+
+    @property
+    def limits_decisions(self) -> bool:
+        """Limits only the decisions, so it is freed when a plan given from outside is evaluated."""
+        return self.role is not Role.DEFINITION
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision variable a plan reports: its Pyomo component and its output table.
+
+    The table is `PlanResult.<table>`, `<table>.csv` and the workbook sheet `sheet`, with columns
+    `index` + `value` (in `unit`); rows with a value at or below `shown_above` are left out.
+    `integer` decisions are read rounded to whole numbers. `description` says what a row means
+    (the workbook's "How to read this")."""
+
+    component: str
+    table: str
+    index: tuple[str, ...]
+    value: str
+    unit: str
+    sheet: str
+    description: str
+    integer: bool
+    shown_above: float = 0.0
+
+    @property
+    def file(self) -> str:
+        return f"{self.table}.csv"
+
+    @property
+    def columns(self) -> list[str]:
+        return [*self.index, self.value]
+
+
+def lin(terms: Iterable[tuple[float, object]], constant: float = 0.0) -> LinearExpression:
+    """A linear expression from (coefficient, variable) pairs, built without operator overloading.
+
+    A variable listed more than once gets one term with the coefficients summed in the order
+    given (as the compiler would sum them): budget and cost rows list a start once per cost
+    category and year in training, a quarter of all terms on the L preset, and every term is
+    a Pyomo object to create and then compile."""
+    at: dict[int, int] = {}
+    coefs, variables = [], []
+    for c, v in terms:
+        i = at.setdefault(id(v), len(coefs))
+        if i == len(coefs):
+            coefs.append(c)
+            variables.append(v)
+        else:
+            coefs[i] += c
+    return LinearExpression(constant=constant, linear_coefs=coefs, linear_vars=variables)
+
+
+def add_rows(m: pyo.ConcreteModel, family: RowFamily, rows: dict[Hashable, object]) -> None:
+    """Add `family`'s indexed constraint from a dict of relational expressions and record it in
+    `m.families` (component name -> RowFamily), in build order. Nothing is added for no rows."""
+    if not rows:
+        return
+    con = pyo.Constraint(list(rows), rule=lambda _m, *k: rows[k[0] if len(k) == 1 else k])
+    m.add_component(family.name, con)
+    m.families[family.name] = family
+
+
+def add_row(m: pyo.ConcreteModel, family: RowFamily, row: object) -> None:
+    """Add `family` as a single, unindexed constraint (a whole-horizon limit)."""
+    m.add_component(family.name, pyo.Constraint(expr=row))
+    m.families[family.name] = family
