@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import networkx as nx
 import pandas as pd
 
 from optimiser.scenario.config import ScenarioConfig
@@ -79,7 +78,6 @@ class ModelData:
     provider_names: dict[str, str]
     routes: dict[str, Route]
     provider_region: dict[str, str]
-    graph: nx.Graph
     graduate_share: dict[tuple[str, str], float]  # (placed in, takes post in) -> share
     net_loss_rate: dict[tuple[str, str], float]  # (g, r) -> lambda
     in_post: dict[tuple[str, str], float]
@@ -90,10 +88,10 @@ class ModelData:
     target_rate: dict[str, float]
     skill_mix: list[tuple[str, str, float, float]]  # (covering h, covered g, max_share, productivity)
     educator_group: dict[str, str]
-    starts_index: pd.DataFrame  # provider, region, route, year: allowed x
+    starts_index: pd.DataFrame  # provider, region, route, year: allowed starts
     max_starts: dict[tuple[str, str, int], float]  # (p, k, y)
     min_starts: dict[tuple[str, str, int], float]
-    recruit_index: pd.DataFrame  # region, route, year: allowed m
+    recruit_index: pd.DataFrame  # region, route, year: allowed recruits
     max_recruits: dict[tuple[str, int], float]
     placement_weeks: dict[tuple[str, int], float]
     educator_wte: dict[tuple[str, int], float]
@@ -220,7 +218,6 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
         provider_names={p: name for p, _r, name in providers},
         routes=routes,
         provider_region=provider_region,
-        graph=graph,
         graduate_share=graduate_shares(graph, cfg.graduate_retention, t["graduate_destinations"]),
         net_loss_rate=net_loss,
         in_post=in_post,
