@@ -3,7 +3,7 @@
 python -m benchmarks [--scenario PATH] [--repeat N] [--out DIR]
     the West Midlands default and the worked example (medians over --repeat runs)
 python -m benchmarks --preset NAME [--out DIR] [--gap G] [--time-limit S] [--repeat N] [--seed K]
-    a synthetic preset (S, M, L, XL, W; optimiser/synthetic.py): each run writes
+    a synthetic preset (S, M, L, XL, W; optimiser/synthetic): each run writes
     <preset>_<timestamp>_run<i>.json, including the same model exported to MPS and solved by a
     fresh highspy.Highs with the same options
 python -m benchmarks --frontier [--scenario PATH] [--repeat N]
@@ -184,7 +184,7 @@ def solve_mps(path: Path, gap: float, time_limit: float) -> dict:
 def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:
     """Generate, build, export to MPS, solve in the engine, then solve the MPS file directly."""
     from optimiser.scenario.scenario import scenario_from_raw
-    from optimiser.synthetic.synthetic import generate
+    from optimiser.synthetic import generate
 
     t0 = time.perf_counter()
     scenario = scenario_from_raw(generate(preset, seed))
@@ -352,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> str | None:
-    from optimiser.synthetic.synthetic import preset_names
+    from optimiser.synthetic import preset_names
 
     if args.preset and args.preset.strip().upper() not in preset_names():
         return f"unknown preset {args.preset!r}: choose one of {', '.join(preset_names())}"

@@ -18,13 +18,13 @@ def generate_command(
     form: Annotated[str | None, typer.Option(help="folder or workbook (default: workbook if --out ends in .xlsx)")] = None,
 ) -> None:
     """Write a synthetic scenario (seeded, documented in inputs/synthetic/README.md)."""
-    from optimiser.synthetic.synthetic import (
+    from optimiser.synthetic import (
         FORMS,
-        _check_destination,
-        _write,
+        check_destination,
         describe,
         generate,
         preset_names,
+        write_scenario,
     )
 
     if preset.strip().upper() not in preset_names():
@@ -37,9 +37,9 @@ def generate_command(
     if out.exists() and (out.is_file() or any(out.iterdir())):
         raise Exit(2, f"{out} already exists; give a new path so nothing is overwritten")
     try:
-        _check_destination(out, form)
+        check_destination(out, form)
         raw = generate(preset, seed)
     except ValueError as exc:
         raise Exit(2, str(exc)) from None
-    _write(raw, out, form)
+    write_scenario(raw, out, form)
     typer.echo(f"Wrote {out}: synthetic preset {preset.strip().upper()} (seed {seed}), {describe(raw)}")

@@ -1,0 +1,11 @@
+"""Saved scenarios and run history in a database (SQLite by default, PostgreSQL for a team).
+
+`Store` is the way in; see `store.py` for what is kept and where each piece lives.
+"""
+
+from optimiser.store.engine import default_url
+from optimiser.store.errors import StoreError
+from optimiser.store.hashing import input_hash
+from optimiser.store.store import RunRecord, ScenarioRecord, Store
+
+__all__ = ["RunRecord", "ScenarioRecord", "Store", "StoreError", "default_url", "input_hash"]

@@ -25,17 +25,11 @@ from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
 from optimiser.scenario.io import load_raw, write_workbook
 from optimiser.scenario.scenario import scenario_from_raw
 from optimiser.scenario.validation import validate_raw
+from optimiser.store import Store, StoreError, default_url, input_hash
 from optimiser.store import store as store_module
-from optimiser.store.store import (
-    RunRow,
-    RunTableRow,
-    ScenarioRow,
-    ScenarioTableRow,
-    Store,
-    StoreError,
-    default_url,
-    input_hash,
-)
+from optimiser.store.engine import make_engine
+from optimiser.store.payload import table_from_payload, table_payload
+from optimiser.store.tables import RunRow, RunTableRow, ScenarioRow, ScenarioTableRow
 
 pytestmark = pytest.mark.unit
 
@@ -56,7 +50,7 @@ def store_url(request, tmp_path):
     base = os.environ.get(POSTGRES_URL_ENV, "").strip()
     if not base:
         pytest.skip(f"{POSTGRES_URL_ENV} is not set: no PostgreSQL server configured")
-    admin = store_module._make_engine(base)
+    admin = make_engine(base)
     schema = f"store_test_{uuid.uuid4().hex[:12]}"
     with admin.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
@@ -115,7 +109,7 @@ def row_counts(store: Store) -> dict[str, int]:
 
 def failing_on_call(n: int, monkeypatch) -> list[str]:
     """Make the table serialiser raise on its n-th call; returns the tables it was asked for."""
-    real = store_module._table_payload
+    real = table_payload
     calls: list[str] = []
 
     def flaky(table, df):
@@ -124,7 +118,7 @@ def failing_on_call(n: int, monkeypatch) -> list[str]:
             raise RuntimeError(f"disk full while writing table '{table}'")
         return real(table, df)
 
-    monkeypatch.setattr(store_module, "_table_payload", flaky)
+    monkeypatch.setattr(store_module, "table_payload", flaky)
     return calls
 
 
@@ -467,7 +461,7 @@ def test_result_tables_of_every_dtype_come_back_equal():
         "count": pd.array([1, None, 3], dtype="Int64"),
         "when": pd.to_datetime(["2025-04-01 00:00", None, "2026-04-01 12:30"]).tz_localize("UTC"),
     }, index=pd.Index([5, 9, 12], name="file_row"))
-    back = store_module._table_from_payload(store_module._table_payload("mixed", df))
+    back = table_from_payload(table_payload("mixed", df))
     pd.testing.assert_frame_equal(back, df, check_exact=True)
     assert back.loc[5, "wte"] == 0.30000000000000004
 
@@ -475,7 +469,7 @@ def test_result_tables_of_every_dtype_come_back_equal():
 def test_tables_the_store_cannot_keep_are_refused_by_name():
     df = pd.DataFrame({"band": pd.Categorical(["6", "7"])})
     with pytest.raises(StoreError, match="table 'staff' column 'band' has type category"):
-        store_module._table_payload("staff", df)
+        table_payload("staff", df)
 
 
 def test_a_copied_store_file_opens_elsewhere(tmp_path, broken):

@@ -20,7 +20,7 @@ from optimiser.cli.generate import generate_command
 from optimiser.scenario.io import load_raw
 from optimiser.scenario.scenario import scenario_from_raw
 from optimiser.scenario.validation import validate_raw
-from optimiser.synthetic.synthetic import generate, preset_names, write_preset
+from optimiser.synthetic import generate, preset_names, write_preset
 
 pytestmark = pytest.mark.unit
 

@@ -1,0 +1,27 @@
+"""The package and solver versions a run records, so an old run says what produced it."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from functools import cache
+
+DIST_NAME = "imaging-workforce-optimiser"
+
+
+@cache
+def package_version() -> str:
+    try:
+        return importlib.metadata.version(DIST_NAME)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (package not installed)"
+
+
+@cache
+def solver_version() -> str:
+    import highspy  # only when a run is saved: opening the store needs no solver
+
+    try:
+        wrapper = importlib.metadata.version("highspy")
+    except importlib.metadata.PackageNotFoundError:
+        wrapper = "unknown"
+    return f"HiGHS {highspy.Highs().version()} (highspy {wrapper})"
