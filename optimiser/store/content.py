@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from optimiser.model.build import DECISIONS
 from optimiser.pipeline.api import FrontierResult
 from optimiser.results.results import PlanResult, ProjectionResult
 from optimiser.store.errors import StoreError
 
 # the per-point tables a frontier run keeps, each as one table over every point
-FRONTIER_POINT_TABLES = ("starts", "international", "educators", "projection", "costs")
+FRONTIER_POINT_TABLES = (*(d.table for d in DECISIONS), "projection", "costs")
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,7 @@ class RunContent:
 
 
 def _plan_content(result: PlanResult) -> RunContent:
-    tables = [("starts", result.starts), ("international", result.international),
-              ("educators", result.educators), ("projection", result.projection),
+    tables = [*((d.table, getattr(result, d.table)) for d in DECISIONS), ("projection", result.projection),
               ("costs", result.costs), ("binding", result.binding), ("conflicts", result.conflicts)]
     timings = dict(result.timings)
     sq = result.status_quo

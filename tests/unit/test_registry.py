@@ -54,7 +54,7 @@ def test_every_decision_has_a_plan_table_an_output_file_and_planner_names():
         assert d.table in fields
         assert PLAN_FILES[d.file] == d.table
         assert d.sheet and d.description and d.unit
-    assert WHOLE_NUMBER_COLUMNS == {"starts", "recruits"}
+    assert {"starts", "recruits"} == WHOLE_NUMBER_COLUMNS
 
 
 def test_budget_rows_are_scaled_for_the_solver_and_read_per_gbp_million():
