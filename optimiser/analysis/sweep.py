@@ -118,7 +118,7 @@ def _column_map(compiled) -> dict[tuple[str, object], int]:
     return {(v.parent_component().name, v.index()): j for j, v in enumerate(compiled.columns)}
 
 
-def _decision_values(plan: FixedPlan, cols: dict, files: bool = True) -> tuple[dict[int, float], list[str]]:
+def _decision_values(plan: FixedPlan, cols: dict) -> tuple[dict[int, float], list[str]]:
     """Column number -> fixed value for every decision column; plan rows with no such column are problems."""
     values: dict[int, float] = {j: 0.0 for (name, _), j in cols.items() if name in ("x", "recruits", "extra_educators")}
     problems = []
@@ -132,8 +132,7 @@ def _decision_values(plan: FixedPlan, cols: dict, files: bool = True) -> tuple[d
             j = cols.get((var, key))
             if j is None:
                 if amount > 0:
-                    where = f"{name}, row {i + 2}" if files else name
-                    problems.append(f"{where}: {', '.join(map(str, key))} is not a decision this scenario allows "
+                    problems.append(f"{name}, row {i + 2}: {', '.join(map(str, key))} is not a decision this scenario allows "
                                     "(provider does not offer the route that year, region beyond max_travel_minutes, "
                                     "no onboarding or no educator limit there). Fix: delete the row or solve the plan "
                                     "again on this scenario")

@@ -29,11 +29,11 @@ from pyomo.common.gc_manager import PauseGC
 from optimiser.solver.standard_form import INF, StandardForm, integrality, to_standard_form
 
 
-def new_highs(threads: int = 1) -> highspy.Highs:
+def new_highs() -> highspy.Highs:
     """A silent HiGHS instance; one thread and a fixed seed so that every run repeats exactly."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", threads)
+    h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     return h
 
