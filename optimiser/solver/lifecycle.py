@@ -259,9 +259,8 @@ class CompiledModel:
 
 def compile_model(m: pyo.ConcreteModel) -> CompiledModel:
     """Compile to standard form and pass the whole matrix to a new HiGHS instance."""
-    t0 = time.perf_counter()
     with PauseGC():  # as in build_model: collections would rescan every live model object
-        form = to_standard_form(m)
-        compiled = CompiledModel(form, 0.0)
-    compiled.handoff_seconds = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        compiled = CompiledModel(to_standard_form(m), 0.0)
+        compiled.handoff_seconds = time.perf_counter() - t0
     return compiled
