@@ -72,12 +72,13 @@ class CompiledModel:
         self._col_lower, self._col_upper = form.col_lower.copy(), form.col_upper.copy()
         self._views = tuple(_read_only(a) for a in (self._row_lower, self._row_upper,
                                                     self._col_lower, self._col_upper))
-        self.highs = new_highs()  # the MIP instance: re-solves keep it
+        self.highs = new_highs()  # the MIP instance, kept for re-solves: its options are run's, its bounds ours
         self.highs.passModel(form.lp)
         self.relaxation: highspy.Highs | None = None  # the LP relaxation, made at its first use
         # (bound of the last LP relaxation solve, row activity at its optimum), while it still holds
         self.last_relaxation: tuple[float, np.ndarray] | None = None
-        self._rows_before: dict[int, tuple[float, float]] = {}  # row -> bounds at the last run
+        # row -> its bounds before its first change since the last take_changed_rows (the last run)
+        self._rows_before: dict[int, tuple[float, float]] = {}
 
     # --- reading -------------------------------------------------------------------------------
 
