@@ -4,7 +4,9 @@
 
 CSV files must be byte-identical; summary.json must agree on every key but the *_seconds
 timings; plan.xlsx must hold the same sheets and cell values, except cells of rows that name a
-timing (`... seconds` / `..._seconds`). Prints one line per difference and exits 1 if any.
+timing (`... seconds` / `..._seconds`). Keys of summary.json and rows of the workbook's Summary
+sheet that only AFTER has are listed as "added" (a new measure, not a changed one). Prints one
+line per difference and exits 1 if any (added measures alone exit 0).
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ def _sheets(path: Path) -> dict[str, list[tuple]]:
     return out
 
 
-def compare(before: Path, after: Path) -> list[str]:
-    problems = []
+def compare(before: Path, after: Path) -> tuple[list[str], list[str]]:
+    """(differences, added measures)."""
+    problems: list[str] = []
+    added: list[str] = []
     names = sorted({p.name for p in before.iterdir()} | {p.name for p in after.iterdir()})
     for name in names:
         a, b = before / name, after / name
@@ -43,19 +47,29 @@ def compare(before: Path, after: Path) -> list[str]:
         elif name.endswith(".json"):
             ja, jb = json.loads(a.read_text()), json.loads(b.read_text())
             for key in sorted(set(ja) | set(jb)):
-                if not key.endswith("_seconds") and ja.get(key) != jb.get(key):
+                if key.endswith("_seconds"):
+                    continue
+                if key not in ja:
+                    added.append(f"{name}: added {key} = {jb[key]!r}")
+                elif ja.get(key) != jb.get(key):
                     problems.append(f"{name}: {key}: {ja.get(key)!r} != {jb.get(key)!r}")
         elif name.endswith(".xlsx"):
             sa, sb = _sheets(a), _sheets(b)
             for sheet in sorted(set(sa) | set(sb)):
-                if sa.get(sheet) != sb.get(sheet):
+                rows_a, rows_b = sa.get(sheet), sb.get(sheet)
+                if sheet == "Summary" and rows_a is not None and rows_b is not None:
+                    known = {r[0] for r in rows_a}
+                    added += [f"{name} [Summary]: added row {r[0]!r}" for r in rows_b if r[0] not in known]
+                    rows_b = [r for r in rows_b if r[0] in known]
+                if rows_a != rows_b:
                     problems.append(f"{name} [{sheet}]: cell values differ")
         elif a.read_bytes() != b.read_bytes():
             problems.append(f"{name}: contents differ")
-    return problems
+    return problems, added
 
 
 if __name__ == "__main__":
-    found = compare(Path(sys.argv[1]), Path(sys.argv[2]))
-    print("\n".join(found) if found else f"identical (timings aside): {sys.argv[1]} and {sys.argv[2]}")
+    found, added = compare(Path(sys.argv[1]), Path(sys.argv[2]))
+    print("\n".join(added))
+    print("\n".join(found) if found else f"identical (timings and added measures aside): {sys.argv[1]} and {sys.argv[2]}")
     sys.exit(1 if found else 0)

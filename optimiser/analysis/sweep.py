@@ -39,13 +39,14 @@ import pandas as pd
 from pyomo.common.gc_manager import PauseGC
 
 from optimiser.analysis.sampling import sample_scenario
+from optimiser.basics.status import Status
 from optimiser.model.build import DECISIONS, ROW_FAMILIES
 from optimiser.model.families.training import COHORT_OPEN, STARTS
 from optimiser.pipeline import api
 from optimiser.results.results import index_words, read_projection, weighted_shortfall
 from optimiser.scenario.scenario import Scenario
 from optimiser.scenario.uncertainty import UncertainInput, parse_uncertainty
-from optimiser.solver.highs import load_values, run
+from optimiser.solver import run
 
 QUANTILES = (0.1, 0.5, 0.9)  # P10 / P50 / P90, numpy's default linear interpolation
 TARGET_TOLERANCE_WTE = 1e-6
@@ -114,7 +115,7 @@ def _column_map(compiled) -> dict[tuple[str, object], int]:
     return {(v.parent_component().name, v.index()): j for j, v in enumerate(compiled.columns)}
 
 
-def _decision_values(plan: FixedPlan, cols: dict, files: bool = True) -> tuple[dict[int, float], list[str]]:
+def _decision_values(plan: FixedPlan, cols: dict) -> tuple[dict[int, float], list[str]]:
     """Column number -> fixed value for every decision column; plan rows with no such column are problems.
 
     Every declared decision is fixed (to 0 where the plan has no row); each gated cohort is open
@@ -132,8 +133,7 @@ def _decision_values(plan: FixedPlan, cols: dict, files: bool = True) -> tuple[d
             j = cols.get((d.component, key))
             if j is None:
                 if amount > 0:
-                    where = f"{d.file}, row {i + 2}" if files else d.file
-                    problems.append(f"{where}: {', '.join(map(str, key))} is not a decision this scenario allows "
+                    problems.append(f"{d.file}, row {i + 2}: {', '.join(map(str, key))} is not a decision this scenario allows "
                                     "(provider does not offer the route that year, region beyond max_travel_minutes, "
                                     "no onboarding or no educator limit there). Fix: delete the row or solve the plan "
                                     "again on this scenario")
@@ -146,28 +146,6 @@ def _decision_values(plan: FixedPlan, cols: dict, files: bool = True) -> tuple[d
         if name == COHORT_OPEN:
             values[j] = 1.0 if cohort.get(key, 0.0) > 0 else 0.0
     return values, problems
-
-
-def _relax_decision_limits(built) -> list[tuple[str, object, int, float, float]]:
-    """Free every decision-limit row; return (family, key, row, lower, upper) as they were."""
-    compiled = built.compiled
-    freed = [(name, key, i, float(compiled.row_lower[i]), float(compiled.row_upper[i]))
-             for name, key, i in compiled.rows_of(DECISION_LIMITS)]
-    if freed:
-        idx = np.array([f[2] for f in freed], dtype=np.int32)
-        compiled.row_lower[idx] = -np.inf
-        compiled.row_upper[idx] = np.inf
-        compiled.highs.changeRowsBounds(len(idx), idx, compiled.row_lower[idx], compiled.row_upper[idx])
-    return freed
-
-
-def _fix_columns(built, values: dict[int, float]) -> None:
-    compiled = built.compiled
-    idx = np.array(sorted(values), dtype=np.int32)
-    vals = np.array([values[j] for j in idx], dtype=float)
-    compiled.col_lower[idx] = vals
-    compiled.col_upper[idx] = vals
-    compiled.highs.changeColsBounds(len(idx), idx, vals, vals)
 
 
 @dataclass(frozen=True)
@@ -188,20 +166,21 @@ def _measured(projection: pd.DataFrame, start_year: int) -> pd.DataFrame:
 def evaluate_fixed_plan(scenario: Scenario, plan: FixedPlan) -> tuple[Evaluation, list[dict]]:
     """The plan's outcome in `scenario`, and the limits it breaks (if any)."""
     built = api.build_plan(scenario, "min_shortfall")
-    cols = _column_map(built.compiled)
-    values, problems = _decision_values(plan, cols)
+    compiled = built.compiled
+    values, problems = _decision_values(plan, _column_map(compiled))
     if problems:
         raise SweepError("the plan does not fit the scenario:\n  " + "\n  ".join(problems))
-    freed = _relax_decision_limits(built)
-    _fix_columns(built, values)
+    limits = compiled.rows_of(DECISION_LIMITS)
+    freed = [(name, key, i, float(compiled.row_lower[i]), float(compiled.row_upper[i])) for name, key, i in limits]
     # HiGHS directly rather than solve_built: with every decision fixed there are no shadow
     # prices or bottlenecks worth reading, and it halves the time per future.
     cfg = scenario.config.solver
-    outcome = run(built.compiled, cfg.time_limit_s, cfg.mip_rel_gap)
-    if not outcome.has_solution:
+    with compiled.relaxed_rows([i for _, _, i in limits]), compiled.fixed_columns(values):
+        outcome = run(compiled, cfg.time_limit_s, cfg.mip_rel_gap)
+    if not outcome.holds_plan:
         return Evaluation(outcome.status, None, None, pd.DataFrame()), []
-    load_values(built.compiled, outcome.values)
-    m, data = built.compiled.model, built.data
+    compiled.load_values(outcome.values)
+    m, data = compiled.model, built.data
     projection = _measured(read_projection(m, data), data.start_year)
     activity = outcome.row_activity
     return (Evaluation(outcome.status, weighted_shortfall(m, data), float(projection["shortfall_wte"].sum()),
@@ -228,7 +207,7 @@ def evaluate_status_quo(scenario: Scenario) -> Evaluation:
     try:
         r = api.project(scenario)
     except api.InfeasibleProjection:
-        return Evaluation("infeasible", None, None, pd.DataFrame())
+        return Evaluation(Status.INFEASIBLE, None, None, pd.DataFrame())
     return Evaluation(r.status, r.weighted_shortfall, r.total_shortfall_wte_years,
                       _measured(r.projection, scenario.config.start_year))
 

@@ -10,11 +10,12 @@ import logging
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from optimiser.basics.status import Status
 from optimiser.model.build import ROW_FAMILIES, build_model
 from optimiser.model.data import ModelData, prepare
 from optimiser.model.parts import Role
@@ -29,15 +30,13 @@ from optimiser.results.results import (
     weighted_shortfall,
 )
 from optimiser.scenario.scenario import Scenario
-from optimiser.solver.highs import (
+from optimiser.solver import (
     CompiledModel,
     Progress,
     compile_model,
     elastic_solve,
-    load_values,
     relaxed_duals,
     run,
-    set_row_upper,
 )
 
 log = logging.getLogger(__name__)
@@ -59,12 +58,14 @@ def project(scenario: Scenario) -> ProjectionResult:
     build = time.perf_counter() - t0
     compiled = compile_model(m)
     outcome = run(compiled, scenario.config.solver.time_limit_s, 1e-9)
-    if not outcome.has_solution:
+    if not outcome.holds_plan:
+        if outcome.status != Status.INFEASIBLE:
+            raise InfeasibleProjection(f"the status quo could not be projected: {outcome.message}")
         raise InfeasibleProjection(
             "the status quo cannot be projected: the baseline starts draw more staff into upskilling "
             "than the groups they come from hold. Lower those baseline_starts rows."
         )
-    load_values(compiled, outcome.values)
+    compiled.load_values(outcome.values)
     projection = read_projection(m, data)
     return ProjectionResult(
         scenario_name=scenario.name,
@@ -171,14 +172,16 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
             "n_nonzeros": compiled.n_nonzeros}
     common = dict(scenario_name=scenario.name, objective_name=built.objective_name, budget_scale=data.budget_scale,
                   timings=timings, size=size, status_quo=status_quo,
-                  assumptions=_assumptions(scenario, built.objective_name, data.budget_scale, time_limit, gap))
-    if not outcome.has_solution:
-        conflicts = explain_infeasibility(built, time_limit) if (outcome.status == "infeasible" and explain) else pd.DataFrame()
-        return PlanResult(status=outcome.status, message=outcome.message, objective=None, weighted_shortfall=None,
-                          total_shortfall_wte_years=None, total_cost_gbp=None, mip_gap=None, conflicts=conflicts, **common)
+                  assumptions=_assumptions(scenario, built.objective_name, data.budget_scale, time_limit, gap),
+                  status=outcome.status, message=outcome.message, solver_status=outcome.solver_status,
+                  presolve_rechecked=outcome.presolve_rechecked, phases=outcome.phases)
+    if not outcome.holds_plan:
+        conflicts = explain_infeasibility(built, time_limit) if (outcome.status == Status.INFEASIBLE and explain) else pd.DataFrame()
+        return PlanResult(objective=None, weighted_shortfall=None, total_shortfall_wte_years=None, total_cost_gbp=None,
+                          mip_gap=None, dual_bound=outcome.dual_bound, conflicts=conflicts, **common)
     t0 = time.perf_counter()
     m = compiled.model
-    load_values(compiled, outcome.values)
+    compiled.load_values(outcome.values)
     activity = outcome.row_activity
     t_duals = time.perf_counter()
     lp = relaxed_duals(compiled, outcome.values, compiled.binary) if shadow_prices else None
@@ -187,13 +190,12 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
     projection = read_projection(m, data)
     costs = read_costs(m)
     result = PlanResult(
-        status=outcome.status,
-        message=outcome.message,
         objective=outcome.objective,
         weighted_shortfall=weighted_shortfall(m, data),
         total_shortfall_wte_years=float(projection.loc[projection["year"] > data.start_year, "shortfall_wte"].sum()),
         total_cost_gbp=float(costs["gbp"].sum()) if not costs.empty else 0.0,
         mip_gap=outcome.mip_gap,
+        dual_bound=outcome.dual_bound,
         **read_decisions(m),
         projection=projection,
         costs=costs,
@@ -227,43 +229,56 @@ def frontier(scenario: Scenario, budget_scales: list[float], time_limit: float |
              gap: float | None = None, shadow_prices: bool = False,
              progress: Callable[[int, int, PlanResult], None] | None = None) -> FrontierResult:
     """min_shortfall at several budget levels, re-using one built model: only the budget rows'
-    right-hand sides change between points (the solver keeps the model).
-
-    Points are solved from the smallest budget up, each seeded with the previous plan (still
-    feasible when the budget only grows); rows come back in the order asked. `progress(done, total,
-    plan)` is called after each point."""
+    right-hand sides change between points (the solver keeps the model). See `frontier_built`."""
     t0 = time.perf_counter()
     sq = project(scenario)
     built = build_plan(scenario, "min_shortfall", 1.0)
+    result = frontier_built(built, budget_scales, sq, time_limit, gap, shadow_prices, progress)
+    return replace(result, total_seconds=time.perf_counter() - t0)
+
+
+def frontier_built(built: BuiltPlan, budget_scales: list[float], status_quo: ProjectionResult,
+                   time_limit: float | None = None, gap: float | None = None, shadow_prices: bool = False,
+                   progress: Callable[[int, int, PlanResult], None] | None = None) -> FrontierResult:
+    """The built plan's objective at several budget levels (`built` has budget_scale 1).
+
+    Points are solved from the smallest budget up, each seeded with the previous plan (still
+    feasible when the budget only grows); rows come back in the order asked. `progress(done, total,
+    plan)` is called after each point. The budget rows and `built.data` are put back afterwards,
+    also when a point or `progress` raises."""
+    if built.data.budget_scale != 1.0:
+        raise ValueError(f"a frontier scales the budgets of a plan built at budget_scale 1, not {built.data.budget_scale}")
+    t0 = time.perf_counter()
     compiled, base_data = built.compiled, built.data
-    budget_rows = compiled.rows_of(("budget_yearly", "budget_total"))
-    base = {i: compiled.row_upper[i] for _, _, i in budget_rows}
+    budget_rows = [i for _, _, i in compiled.rows_of(("budget_yearly", "budget_total"))]
+    base = compiled.row_upper[budget_rows].copy()
+    scales = sorted(set(budget_scales))
     by_scale: dict[float, PlanResult] = {}
     previous: PlanResult | None = None
-    for n, scale in enumerate(sorted(set(budget_scales)), start=1):
-        set_row_upper(compiled, list(base), [base[i] * scale for i in base])
-        built.data = _with_scale(base_data, scale)
-        plan = solve_built(built, time_limit, gap, status_quo=sq, explain=False,
-                           shadow_prices=shadow_prices, start=previous)
-        by_scale[scale] = plan
-        previous = plan if plan.column_values is not None else previous
-        if progress is not None:
-            progress(n, len(set(budget_scales)), plan)
-    set_row_upper(compiled, list(base), list(base.values()))
-    built.data = base_data
+    try:
+        for n, scale in enumerate(scales, start=1):
+            built.data = _with_scale(base_data, scale)
+            with compiled.row_bounds(budget_rows, upper=base * scale):
+                plan = solve_built(built, time_limit, gap, status_quo=status_quo, explain=False,
+                                   shadow_prices=shadow_prices, start=previous)
+                by_scale[scale] = plan
+                previous = plan if plan.feasible else previous
+                if progress is not None:
+                    progress(n, len(scales), plan)
+    finally:
+        built.data = base_data
     plans = tuple(by_scale[s] for s in budget_scales)
     rows = [{"budget_scale": s, "status": p.status,
              "budget_gbp": float(sum(base_data.budget.values()) * s),
              "weighted_shortfall": p.weighted_shortfall, "total_shortfall_wte_years": p.total_shortfall_wte_years,
              "total_cost_gbp": p.total_cost_gbp, "mip_gap": p.mip_gap, "solve_seconds": p.timings["solve_seconds"],
-             "status_quo_weighted_shortfall": sq.weighted_shortfall} for s, p in zip(budget_scales, plans, strict=True)]
+             "status_quo_weighted_shortfall": status_quo.weighted_shortfall}
+            for s, p in zip(budget_scales, plans, strict=True)]
     return FrontierResult(pd.DataFrame(rows), plans, built.build_seconds, time.perf_counter() - t0)
 
 
 def _with_scale(data: ModelData, scale: float) -> ModelData:
     """The data object of an unscaled build (budget_scale 1) with its budgets scaled."""
-    from dataclasses import replace
-
     return replace(data, budget={y: b * scale for y, b in data.budget.items()},
                    total_budget=None if data.total_budget is None else data.total_budget * scale,
                    budget_scale=scale)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from optimiser.basics.status import holds_plan
 from optimiser.model.build import DECISIONS, ROW_FAMILIES
 from optimiser.model.data import ModelData
 from optimiser.model.families.objective import shortfall_terms
@@ -38,7 +39,7 @@ class ProjectionResult:
 class PlanResult:
     scenario_name: str
     objective_name: str
-    status: str  # optimal | time_limit | infeasible | error
+    status: str  # a Status: optimal | time_limit | cancelled | infeasible | error
     message: str
     objective: float | None
     weighted_shortfall: float | None
@@ -58,10 +59,15 @@ class PlanResult:
     status_quo: ProjectionResult | None = None
     assumptions: pd.DataFrame = field(default_factory=pd.DataFrame)
     column_values: np.ndarray | None = field(default=None, repr=False, compare=False)  # solver's plan, to seed re-solves
+    dual_bound: float | None = None  # the best bound on the objective the solver proved
+    presolve_rechecked: bool = False  # an infeasible verdict was re-checked with presolve off
+    solver_status: str = ""  # HiGHS's own words for how the run that gave this answer ended
+    phases: dict = field(default_factory=dict)  # the relax-and-round start (optimiser/solver/rounding.py)
 
     @property
     def feasible(self) -> bool:
-        return self.status in ("optimal", "time_limit") and self.weighted_shortfall is not None
+        """Whether this result holds a plan (optimiser.basics.status.holds_plan)."""
+        return holds_plan(self.status, self.weighted_shortfall is not None)
 
     def summary_dict(self) -> dict:
         sq = self.status_quo
@@ -88,6 +94,12 @@ class PlanResult:
             "n_int_vars": self.size.get("n_int_vars"),
             "n_cons": self.size.get("n_cons"),
             "n_nonzeros": self.size.get("n_nonzeros"),
+            "dual_bound": self.dual_bound,
+            "presolve_rechecked": self.presolve_rechecked,
+            "solver_status": self.solver_status,
+            "relax_seconds": self.phases.get("relax_seconds"),
+            "round_seconds": self.phases.get("round_seconds"),
+            "rounding_box": self.phases.get("rounding_box"),
         }
 
     def bottlenecks(self, top: int | None = None, per_family: int | None = None) -> pd.DataFrame:

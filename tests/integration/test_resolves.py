@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 import optimiser
-from optimiser.solver import highs as solver
 
 pytestmark = pytest.mark.integration
 
@@ -80,9 +79,9 @@ def test_a_plan_that_breaks_the_new_limits_is_not_used_as_a_start(default):
     plan = optimiser.solve_built(built, gap=GAP, shadow_prices=False)
     rows = [i for name in ("budget_yearly",) for con in getattr(built.compiled.model, name).values()
             for i in built.compiled.row_of[id(con)]]
-    assert solver.is_feasible(built.compiled, plan.column_values)
-    solver.set_row_upper(built.compiled, rows, [built.compiled.row_upper[i] * 0.5 for i in rows])
-    assert not solver.is_feasible(built.compiled, plan.column_values)
+    assert built.compiled.is_feasible(plan.column_values)
+    built.compiled.set_bounds(rows=rows, row_upper=built.compiled.row_upper[rows] * 0.5)
+    assert not built.compiled.is_feasible(plan.column_values)
     halved = optimiser.solve_built(built, gap=GAP, shadow_prices=False, start=plan)
     # the halved budgets over the horizon: (47.6m + 10 x 20.6m) / 2
     assert halved.status == "optimal" and halved.total_cost_gbp <= (47.6e6 + 10 * 20.6e6) / 2 + 1.0

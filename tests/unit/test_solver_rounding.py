@@ -4,7 +4,8 @@ import numpy as np
 import pyomo.environ as pyo
 import pytest
 
-from optimiser.solver import highs as solver
+from optimiser.solver import compile_model, run
+from optimiser.solver.rounding import rens_box
 
 pytestmark = pytest.mark.unit
 
@@ -27,24 +28,24 @@ def _two_region_cohort() -> pyo.ConcreteModel:
 
 
 def test_rounding_boxes_widen_from_floor_and_ceiling_to_rounding_down_to_binaries_only():
-    compiled = solver.compile_model(_two_region_cohort())
+    compiled = compile_model(_two_region_cohort())
     cols = {v.name: j for j, v in enumerate(compiled.columns)}
     relaxed = np.zeros(compiled.n_cols)
     relaxed[cols["x[1]"]], relaxed[cols["x[2]"]], relaxed[cols["open"]] = 2.5, 5.5, 1.0
     free = compiled.col_lower < compiled.col_upper
     general = compiled.integer & ~compiled.binary & free
     x1, x2, op = cols["x[1]"], cols["x[2]"], cols["open"]
-    lo, hi = solver._rens_box(compiled, relaxed, free, general, 0)
+    lo, hi = rens_box(compiled, relaxed, free, general, 0)
     assert (lo[x1], hi[x1], lo[x2], hi[x2], lo[op], hi[op]) == (2, 3, 5, 6, 1, 1)
-    lo, hi = solver._rens_box(compiled, relaxed, free, general, "down")
+    lo, hi = rens_box(compiled, relaxed, free, general, "down")
     assert (lo[x1], hi[x1], lo[x2], hi[x2]) == (0, 3, 0, 6)
-    lo, hi = solver._rens_box(compiled, relaxed, free, general, None)
+    lo, hi = rens_box(compiled, relaxed, free, general, None)
     assert (lo[x1], hi[x1], lo[x2], hi[x2], lo[op], hi[op]) == (0, 20, 0, 20, 1, 1)
 
 
 def test_a_relaxation_whose_rounding_holds_no_plan_still_ends_at_the_optimum():
-    compiled = solver.compile_model(_two_region_cohort())
-    outcome = solver.run(compiled, time_limit=30, mip_rel_gap=1e-6)
+    compiled = compile_model(_two_region_cohort())
+    outcome = run(compiled, time_limit=30, mip_rel_gap=1e-6)
     assert outcome.status == "optimal"
     # closed cohort: shortfall 10, no opening cost; running it could supply at most 7 < 8
     assert outcome.objective == pytest.approx(10.0)

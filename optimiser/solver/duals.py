@@ -1,0 +1,51 @@
+"""Side solves on copies of a compiled model: shadow prices of a plan's limits, and the elastic
+re-solve that says how far limits would have to move for an infeasible model to have a plan."""
+
+from __future__ import annotations
+
+import highspy
+import numpy as np
+
+from optimiser.solver.lifecycle import CompiledModel
+from optimiser.solver.standard_form import INF
+
+
+def relaxed_duals(compiled: CompiledModel, values: np.ndarray, fix_columns: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Row duals and activities of the LP with `fix_columns` fixed at `values`, other integers relaxed.
+
+    Used for shadow prices: cohort open/close decisions are held at the plan's; starts and
+    recruits are continuous, so a capacity row's dual is the marginal value of one more unit.
+    """
+    lo = compiled.col_lower.copy()
+    hi = compiled.col_upper.copy()
+    fixed = np.round(values[fix_columns])
+    lo[fix_columns] = fixed
+    hi[fix_columns] = fixed
+    h = compiled.copy(lo, hi)
+    h.setOptionValue("solver", "ipm")  # with crossover: vertex duals, ~15x fewer seconds than dual simplex here
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    sol = h.getSolution()
+    return np.asarray(sol.row_dual, dtype=float), np.asarray(sol.row_value, dtype=float)
+
+
+def elastic_solve(compiled: CompiledModel, elastic_rows: list[int], scale: np.ndarray,
+                  time_limit: float) -> np.ndarray | None:
+    """Minimise the scaled violation of `elastic_rows` (all other rows hard). Returns each elastic
+    row's violation (in the row's own units), or None if even that is infeasible.
+
+    A copy of the model with no objective of its own gets one violation column per elastic row:
+    an upper-bounded row gets -e (its activity may exceed the limit by e), a lower one +e."""
+    n, k = compiled.n_cols, len(elastic_rows)
+    h = compiled.copy(integer=compiled.integer, objective=np.zeros(n))
+    rows = np.asarray(elastic_rows, dtype=np.int32)
+    signs = np.where(compiled.row_upper[rows] < INF, -1.0, 1.0)
+    h.addCols(k, 1.0 / np.asarray(scale, dtype=float), np.zeros(k), np.full(k, INF),
+              k, np.arange(k, dtype=np.int32), rows, signs)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", 1e-6)
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return None
+    return np.asarray(h.getSolution().col_value, dtype=float)[n:]

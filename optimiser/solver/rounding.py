@@ -1,0 +1,124 @@
+"""Relax and round: a start and a bound for the MIP from two small solves before branch and bound.
+
+General integers are the starts and recruits; binaries are the cohort open/close decisions.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from optimiser.solver.lifecycle import CompiledModel
+from optimiser.solver.outcome import relative_gap, said
+from optimiser.solver.watch import Watch
+
+# Shares the relax-and-round phases may use: phase 1 of the time limit, phase 2 of what is left.
+# Each phase that stops early still leaves the full branch and bound the rest.
+# Phase 2 gets most of what is left: on the England-scale presets the rounding search keeps
+# improving its plan steadily, while the full branch and bound after it rarely improves on it.
+PHASE_SHARE = (0.5, 0.8)
+# Rounding neighbourhoods tried in turn (see rens_box), and their names in the results.
+RENS_WIDENING = (0, "down", None)
+BOX_NAMES = {0: "floor to ceiling", "down": "lower bound to ceiling", None: "cohort decisions only"}
+
+
+@dataclass
+class Start:
+    values: np.ndarray | None  # a plan feasible for the full model, or None
+    objective: float | None
+    bound: float | None  # a valid dual bound for the full model (from the relaxation)
+    seconds: tuple[float, float]  # phase 1, phase 2
+    box: str | None = None  # the last rounding box tried (BOX_NAMES); None: phase 2 did not run
+    solver_status: str = ""  # HiGHS's words for the last phase run
+
+    def phases(self) -> dict:
+        return {"relax_seconds": self.seconds[0], "round_seconds": self.seconds[1],
+                "rounding_box": self.box}
+
+
+def _phase_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
+                 integer: np.ndarray, time_limit: float, mip_rel_gap: float) -> highspy.Highs:
+    """A fresh HiGHS instance holding the compiled model with other column bounds and integrality."""
+    h = compiled.copy(col_lower, col_upper, integer)
+    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    # The relaxations are degenerate for dual simplex (tens of thousands of pivots on the default);
+    # the interior point method solves them several times faster.
+    h.setOptionValue("mip_lp_solver" if integer.any() else "solver", "ipm")
+    return h
+
+
+def rens_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, general: np.ndarray,
+             widen: int | str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Column bounds of the rounding neighbourhood, within each column's own bounds: cohort binaries
+    fixed at the relaxed values; each general integer boxed to [floor - widen, ceil + widen] of its
+    relaxed value for a number `widen`, to [its lower bound, ceil] for "down", unboxed for None."""
+    lo, hi = compiled.col_lower.copy(), compiled.col_upper.copy()
+    fix = compiled.binary & free
+    lo[fix] = hi[fix] = np.round(relaxed[fix])
+    if widen is not None:
+        hi[general] = np.minimum(hi[general], np.ceil(relaxed[general] - 1e-6) + (0 if widen == "down" else widen))
+        if widen != "down":
+            lo[general] = np.maximum(lo[general], np.floor(relaxed[general] + 1e-6) - widen)
+    return lo, hi
+
+
+def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: float, watch: Watch,
+                    incumbent: np.ndarray | None = None) -> Start | None:
+    """A start and a bound for the MIP in two small solves.
+
+    Phase 1 relaxes the general integers and keeps the binaries: a small MIP whose dual bound is a
+    valid bound on the full model. Phase 2 (RENS) fixes the binaries at phase 1's values and boxes
+    each general integer between the floor and ceiling of its phase-1 value; HiGHS searches that
+    neighbourhood until its plan is within `mip_rel_gap` of the phase-1 bound. A known feasible
+    `incumbent` (the previous point of a frontier) skips phase 2 when it is already close enough.
+    Returns None when the model has no free general integers (nothing to gain).
+    """
+    free = compiled.col_lower < compiled.col_upper
+    general = compiled.integer & ~compiled.binary & free
+    if not general.any():
+        return None
+    t0 = time.perf_counter()
+    h1 = _phase_highs(compiled, compiled.col_lower, compiled.col_upper, compiled.binary & free,
+                      PHASE_SHARE[0] * time_limit, mip_rel_gap)
+    watch.attach(h1, plans=False, bounds=True)
+    h1.run()
+    t1 = time.perf_counter()
+    info = h1.getInfo()
+    if info.primal_solution_status != 2 or watch.cancelled:
+        return Start(None, None, None, (t1 - t0, 0.0), solver_status=said(h1))
+    relaxed = np.asarray(h1.getSolution().col_value, dtype=float)
+    bound = info.mip_dual_bound if compiled.binary[free].any() else info.objective_function_value
+    if h1.getModelStatus() != highspy.HighsModelStatus.kOptimal and not compiled.binary[free].any():
+        bound = None  # an LP stopped early gives no bound
+    watch.bound = bound
+    if incumbent is not None:
+        inc_obj = compiled.objective_of(incumbent)
+        if bound is not None and relative_gap(inc_obj, bound) <= mip_rel_gap:
+            return Start(incumbent, inc_obj, bound, (t1 - t0, 0.0), solver_status=said(h1))
+    stop_at = None if bound is None else bound + mip_rel_gap * abs(bound) / max(1e-9, 1 - mip_rel_gap)
+    for widen in RENS_WIDENING:
+        # The floor/ceiling box can hold no integer plan when rows bind together at the relaxed
+        # point (cohort minimums against placement capacity, say); each retry widens it, and the
+        # last keeps only the cohort decisions fixed. An empty box is found in well under a second.
+        spent = time.perf_counter() - t0
+        lo, hi = rens_box(compiled, relaxed, free, general, widen)
+        h2 = _phase_highs(compiled, lo, hi, compiled.integer, PHASE_SHARE[1] * max(0.0, time_limit - spent), 1e-4)
+        watch.attach(h2, plans=True, bounds=False, stop_at=stop_at)
+        h2.run()
+        if h2.getModelStatus() != highspy.HighsModelStatus.kInfeasible or watch.cancelled:
+            break
+    seconds = (t1 - t0, time.perf_counter() - t1)
+    box = BOX_NAMES[widen]
+    if h2.getInfo().primal_solution_status != 2:
+        if incumbent is not None:
+            return Start(incumbent, inc_obj, bound, seconds, box, said(h2))
+        return Start(None, None, bound, seconds, box, said(h2))
+    values = np.asarray(h2.getSolution().col_value, dtype=float)
+    objective = h2.getInfo().objective_function_value
+    if incumbent is not None and inc_obj < objective:
+        values, objective = incumbent, inc_obj
+    return Start(values, objective, bound, seconds, box, said(h2))

@@ -1,0 +1,60 @@
+"""Progress reports and cancelling: HiGHS's callbacks forwarded to the planner's progress function."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import highspy
+
+from optimiser.solver.outcome import relative_gap
+from optimiser.solver.standard_form import INF
+
+# progress(report) receives {"elapsed_s", "incumbent", "bound", "gap", "nodes"} as HiGHS reports
+# them (at most every PROGRESS_EVERY_S seconds, and at each better plan); returning True cancels.
+Progress = Callable[[dict], bool | None]
+PROGRESS_EVERY_S = 0.5
+
+
+class Watch:
+    """Forwards HiGHS callbacks to a progress function across the phases of one solve, and stops
+    HiGHS when the function asks to cancel or when a phase's plan is good enough (`stop_at`)."""
+
+    def __init__(self, progress: Progress | None, t0: float):
+        self.progress, self.t0 = progress, t0
+        self.last = -PROGRESS_EVERY_S
+        self.cancelled = False
+        self.best: float | None = None  # best incumbent of any phase
+        self.bound: float | None = None  # best valid dual bound of any phase
+
+    def attach(self, h: highspy.Highs, *, plans: bool, bounds: bool, stop_at: float | None = None) -> None:
+        """`plans`: this phase's incumbents are plans of the full model (not of a relaxation);
+        `bounds`: its dual bound is valid for the full model (not for a restricted neighbourhood);
+        `stop_at`: stop once a plan this good is found."""
+        def report(e, force: bool) -> None:
+            out = e.data_out
+            now = time.perf_counter() - self.t0
+            inc = out.mip_primal_bound if abs(out.mip_primal_bound) < INF else None
+            if plans and inc is not None and (self.best is None or inc < self.best):
+                self.best = inc
+            if stop_at is not None and inc is not None and inc <= stop_at:
+                e.interrupt()
+            if self.progress is None:
+                return
+            if force or now - self.last >= PROGRESS_EVERY_S:
+                self.last = now
+                bound = out.mip_dual_bound if (bounds and abs(out.mip_dual_bound) < INF) else None
+                if self.bound is not None:
+                    bound = self.bound if bound is None else max(bound, self.bound)
+                best = self.best
+                if self.progress({"elapsed_s": now, "incumbent": best, "bound": bound,
+                                  "gap": relative_gap(best, bound) if best is not None and bound is not None else None,
+                                  "nodes": int(out.mip_node_count)}):
+                    self.cancelled = True
+            if self.cancelled:
+                e.interrupt()
+
+        h.cbMipImprovingSolution.subscribe(lambda e: report(e, True))
+        h.cbMipInterrupt.subscribe(lambda e: report(e, False))
+        h.cbSimplexInterrupt.subscribe(lambda e: report(e, False))
+        h.cbIpmInterrupt.subscribe(lambda e: report(e, False))
