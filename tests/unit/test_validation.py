@@ -124,6 +124,10 @@ CASES = {
         lambda s: s.set_cell("routes", 3, "completion_rate", "1.2"),
         Expect("error", "check_ranges", "routes.csv", 3, "completion_rate", "1.2", "rate outside (0, 1]",
                key="route=sonography_pg")),
+    "productivity_zero": (
+        lambda s: s.set_cell("skill_mix", 2, "productivity", "0"),
+        Expect("error", "check_ranges", "skill_mix.csv", 2, "productivity", "0", "must be above 0",
+               key="covering_group=assistant_practitioner, covered_group=radiographer")),
     # 5. durations
     "duration_zero": (
         lambda s: s.set_cell("routes", 2, "duration_years", "0"),
