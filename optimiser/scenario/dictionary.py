@@ -94,10 +94,6 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
 
     @property
-    def filename(self) -> str:
-        return f"{self.name}.csv"
-
-    @property
     def required_columns(self) -> list[str]:
         return [c.column for c in self.columns if c.required]
 

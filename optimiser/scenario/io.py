@@ -133,8 +133,6 @@ def _load_folder(path: Path) -> RawScenario:
 
 def _drop_blank_rows(df: pd.DataFrame) -> pd.DataFrame:
     """Blank lines carry no data; the index keeps each row's position in the file (row = index + 2)."""
-    if df.empty:
-        return df
     return df[(df != "").any(axis=1)]
 
 

@@ -42,19 +42,18 @@ def check_duplicate_keys(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[I
             keys = pd.DataFrame(
                 [sorted(pair) for pair in keys.itertuples(index=False)], columns=list(spec.key)
             )
+        undirected = " (a link is undirected: a-b and b-a are the same link)" if name == "links" else ""
         dup = keys.duplicated(keep="first")
         for i in dup[dup].index:
             first = keys.index[(keys == keys.loc[i]).all(axis=1)][0]
-            shown = ", ".join(f"{k}={df.loc[i, k]!s}".replace("=nan", "=(blank)") for k in spec.key)
             issues.append(Issue("error", "check_duplicate_keys", raw.where(name),
-                                f"duplicates row {int(first) + 2} ({shown})",
+                                f"duplicates row {int(first) + 2}{undirected}",
                                 "delete one of the two rows or change its key",
                                 row=int(i) + 2, column=spec.key[0]))
     return issues
 
 
-def _ref(raw, table, df, column, known: set[str], what: str, source: str, *, blank_ok=False,
-         severity="error") -> list[Issue]:
+def _ref(raw, table, df, column, known: set[str], what: str, source: str, *, blank_ok=False) -> list[Issue]:
     issues = []
     for row, r in _rows(df):
         v = r[column]
@@ -62,7 +61,7 @@ def _ref(raw, table, df, column, known: set[str], what: str, source: str, *, bla
             continue
         if v not in known:
             hint = ", ".join(sorted(known)[:8]) + (" ..." if len(known) > 8 else "")
-            issues.append(Issue(severity, "check_references", raw.where(table),
+            issues.append(Issue("error", "check_references", raw.where(table),
                                 f"unknown {what}",
                                 f"use a {what} listed in {source} ({hint}) or add it there",
                                 row=row, column=column, value=v))
