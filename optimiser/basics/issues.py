@@ -17,11 +17,14 @@ class Issue:
     row: int | None = None  # spreadsheet row number: the header is row 1
     column: str | None = None
     value: str | None = None
+    key: str | None = None  # the row's key cells as typed, e.g. "provider=uni_west, route=ug_radiography"
 
     def render(self) -> str:
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"
+        if self.key:
+            where += f" ({self.key})"
         if self.column:
             where += f", column '{self.column}'"
         value = "" if self.value is None else f" (value: {self.value!r})"
@@ -46,7 +49,7 @@ class ValidationReport:
         return not self.errors
 
     def to_frame(self) -> pd.DataFrame:
-        cols = ["severity", "rule", "file", "row", "column", "value", "message", "fix"]
+        cols = ["severity", "rule", "file", "row", "key", "column", "value", "message", "fix"]
         return pd.DataFrame([asdict(i) for i in self.issues], columns=cols)
 
     def render(self) -> str:

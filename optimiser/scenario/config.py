@@ -1,21 +1,42 @@
-"""scenario.toml as a pydantic model: the scenario's settings, with the solver's in [solver]."""
+"""scenario.toml as a pydantic model: the scenario's settings, with the solver's in [solver].
+
+Each field's type is declared here; whether it is required, its default and its bounds come
+from the data dictionary (rows with table=scenario) through `setting`, so the model, the
+validation report's fixes and the app's settings editor cannot disagree.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from optimiser.scenario.dictionary import scenario_key_specs
+from optimiser.scenario.dictionary import setting_spec
 
 Objective = Literal["min_shortfall", "min_cost"]
-DEFAULT_COST_WEIGHT = 1e-9  # per GBP: GBP 10m weighs 0.01 WTE-year, a tie-break only
+
+
+def setting(key: str) -> Any:
+    """The pydantic Field of one setting: required or its default, and its bounds, as the data
+    dictionary states them (a required text setting must not be blank)."""
+    spec = setting_spec(key)
+    as_type = int if spec.type == "integer" else float  # messages say "1", not "1.0", for years
+    limits: dict[str, float | int] = {}
+    if spec.min is not None:
+        limits["gt" if spec.min_exclusive else "ge"] = as_type(spec.min)
+    if spec.max is not None:
+        limits["lt" if spec.max_exclusive else "le"] = as_type(spec.max)
+    if spec.type == "text" and spec.required:
+        limits["min_length"] = 1
+    if spec.required:
+        return Field(**limits)
+    return Field(spec.default_value, **limits)
 
 
 class SolverSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    time_limit_s: float = Field(60.0, gt=0)
-    mip_rel_gap: float = Field(1e-4, ge=0, le=1)
+    time_limit_s: float = setting("time_limit_s")
+    mip_rel_gap: float = setting("mip_rel_gap")
 
 
 class ScenarioConfig(BaseModel):
@@ -23,21 +44,21 @@ class ScenarioConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1)
-    start_year: int = Field(ge=1990, le=2100)
-    horizon_years: int = Field(ge=1, le=60)
-    objective: Objective = "min_shortfall"
-    graduate_retention: float = Field(0.8, ge=0, le=1)
-    max_travel_minutes: float = Field(ge=0)
-    discount: float = Field(1.0, gt=0, le=1)
-    equity_weight: float = Field(0.0, ge=0)
-    cost_weight: float = Field(DEFAULT_COST_WEIGHT, ge=0)
-    national_international_cap: float | None = Field(None, ge=0)
-    total_budget: float | None = Field(None, ge=0)
-    educator_cost_per_wte: float = Field(0.0, ge=0)
-    max_extra_educator_wte: float = Field(0.0, ge=0)
-    max_change_per_year: float | None = Field(None, ge=0)
-    target_year: int | None = Field(None, ge=1990, le=2100)
+    name: str = setting("name")
+    start_year: int = setting("start_year")
+    horizon_years: int = setting("horizon_years")
+    objective: Objective = setting("objective")
+    graduate_retention: float = setting("graduate_retention")
+    max_travel_minutes: float = setting("max_travel_minutes")
+    discount: float = setting("discount")
+    equity_weight: float = setting("equity_weight")
+    cost_weight: float = setting("cost_weight")
+    national_international_cap: float | None = setting("national_international_cap")
+    total_budget: float | None = setting("total_budget")
+    educator_cost_per_wte: float = setting("educator_cost_per_wte")
+    max_extra_educator_wte: float = setting("max_extra_educator_wte")
+    max_change_per_year: float | None = setting("max_change_per_year")
+    target_year: int | None = setting("target_year")
     solver: SolverSettings = SolverSettings()
 
     @model_validator(mode="after")
@@ -73,13 +94,10 @@ class ScenarioConfig(BaseModel):
     def fix_for(key: str | None) -> str:
         if not key:
             return "add the missing settings to scenario.toml"
-        leaf = key.split(".")[-1]
-        for spec in scenario_key_specs():
-            if spec.column == leaf:
-                unit = f" ({spec.unit})" if spec.unit else ""
-                bounds = ""
-                if spec.min is not None or spec.max is not None:
-                    bounds = f", from {spec.min:g}" if spec.min is not None else ""
-                    bounds += f" to {spec.max:g}" if spec.max is not None else " upwards"
-                return f"set {key} to {spec.description[0].lower()}{spec.description[1:]}{unit}{bounds}"
-        return f"remove '{key}': it is not a scenario setting (see the data dictionary)"
+        try:
+            spec = setting_spec(key.split(".")[-1])
+        except KeyError:
+            return f"remove '{key}': it is not a scenario setting (see the data dictionary)"
+        unit = f" ({spec.unit})" if spec.unit else ""
+        bounds = f", {spec.bounds_text()}" if spec.bounds_text() else ""
+        return f"set {key} to {spec.meaning[0].lower()}{spec.meaning[1:]}{unit}{bounds}"

@@ -1,8 +1,14 @@
 """The data dictionary: the single source of every table's columns, types, units and limits.
 
-`inputs/data_dictionary.csv` drives the validation schemas, the converter, the docs and the
-web app's column settings. Table-level facts (which files are required, which columns form a
-table's key) live here beside it, because they are structural rather than per column.
+`inputs/data_dictionary.csv` drives the validation schemas, the settings model (config.py), the
+converter, the docs and the web app's column settings. Table-level facts (which files are
+required, which columns form a table's key) live here beside it, because they are structural
+rather than per column.
+
+`min` and `max` are inclusive ("0" allows 0); a leading ">" or "<" makes one strict: min ">0"
+allows anything above 0 but not 0 itself, max "<1" anything below 1. `default` is what a blank
+optional cell or an absent optional setting means. Settings (table `scenario`) whose description
+starts with "[solver]" belong in scenario.toml's [solver] section.
 """
 
 from __future__ import annotations
@@ -12,11 +18,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from optimiser.basics.cells import finite_number
+
 INPUTS_DIR = Path(__file__).resolve().parents[2] / "inputs"
 DICTIONARY_PATH = INPUTS_DIR / "data_dictionary.csv"
 DEFAULT_SCENARIO_DIR = INPUTS_DIR / "west_midlands"
 
 NUMERIC_TYPES = {"integer", "number", "rate"}
+SOLVER_PREFIX = "[solver]"
 
 
 @dataclass(frozen=True)
@@ -30,10 +39,50 @@ class ColumnSpec:
     min: float | None
     max: float | None
     description: str
+    min_exclusive: bool = False  # min ">0": above 0, not 0 itself
+    max_exclusive: bool = False
 
     @property
     def numeric(self) -> bool:
         return self.type in NUMERIC_TYPES
+
+    @property
+    def default_value(self) -> int | float | str | None:
+        """`default` typed: None when blank, a number in a numeric column, else the text."""
+        if self.default == "":
+            return None
+        if not self.numeric:
+            return self.default
+        number = finite_number(self.default)
+        if number is None:
+            raise ValueError(f"{DICTIONARY_PATH.name}, {self.table}.{self.column}: default "
+                             f"{self.default!r} is not a number")
+        return int(number) if self.type == "integer" else number
+
+    @property
+    def is_solver_setting(self) -> bool:
+        return self.table == "scenario" and self.description.startswith(SOLVER_PREFIX)
+
+    @property
+    def meaning(self) -> str:
+        """The description without the "[solver]" marker."""
+        return self.description.removeprefix(SOLVER_PREFIX).strip()
+
+    def bounds_text(self) -> str:
+        """The bounds in words, e.g. "above 0 and at most 1"; "" when there are none."""
+        parts = []
+        if self.min is not None:
+            parts.append(f"{'above' if self.min_exclusive else 'at least'} {self.min:g}")
+        if self.max is not None:
+            parts.append(f"{'below' if self.max_exclusive else 'at most'} {self.max:g}")
+        return " and ".join(parts)
+
+    def interval(self) -> str:
+        """The bounds as an interval, e.g. "(0, 1]"."""
+        lo = "-inf" if self.min is None else f"{self.min:g}"
+        hi = "inf" if self.max is None else f"{self.max:g}"
+        return (f"{'(' if self.min_exclusive or self.min is None else '['}{lo}, "
+                f"{hi}{')' if self.max_exclusive or self.max is None else ']'}")
 
 
 @dataclass(frozen=True)
@@ -43,10 +92,6 @@ class TableSpec:
     needs_rows: bool  # a header-only file is an error
     key: tuple[str, ...]  # columns whose combination must be unique
     columns: tuple[ColumnSpec, ...]
-
-    @property
-    def filename(self) -> str:
-        return f"{self.name}.csv"
 
     @property
     def required_columns(self) -> list[str]:
@@ -82,8 +127,19 @@ _TABLE_FACTS: dict[str, tuple[bool, bool, tuple[str, ...]]] = {
 }
 
 
-def _num(text: str) -> float | None:
-    return float(text) if text.strip() else None
+def _bound(text: str, strict_mark: str, where: str) -> tuple[float | None, bool]:
+    """A `min` or `max` cell as (bound, exclusive): "" -> (None, False), ">0" -> (0.0, True)."""
+    text = text.strip()
+    exclusive = text.startswith(strict_mark)
+    text = text.removeprefix(strict_mark).strip()
+    if text == "":
+        if exclusive:
+            raise ValueError(f"{DICTIONARY_PATH.name}, {where}: '{strict_mark}' without a number")
+        return None, False
+    number = finite_number(text)
+    if number is None:
+        raise ValueError(f"{DICTIONARY_PATH.name}, {where}: bound {text!r} is not a number")
+    return number, exclusive
 
 
 @cache
@@ -91,20 +147,16 @@ def load_dictionary() -> tuple[dict[str, TableSpec], tuple[ColumnSpec, ...]]:
     """Return (table specs by name, scenario.toml key specs)."""
     with DICTIONARY_PATH.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    specs = [
-        ColumnSpec(
-            table=r["table"],
-            column=r["column"],
-            type=r["type"],
-            unit=r["unit"],
-            required=r["required"] == "yes",
-            default=r["default"],
-            min=_num(r["min"]),
-            max=_num(r["max"]),
-            description=r["description"],
-        )
-        for r in rows
-    ]
+    specs = []
+    for r in rows:
+        where = f"{r['table']}.{r['column']}"
+        lo, lo_strict = _bound(r["min"], ">", where)
+        hi, hi_strict = _bound(r["max"], "<", where)
+        specs.append(ColumnSpec(
+            table=r["table"], column=r["column"], type=r["type"], unit=r["unit"],
+            required=r["required"] == "yes", default=r["default"], min=lo, max=hi,
+            description=r["description"], min_exclusive=lo_strict, max_exclusive=hi_strict,
+        ))
     tables = {
         name: TableSpec(
             name=name,
@@ -124,7 +176,18 @@ def table_specs() -> dict[str, TableSpec]:
 
 
 def scenario_key_specs() -> tuple[ColumnSpec, ...]:
+    """The settings of scenario.toml, top-level keys and [solver] keys, in dictionary order."""
     return load_dictionary()[1]
 
 
-SOLVER_KEYS = ("time_limit_s", "mip_rel_gap")
+def setting_spec(key: str) -> ColumnSpec:
+    """One setting of scenario.toml by its key (without "solver.")."""
+    for spec in scenario_key_specs():
+        if spec.column == key:
+            return spec
+    raise KeyError(key)
+
+
+def solver_keys() -> tuple[str, ...]:
+    """The keys of scenario.toml's [solver] section."""
+    return tuple(s.column for s in scenario_key_specs() if s.is_solver_setting)

@@ -7,9 +7,9 @@ place only when complete: a failure never leaves a half-written scenario.
 
 from __future__ import annotations
 
+import math
 import tomllib
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,13 +19,12 @@ import tomli_w
 from optimiser.basics.cells import cell_text, restore_text, safe_text, typed_cell
 from optimiser.basics.files import atomic_path
 from optimiser.basics.issues import Issue
-from optimiser.scenario.dictionary import SOLVER_KEYS, scenario_key_specs, table_specs
+from optimiser.basics.zips import zip_problem
+from optimiser.scenario.dictionary import scenario_key_specs, solver_keys, table_specs
 
 SCENARIO_FILE = "scenario.toml"
 SCENARIO_SHEET = "scenario"
-XLSX_MAGIC = b"PK\x03\x04"
-MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # zip-bomb guard for uploaded workbooks
-MAX_XLSX_RATIO = 200
+WORKBOOK = "an .xlsx workbook"
 
 
 @dataclass
@@ -43,13 +42,25 @@ class RawScenario:
             return SCENARIO_FILE if self.form == "folder" else f"{Path(self.source).name} [scenario]"
         return f"{table}.csv" if self.form == "folder" else f"{Path(self.source).name} [{table}]"
 
+    def row_key(self, table: str, row: int) -> str | None:
+        """The table's key cells in spreadsheet row `row` (header = 1) as typed, e.g.
+        "provider=uni_west, route=ug_radiography": blank key cells (a year that means every
+        year) are left out, unless every key cell is blank ("year=(blank)")."""
+        df, spec = self.tables.get(table), table_specs().get(table)
+        if df is None or spec is None or row - 2 not in df.index:
+            return None
+        cells = [(c, df.at[row - 2, c]) for c in spec.key if c in df.columns]
+        filled = [(c, v) for c, v in cells if v != ""] or [(c, "(blank)") for c, _ in cells]
+        return ", ".join(f"{c}={v}" for c, v in filled) or None
 
-def _clean(df: pd.DataFrame, keep_index: bool = False) -> pd.DataFrame:
+
+def _clean(df: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as stripped text with any formula guard removed; the index is kept (row = index + 2)."""
     df = df.copy()
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = [restore_text(str(c).strip()) for c in df.columns]
     for c in df.columns:
         df[c] = df[c].fillna("").astype(str).str.strip().map(restore_text)
-    return df if keep_index else df.reset_index(drop=True)
+    return df
 
 
 def load_raw(path: str | Path) -> RawScenario:
@@ -116,39 +127,20 @@ def _load_folder(path: Path) -> RawScenario:
                       "save it as comma-separated UTF-8 text with the same number of cells on every row")
             )
             continue
-        raw.tables[name] = _drop_blank_rows(_clean(df, keep_index=True))
+        raw.tables[name] = _drop_blank_rows(_clean(df))
     return raw
 
 
 def _drop_blank_rows(df: pd.DataFrame) -> pd.DataFrame:
     """Blank lines carry no data; the index keeps each row's position in the file (row = index + 2)."""
-    if df.empty:
-        return df
     return df[(df != "").any(axis=1)]
-
-
-def check_workbook_bytes(path: Path) -> str | None:
-    """Return why a file is not a safe workbook, or None. Guards uploads against zip bombs."""
-    with path.open("rb") as fh:
-        if fh.read(4) != XLSX_MAGIC:
-            return "is not an .xlsx workbook (it does not start with the zip signature)"
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except zipfile.BadZipFile:
-        return "is not a readable .xlsx workbook (damaged zip)"
-    total = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO:
-        return "unpacks to far more than its size (a possible zip bomb); it was not opened"
-    return None
 
 
 def _load_workbook(path: Path) -> RawScenario:
     import openpyxl
 
     raw = RawScenario(source=str(path), form="workbook")
-    problem = check_workbook_bytes(path)
+    problem = zip_problem(path, WORKBOOK)
     if problem:
         raw.load_issues.append(
             Issue("error", "check_files", path.name, problem, "save the scenario again as an Excel .xlsx workbook")
@@ -186,7 +178,7 @@ def _load_workbook(path: Path) -> RawScenario:
                 header.pop()
             body = [[cell_text(v) for v in r[: len(header)]] for r in rows[1:]]
             body = [r + [""] * (len(header) - len(r)) for r in body]
-            raw.tables[name] = _drop_blank_rows(_clean(pd.DataFrame(body, columns=header, dtype=str), keep_index=True))
+            raw.tables[name] = _drop_blank_rows(_clean(pd.DataFrame(body, columns=header, dtype=str)))
     finally:
         wb.close()
     return raw
@@ -197,12 +189,12 @@ def _config_from_rows(raw: RawScenario, rows: list[tuple]) -> dict:
     for row in rows[1:]:
         if not row or row[0] is None or str(row[0]).strip() == "":
             continue
-        key = str(row[0]).strip()
+        key = restore_text(str(row[0]).strip())
         value = row[1] if len(row) > 1 else None
         if value is None or (isinstance(value, str) and value.strip() == ""):
             continue
         if isinstance(value, str):
-            value = value.strip()
+            value = restore_text(value.strip())
         if key.startswith("solver."):
             config.setdefault("solver", {})[key.removeprefix("solver.")] = value
         else:
@@ -215,12 +207,12 @@ def _config_from_rows(raw: RawScenario, rows: list[tuple]) -> dict:
 
 def config_rows(config: dict) -> list[tuple[str, object]]:
     """scenario.toml as key/value rows (solver keys prefixed 'solver.'), dictionary order first."""
-    order = [s.column for s in scenario_key_specs() if s.column not in SOLVER_KEYS]
+    order = [s.column for s in scenario_key_specs() if not s.is_solver_setting]
     rows = [(k, config[k]) for k in order if k in config]
     rows += [(k, v) for k, v in config.items() if k not in order and k != "solver"]
     solver = config.get("solver", {})
-    rows += [(f"solver.{k}", solver[k]) for k in SOLVER_KEYS if k in solver]
-    rows += [(f"solver.{k}", v) for k, v in solver.items() if k not in SOLVER_KEYS]
+    rows += [(f"solver.{k}", solver[k]) for k in solver_keys() if k in solver]
+    rows += [(f"solver.{k}", v) for k, v in solver.items() if k not in solver_keys()]
     return rows
 
 
@@ -232,18 +224,24 @@ def write_folder(raw: RawScenario, dst: Path) -> None:
 
 
 def _guard_text_columns(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    spec = table_specs()[name]
-    numeric = {c.column for c in spec.columns if c.numeric}
+    """Guard every cell that is text, not a number: "-0.01" in a rate column stays as typed."""
+    numeric = _numeric_columns(name)
     out = df.copy()
-    for col in out.columns:
-        if col not in numeric:
-            out[col] = out[col].map(safe_text)
+    out.columns = [safe_text(c) for c in out.columns]
+    for col, guarded in zip(df.columns, out.columns, strict=True):
+        is_numeric = col in numeric
+        out[guarded] = df[col].map(lambda text, n=is_numeric: text if isinstance(typed_cell(text, n), int | float)
+                                   else safe_text(text))
     return out
+
+
+def _numeric_columns(table: str) -> set[str]:
+    spec = table_specs().get(table)
+    return {c.column for c in spec.columns if c.numeric} if spec else set()
 
 
 def write_workbook(raw: RawScenario, dst: Path) -> None:
     """A sheet per table (numbers as numbers) plus a 'scenario' sheet of key/value rows."""
-    specs = table_specs()
     with atomic_path(dst, is_dir=False) as tmp:
         import xlsxwriter
 
@@ -252,21 +250,20 @@ def write_workbook(raw: RawScenario, dst: Path) -> None:
         ws = wb.add_worksheet(SCENARIO_SHEET)
         ws.write_row(0, 0, ["key", "value"], bold)
         for i, (k, v) in enumerate(config_rows(raw.config), start=1):
-            ws.write_string(i, 0, k)
+            ws.write_string(i, 0, safe_text(k))
             if isinstance(v, bool):
                 ws.write_boolean(i, 1, v)
-            elif isinstance(v, int | float):
+            elif isinstance(v, int | float) and math.isfinite(v):
                 ws.write_number(i, 1, v)
-            else:
-                ws.write_string(i, 1, safe_text(str(v)))
+            else:  # text, or a number a workbook cannot hold (inf): as typed
+                ws.write_string(i, 1, safe_text(cell_text(v)))
         ws.set_column(0, 0, 28)
         ws.set_column(1, 1, 40)
         ws.freeze_panes(1, 0)
         for name, df in raw.tables.items():
-            spec = specs[name]
-            numeric = {c.column for c in spec.columns if c.numeric}
+            numeric = _numeric_columns(name)
             ws = wb.add_worksheet(name)
-            ws.write_row(0, 0, list(df.columns), bold)
+            ws.write_row(0, 0, [safe_text(c) for c in df.columns], bold)
             for r, row in enumerate(df.itertuples(index=False), start=1):
                 for c, (col, text) in enumerate(zip(df.columns, row, strict=True)):
                     value = typed_cell(text, col in numeric)

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 import networkx as nx
 import pandas as pd
 
+from optimiser.basics.cells import numbers
+
 
 def region_graph(regions: Iterable[str], links: pd.DataFrame | None) -> nx.Graph:
     """Regions as nodes; each link an edge with `minutes` (travel minutes, numeric or NaN when
@@ -18,7 +20,7 @@ def region_graph(regions: Iterable[str], links: pd.DataFrame | None) -> nx.Graph
     graph = nx.Graph()
     graph.add_nodes_from(regions)
     if links is not None and not links.empty:
-        minutes = pd.to_numeric(links["travel_minutes"], errors="coerce").astype(float).tolist()
+        minutes = numbers(links["travel_minutes"]).astype(float).tolist()
         for a, b, m in zip(links["region_a"].tolist(), links["region_b"].tolist(), minutes, strict=True):
             graph.add_edge(a, b, minutes=m)
     return graph

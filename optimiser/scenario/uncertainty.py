@@ -26,10 +26,11 @@ and draws rows in file order, so it is the same whichever process evaluates it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
+
+from optimiser.basics.cells import finite_number
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,8 @@ def parse_arguments(text: str, distribution: str, row: int) -> tuple[dict[str, f
         elif key not in known:
             problems.append(Problem(row, "arguments", text, f"'{key}' is not an argument of {distribution}", fix_all))
         else:
-            try:
-                number = float(value)
-            except ValueError:
-                number = math.nan
-            if not math.isfinite(number):
+            number = finite_number(value)
+            if number is None:
                 problems.append(Problem(row, "arguments", text, f"{key}={value} is not a number",
                                         f"write a plain number, e.g. {_example(distribution)}"))
                 continue
@@ -200,6 +198,3 @@ def parse_uncertainty(df: pd.DataFrame, groups: set[str], routes: set[str]) -> t
                                         "name one staff group or route, add draw=each, or use effect=shift", "warning"))
             inputs.append(UncertainInput(row, parameter, scope, distribution, args, effect, draw))
     return inputs, problems
-
-
-# --- sampling --------------------------------------------------------------------------------

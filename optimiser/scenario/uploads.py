@@ -1,11 +1,11 @@
 """Safe parsing of uploaded scenarios: an .xlsx workbook or a zip of CSV files, as bytes.
 
 An upload is untrusted. It is never unpickled or evaluated; its zip structure is checked
-(signature, total unpacked size, compression ratio, number of members, member names) before
-anything is unpacked; every XML part of a workbook is parsed with defusedxml first, so entity
+(`optimiser.basics.zips`: signature, total unpacked size, compression ratio, number of members,
+encryption; here: member names) before anything is unpacked; every XML part of a workbook is parsed with defusedxml first, so entity
 expansion ("billion laughs") and external entities are refused; and only the files the scenario
 format names are taken from a zip. Problems come back as `load_issues` on the RawScenario, like
-`optimiser.io.load_raw`, so the validation report shows them beside any other finding.
+`optimiser.scenario.io.load_raw`, so the validation report shows them beside any other finding.
 """
 
 from __future__ import annotations
@@ -18,19 +18,12 @@ from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import ParseError
 
 from optimiser.basics.issues import Issue
+from optimiser.basics.zips import zip_problem
 from optimiser.scenario.dictionary import table_specs
-from optimiser.scenario.io import (
-    SCENARIO_FILE,
-    XLSX_MAGIC,
-    RawScenario,
-    check_workbook_bytes,
-    load_raw,
-)
+from optimiser.scenario.io import SCENARIO_FILE, WORKBOOK, RawScenario, load_raw
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # what the planner may send (the app's config says the same)
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # the whole archive, unpacked
-MAX_RATIO = 200  # unpacked / packed: text compresses ~10x; far more is a zip bomb
-MAX_MEMBERS = 500
+ZIP_OF_CSV = "a .zip of the scenario's CSV files"
 UPLOAD_FIX_XLSX = "save the scenario again as an Excel .xlsx workbook (File > Save As > Excel Workbook)"
 UPLOAD_FIX_ZIP = "zip the scenario folder's CSV files and scenario.toml (and nothing else) and upload that"
 
@@ -39,13 +32,9 @@ class UploadRejected(ValueError):
     """The upload could not be read at all; nothing was loaded."""
 
 
-def _issue(name: str, message: str, fix: str) -> Issue:
-    return Issue("error", "check_upload", name, message, fix)
-
-
 def _rejected(name: str, message: str, fix: str) -> RawScenario:
     raw = RawScenario(source=name, form="workbook" if name.lower().endswith(".xlsx") else "folder")
-    raw.load_issues.append(_issue(name, message, fix))
+    raw.load_issues.append(Issue("error", "check_upload", name, message, fix))
     return raw
 
 
@@ -53,27 +42,6 @@ def _safe_name(name: str) -> str:
     """The upload's file name, stripped of any folder and of characters a file system may dislike."""
     base = PurePosixPath(name.replace("\\", "/")).name or "upload"
     return re.sub(r"[^A-Za-z0-9._ -]", "_", base)[:120]
-
-
-def zip_problem(data: bytes) -> str | None:
-    """Why these bytes are not a zip archive that is safe to open, or None."""
-    if not data.startswith(XLSX_MAGIC):
-        return "does not start with the zip signature (it is not an .xlsx workbook or a .zip file)"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except zipfile.BadZipFile:
-        return "is a damaged zip archive"
-    if len(infos) > MAX_MEMBERS:
-        return f"holds {len(infos)} files (at most {MAX_MEMBERS} are accepted)"
-    unpacked = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
-        return "unpacks to far more than its size (a possible zip bomb); it was not opened"
-    for i in infos:
-        if i.flag_bits & 0x1:
-            return "is password-protected; it cannot be read"
-    return None
 
 
 def _xml_problem(data: bytes) -> str | None:
@@ -96,15 +64,12 @@ def _xml_problem(data: bytes) -> str | None:
 
 def parse_workbook(name: str, data: bytes) -> RawScenario:
     name = _safe_name(name)
-    problem = zip_problem(data) or _xml_problem(data)
+    problem = zip_problem(data, WORKBOOK) or _xml_problem(data)
     if problem:
         return _rejected(name, problem, UPLOAD_FIX_XLSX)
     with tempfile.TemporaryDirectory(prefix="optimiser-upload-") as tmp:
         path = Path(tmp) / (name if name.lower().endswith(".xlsx") else name + ".xlsx")
         path.write_bytes(data)
-        problem = check_workbook_bytes(path)  # the same guard the CLI applies to workbooks on disk
-        if problem:
-            return _rejected(name, problem, UPLOAD_FIX_XLSX)
         raw = load_raw(path)
     raw.source = name
     return raw
@@ -138,7 +103,7 @@ def _scenario_members(zf: zipfile.ZipFile) -> tuple[dict[str, zipfile.ZipInfo], 
 
 def parse_zip(name: str, data: bytes) -> RawScenario:
     name = _safe_name(name)
-    problem = zip_problem(data)
+    problem = zip_problem(data, ZIP_OF_CSV)
     if problem:
         return _rejected(name, problem, UPLOAD_FIX_ZIP)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -1,207 +1,29 @@
-"""Validation at the boundary: a pandera schema per table plus named cross-table checks.
+"""Validation at the boundary: each table against the data dictionary (schemas.py), then named
+cross-table checks, all collected by `validate_raw`.
 
-Every finding is an `Issue` naming the file (or sheet), the spreadsheet row (header = row 1),
-the column, the bad value and how to fix it. All problems are collected, never just the first.
+Every finding is an `Issue` naming the file (or sheet), the spreadsheet row (header = row 1) and
+the row's key (its key columns as typed, e.g. "provider=uni_west, route=ug_radiography"), the
+column, the bad value and how to fix it. All problems are collected, never just the first.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pydantic import ValidationError
 
 from optimiser.basics.issues import Issue, ValidationReport
 from optimiser.scenario.config import ScenarioConfig
-from optimiser.scenario.dictionary import ColumnSpec, TableSpec, table_specs
+from optimiser.scenario.dictionary import table_specs
 from optimiser.scenario.io import RawScenario
 from optimiser.scenario.regions import region_graph
+from optimiser.scenario.schemas import check_config, check_files, check_schemas, typed_tables
 from optimiser.scenario.uncertainty import parse_uncertainty
 
-# Columns that must be strictly above zero (the dictionary's `min` is inclusive).
-STRICTLY_POSITIVE = {
-    ("routes", "completion_rate"),
-    ("links", "travel_minutes"),
-    ("skill_mix", "productivity"),
-}
 ROUTE_KINDS = ("training", "international")
-
-
-def _num(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s, errors="coerce")
-
-
-def _column_checks(spec: ColumnSpec) -> list[pa.Check]:
-    if not spec.numeric:
-        return []
-    checks = [
-        pa.Check(lambda s: np.isfinite(_num(s)) | s.isna(), name="is_number", element_wise=False),
-    ]
-    if spec.type == "integer":
-        checks.append(
-            pa.Check(lambda s: (_num(s) % 1 == 0) | _num(s).isna(), name="is_whole")
-        )
-    strict = (spec.table, spec.column) in STRICTLY_POSITIVE
-    if strict:
-        checks.append(pa.Check(lambda s: (_num(s) > 0) | _num(s).isna(), name="gt:0"))
-    if spec.min is not None and not (strict and spec.min <= 0):
-        lo = spec.min
-        checks.append(pa.Check(lambda s, lo=lo: (_num(s) >= lo) | _num(s).isna(), name=f"ge:{lo:g}"))
-    if spec.max is not None:
-        hi = spec.max
-        checks.append(pa.Check(lambda s, hi=hi: (_num(s) <= hi) | _num(s).isna(), name=f"le:{hi:g}"))
-    return checks
-
-
-def table_schema(spec: TableSpec) -> pa.DataFrameSchema:
-    """The pandera schema of one table, generated from the data dictionary."""
-    return pa.DataFrameSchema(
-        {
-            c.column: pa.Column(
-                None, nullable=not c.required, required=c.required, checks=_column_checks(c),
-            )
-            for c in spec.columns
-        },
-        strict=False,
-        coerce=False,
-        name=spec.name,
-    )
-
-
-def _schema_issue(raw: RawScenario, spec: TableSpec, case: pd.Series) -> Issue:
-    where = raw.where(spec.name)
-    check = str(case["check"])
-    column = None if pd.isna(case["column"]) else str(case["column"])
-    idx = case["index"]
-    row = None if idx is None or (isinstance(idx, float) and math.isnan(idx)) else int(idx) + 2
-    value = None if pd.isna(case["failure_case"]) else str(case["failure_case"])
-    if check == "column_in_dataframe":
-        c = spec.column(value)
-        return Issue("error", "check_columns", where, f"required column '{value}' is missing",
-                     f"add a column headed '{value}': {c.description}", column=value, value=value)
-    col = next((c for c in spec.columns if c.column == column), None)
-    unit = f" ({col.unit})" if col and col.unit else ""
-    if check == "column_in_dataframe":
-        c = spec.column(value)
-        return Issue("error", "check_columns", where, f"required column '{value}' is missing",
-                     f"add a column headed '{value}': {c.description}", column=value)
-    if check == "not_nullable":
-        return Issue("error", "check_required", where, "required value is blank",
-                     f"fill in {col.description.lower()}{unit}", row=row, column=column)
-    if check == "is_number":
-        return Issue("error", "check_numbers", where, "is not a number",
-                     f"write a plain number{unit}, e.g. 0.045 or 1200 (no %, units or thousands separators)",
-                     row=row, column=column, value=value)
-    if check == "is_whole":
-        return Issue("error", "check_numbers", where, "must be a whole number",
-                     f"write a whole number{unit}", row=row, column=column, value=value)
-    if check == "gt:0":
-        return Issue("error", "check_ranges", where, "must be above 0",
-                     f"write a positive number{unit}", row=row, column=column, value=value)
-    if check.startswith(("ge:", "le:")):
-        bound = check[3:]
-        if col and col.type == "rate":
-            message = "is a rate outside [0, 1]"
-            fix = "write rates as fractions between 0 and 1 (4.5% is 0.045)"
-        elif check.startswith("ge:") and bound == "0":
-            message = "must not be negative"
-            fix = f"write 0 or a positive number{unit}"
-        else:
-            word = "below the smallest" if check.startswith("ge:") else "above the largest"
-            message = f"is {word} allowed value {bound}"
-            fix = f"write a value {'at least' if check.startswith('ge:') else 'at most'} {bound}{unit}"
-        return Issue("error", "check_ranges", where, message, fix, row=row, column=column, value=value)
-    return Issue("error", "check_schema", where, f"failed {check}", "correct the value",
-                 row=row, column=column, value=value)
-
-
-def check_files(raw: RawScenario) -> list[Issue]:
-    """Required files present and not header-only; unknown columns are reported as warnings."""
-    issues = []
-    for name, spec in table_specs().items():
-        df = raw.tables.get(name)
-        loaded_badly = any(i.file == raw.where(name) for i in raw.load_issues)
-        if df is None:
-            if spec.required_file and not loaded_badly:
-                issues.append(Issue("error", "check_files", raw.where(name), "required table is missing",
-                                    f"add {raw.where(name)} with columns {', '.join(spec.required_columns)}"))
-            continue
-        if df.empty and spec.needs_rows:
-            issues.append(Issue("error", "check_files", raw.where(name), "has a header but no rows",
-                                f"add at least one row of {name.replace('_', ' ')}"))
-        elif df.empty and spec.required_file:
-            issues.append(Issue("warning", "check_files", raw.where(name), "has a header but no rows",
-                                f"add rows if the scenario should have {name.replace('_', ' ')}"))
-        known = {c.column for c in spec.columns}
-        for col in df.columns:
-            if col not in known:
-                issues.append(Issue("warning", "check_columns", raw.where(name),
-                                    f"column '{col}' is not in the data dictionary and is ignored",
-                                    f"rename it to one of: {', '.join(sorted(known))}", column=col))
-    return issues
-
-
-def check_schemas(raw: RawScenario) -> list[Issue]:
-    """Each table against its pandera schema (lazy: every failure, not the first)."""
-    issues = []
-    for name, df in raw.tables.items():
-        spec = table_specs()[name]
-        frame = df.replace("", None)
-        try:
-            table_schema(spec).validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-            for _, case in cases.iterrows():
-                issues.append(_schema_issue(raw, spec, case))
-    return issues
-
-
-def check_config(raw: RawScenario) -> tuple[ScenarioConfig | None, list[Issue]]:
-    """scenario.toml (or the scenario sheet): known keys, types, horizon of at least 1 year."""
-    where = raw.where("scenario")
-    if not raw.config and any(i.file == where for i in raw.load_issues):
-        return None, []
-    try:
-        return ScenarioConfig.from_mapping(raw.config), []
-    except ValidationError as exc:
-        issues = []
-        for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"]) or None
-            value = err.get("input")
-            issues.append(
-                Issue("error", "check_config", where, err["msg"].removeprefix("Value error, "),
-                      ScenarioConfig.fix_for(key), column=key,
-                      value=None if isinstance(value, dict) else str(value))
-            )
-        return None, issues
-
-
-def typed_tables(raw: RawScenario) -> dict[str, pd.DataFrame]:
-    """Tables with numeric columns as numbers and blanks as missing; every dictionary column exists."""
-    out = {}
-    for name, spec in table_specs().items():
-        df = raw.tables.get(name)
-        if df is None:
-            df = pd.DataFrame(columns=[c.column for c in spec.columns])
-        df = df.copy()
-        for c in spec.columns:
-            if c.column not in df.columns:
-                df[c.column] = "" if not c.numeric else None
-            if c.numeric:
-                df[c.column] = _num(df[c.column].replace("", None)).astype(float)
-                if c.default and not c.required:
-                    df[c.column] = df[c.column].fillna(float(c.default))
-            else:
-                df[c.column] = df[c.column].fillna("").astype(str)
-        out[name] = df[[c.column for c in spec.columns]]
-    return out
-
-
-# --- cross-table checks ---------------------------------------------------------------------
 
 
 def _rows(df: pd.DataFrame):
@@ -220,19 +42,18 @@ def check_duplicate_keys(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[I
             keys = pd.DataFrame(
                 [sorted(pair) for pair in keys.itertuples(index=False)], columns=list(spec.key)
             )
+        undirected = " (a link is undirected: a-b and b-a are the same link)" if name == "links" else ""
         dup = keys.duplicated(keep="first")
         for i in dup[dup].index:
             first = keys.index[(keys == keys.loc[i]).all(axis=1)][0]
-            shown = ", ".join(f"{k}={df.loc[i, k]!s}".replace("=nan", "=(blank)") for k in spec.key)
             issues.append(Issue("error", "check_duplicate_keys", raw.where(name),
-                                f"duplicates row {int(first) + 2} ({shown})",
+                                f"duplicates row {int(first) + 2}{undirected}",
                                 "delete one of the two rows or change its key",
                                 row=int(i) + 2, column=spec.key[0]))
     return issues
 
 
-def _ref(raw, table, df, column, known: set[str], what: str, source: str, *, blank_ok=False,
-         severity="error") -> list[Issue]:
+def _ref(raw, table, df, column, known: set[str], what: str, source: str, *, blank_ok=False) -> list[Issue]:
     issues = []
     for row, r in _rows(df):
         v = r[column]
@@ -240,7 +61,7 @@ def _ref(raw, table, df, column, known: set[str], what: str, source: str, *, bla
             continue
         if v not in known:
             hint = ", ".join(sorted(known)[:8]) + (" ..." if len(known) > 8 else "")
-            issues.append(Issue(severity, "check_references", raw.where(table),
+            issues.append(Issue("error", "check_references", raw.where(table),
                                 f"unknown {what}",
                                 f"use a {what} listed in {source} ({hint}) or add it there",
                                 row=row, column=column, value=v))
@@ -416,7 +237,8 @@ def check_graduate_destinations(raw: RawScenario, t: dict[str, pd.DataFrame]) ->
             issues.append(Issue("error", "check_graduate_destinations", raw.where("graduate_destinations"),
                                 f"shares from {region} add up to {total:g}, not 1",
                                 "make each from_region's shares sum to 1",
-                                row=int(group.index[0]) + 2, column="share", value=f"{total:g}"))
+                                row=int(group.index[0]) + 2, column="share", value=f"{total:g}",
+                                key=f"from_region={region}"))
     return issues
 
 
@@ -481,7 +303,15 @@ def validate_raw(raw: RawScenario) -> tuple[ValidationReport, dict[str, pd.DataF
         if config is not None:
             for check in CONFIG_CHECKS:
                 issues += check(raw, tables, config)
-    report = ValidationReport(source=raw.source, issues=tuple(issues))
+    report = ValidationReport(source=raw.source, issues=tuple(_with_row_keys(raw, issues)))
     if not report.ok:
         return report, None, None
     return report, tables, config
+
+
+def _with_row_keys(raw: RawScenario, issues: list[Issue]) -> list[Issue]:
+    """Name each row-level issue's row by its table's key cells as typed (see RawScenario.row_key)."""
+    table_at = {raw.where(name): name for name in table_specs()}
+    return [replace(i, key=raw.row_key(table_at[i.file], i.row))
+            if i.row is not None and i.key is None and i.file in table_at else i
+            for i in issues]

@@ -25,7 +25,8 @@ def test_validate_ok_and_broken(capsys, example_dir, broken):
     bad = broken(lambda s: s.set_cell("staff_groups", 2, "leaver_rate", "4.5%"))
     code, out, _ = run(capsys, "validate", bad.path)
     assert code == 2
-    assert "staff_groups.csv, row 2, column 'leaver_rate': is not a number (value: '4.5%')" in out
+    assert ("staff_groups.csv, row 2 (staff_group=radiographer), column 'leaver_rate': is not a number "
+            "(value: '4.5%')") in out
 
 
 def test_solve_writes_every_output(capsys, example_dir, tmp_path):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from optimiser.basics.zips import MAX_MEMBERS
 from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
 from optimiser.scenario.io import load_raw, write_workbook
 from optimiser.scenario.uploads import is_unreadable, parse_upload
@@ -72,12 +73,39 @@ def test_text_renamed_to_xlsx_is_refused_by_its_first_bytes():
     assert up.load_issues[0].file == "plan.xlsx" and up.load_issues[0].fix
 
 
-def test_zip_bomb_is_refused_by_its_ratio_before_unpacking():
-    bomb = _zip({"regions.csv": b"0" * (20 * 1024 * 1024)})  # 20 MB of zeros packs to ~20 kB
+def _bomb(name: str) -> bytes:
+    bomb = _zip({name: b"0" * (20 * 1024 * 1024)})  # 20 MB of zeros packs to ~20 kB
     assert len(bomb) < 100_000
-    up = parse_upload("bomb.zip", bomb)
+    return bomb
+
+
+@pytest.mark.parametrize(("upload", "member"), [("bomb.zip", "regions.csv"),
+                                                 ("bomb.xlsx", "xl/worksheets/sheet1.xml")])
+def test_zip_bomb_upload_is_refused_by_its_ratio_before_unpacking(upload, member, monkeypatch):
+    monkeypatch.setattr(zipfile.ZipFile, "read", _never_unpacked)
+    up = parse_upload(upload, _bomb(member))
     assert is_unreadable(up)
-    assert "zip bomb" in _errors(up)[0]
+    assert "unpacks to 20 MB from 20 kB" in _errors(up)[0] and "zip bomb" in _errors(up)[0]
+    assert up.load_issues[0].fix
+
+
+def test_zip_bomb_workbook_on_disk_is_refused_by_the_same_guard(tmp_path: Path, monkeypatch):
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(_bomb("xl/worksheets/sheet1.xml"))
+    monkeypatch.setattr(zipfile.ZipFile, "read", _never_unpacked)
+    report = validate_raw(load_raw(path))[0]
+    assert [(i.rule, i.file) for i in report.errors] == [("check_files", "bomb.xlsx")]
+    assert "zip bomb" in report.errors[0].message and report.errors[0].fix
+
+
+def _never_unpacked(*args, **kwargs):
+    raise AssertionError("a refused archive must not be unpacked")
+
+
+def test_archive_of_too_many_files_is_refused():
+    up = parse_upload("many.zip", _zip({f"f{i}.csv": b"x" for i in range(MAX_MEMBERS + 1)}))
+    assert is_unreadable(up)
+    assert f"holds {MAX_MEMBERS + 1} files" in _errors(up)[0]
 
 
 def test_workbook_with_entity_expansion_is_refused(tmp_path: Path):

@@ -44,6 +44,7 @@ class Expect:
     column: str | None
     value: str | None
     message: str  # a phrase the message must contain
+    key: str | None = None  # the row's key cells as typed; None for an issue about a whole file
 
 
 def matching(report, e: Expect):
@@ -52,7 +53,8 @@ def matching(report, e: Expect):
 
 
 def assert_issue(report, e: Expect, *, alone: bool = True):
-    """Exactly one issue at e's location, with e's severity, value and message; a fix is given.
+    """Exactly one issue at e's location, with e's severity, value, message and row key; a fix
+    is given, and the rendered line names the row by its key.
 
     alone: the report has no other error (and, for a warning, no error at all).
     """
@@ -62,6 +64,9 @@ def assert_issue(report, e: Expect, *, alone: bool = True):
     assert issue.severity == e.severity, issue
     assert issue.value == e.value, issue
     assert e.message in issue.message, issue
+    assert issue.key == e.key, issue
+    if e.key:
+        assert f", row {e.row} ({e.key})" in issue.render(), issue.render()
     assert issue.fix.strip(), issue
     if alone:
         others = [i for i in report.errors if i is not issue]
@@ -74,60 +79,81 @@ CASES = {
     # 1. references
     "unknown_region": (
         lambda s: s.set_cell("workforce", 5, "region", "nowhere"),
-        Expect("error", "check_references", "workforce.csv", 5, "region", "nowhere", "unknown region")),
+        Expect("error", "check_references", "workforce.csv", 5, "region", "nowhere", "unknown region",
+               key="region=nowhere, staff_group=radiographer")),
     "unknown_staff_group": (
         lambda s: s.set_cell("workforce", 3, "staff_group", "plumber"),
-        Expect("error", "check_references", "workforce.csv", 3, "staff_group", "plumber", "unknown staff group")),
+        Expect("error", "check_references", "workforce.csv", 3, "staff_group", "plumber", "unknown staff group",
+               key="region=east, staff_group=plumber")),
     "unknown_route_in_provider_routes": (
         lambda s: s.set_cell("provider_routes", 3, "route", "sonography"),
-        Expect("error", "check_references", "provider_routes.csv", 3, "route", "sonography", "unknown route")),
+        Expect("error", "check_references", "provider_routes.csv", 3, "route", "sonography", "unknown route",
+               key="provider=uni_west, route=sonography")),
     "unknown_provider_in_provider_routes": (
         lambda s: s.set_cell("provider_routes", 4, "provider", "college_west"),
-        Expect("error", "check_references", "provider_routes.csv", 4, "provider", "college_west", "unknown provider")),
+        Expect("error", "check_references", "provider_routes.csv", 4, "provider", "college_west", "unknown provider",
+               key="provider=college_west, route=ap_apprenticeship")),
     "unknown_educator_group": (
         lambda s: s.set_cell("regions", 3, "educator_group", "physicist"),
-        Expect("error", "check_references", "regions.csv", 3, "educator_group", "physicist", "unknown staff group")),
+        Expect("error", "check_references", "regions.csv", 3, "educator_group", "physicist", "unknown staff group",
+               key="region=west")),
     # 2. duplicate keys
     "duplicate_workforce_row": (
         lambda s: s.set_cell("workforce", 3, "staff_group", "radiographer"),
-        Expect("error", "check_duplicate_keys", "workforce.csv", 3, "region", None, "duplicates row 2")),
+        Expect("error", "check_duplicate_keys", "workforce.csv", 3, "region", None, "duplicates row 2",
+               key="region=east, staff_group=radiographer")),
     "duplicate_link_reversed": (
         lambda s: s.add_row("links", region_a="west", region_b="east", travel_minutes="45"),
-        Expect("error", "check_duplicate_keys", "links.csv", 3, "region_a", None, "duplicates row 2")),
+        Expect("error", "check_duplicate_keys", "links.csv", 3, "region_a", None, "duplicates row 2",
+               key="region_a=west, region_b=east")),
     # 3. rates
     "rate_above_one": (
         lambda s: s.set_cell("staff_groups", 2, "leaver_rate", "4.5"),
-        Expect("error", "check_ranges", "staff_groups.csv", 2, "leaver_rate", "4.5", "rate outside [0, 1]")),
+        Expect("error", "check_ranges", "staff_groups.csv", 2, "leaver_rate", "4.5", "rate outside [0, 1]",
+               key="staff_group=radiographer")),
     "rate_negative": (
         lambda s: s.set_cell("staff_groups", 3, "retirement_rate", "-0.01"),
-        Expect("error", "check_ranges", "staff_groups.csv", 3, "retirement_rate", "-0.01", "rate outside [0, 1]")),
+        Expect("error", "check_ranges", "staff_groups.csv", 3, "retirement_rate", "-0.01", "rate outside [0, 1]",
+               key="staff_group=sonographer")),
     # 4. completion rate
     "completion_rate_zero": (
         lambda s: s.set_cell("routes", 3, "completion_rate", "0"),
-        Expect("error", "check_ranges", "routes.csv", 3, "completion_rate", "0", "must be above 0")),
+        Expect("error", "check_ranges", "routes.csv", 3, "completion_rate", "0", "must be above 0",
+               key="route=sonography_pg")),
     "completion_rate_above_one": (
         lambda s: s.set_cell("routes", 3, "completion_rate", "1.2"),
-        Expect("error", "check_ranges", "routes.csv", 3, "completion_rate", "1.2", "rate outside [0, 1]")),
+        Expect("error", "check_ranges", "routes.csv", 3, "completion_rate", "1.2", "rate outside (0, 1]",
+               key="route=sonography_pg")),
+    "productivity_zero": (
+        lambda s: s.set_cell("skill_mix", 2, "productivity", "0"),
+        Expect("error", "check_ranges", "skill_mix.csv", 2, "productivity", "0", "must be above 0",
+               key="covering_group=assistant_practitioner, covered_group=radiographer")),
     # 5. durations
     "duration_zero": (
         lambda s: s.set_cell("routes", 2, "duration_years", "0"),
-        Expect("error", "check_ranges", "routes.csv", 2, "duration_years", "0", "below the smallest allowed value 1")),
+        Expect("error", "check_ranges", "routes.csv", 2, "duration_years", "0", "below the smallest allowed value 1",
+               key="route=ug_radiography")),
     "duration_fractional": (
         lambda s: s.set_cell("routes", 2, "duration_years", "2.5"),
-        Expect("error", "check_numbers", "routes.csv", 2, "duration_years", "2.5", "whole number")),
+        Expect("error", "check_numbers", "routes.csv", 2, "duration_years", "2.5", "whole number",
+               key="route=ug_radiography")),
     # 6. non-numeric cells
     "number_with_unit": (
         lambda s: s.set_cell("workforce", 2, "in_post_wte", "12 WTE"),
-        Expect("error", "check_numbers", "workforce.csv", 2, "in_post_wte", "12 WTE", "not a number")),
+        Expect("error", "check_numbers", "workforce.csv", 2, "in_post_wte", "12 WTE", "not a number",
+               key="region=east, staff_group=radiographer")),
     "rate_with_percent": (
         lambda s: s.set_cell("staff_groups", 2, "leaver_rate", "4.5%"),
-        Expect("error", "check_numbers", "staff_groups.csv", 2, "leaver_rate", "4.5%", "not a number")),
+        Expect("error", "check_numbers", "staff_groups.csv", 2, "leaver_rate", "4.5%", "not a number",
+               key="staff_group=radiographer")),
     "thousands_separator": (
         lambda s: s.set_cell("budget", 2, "budget_gbp", "1,500,000"),
-        Expect("error", "check_numbers", "budget.csv", 2, "budget_gbp", "1,500,000", "not a number")),
+        Expect("error", "check_numbers", "budget.csv", 2, "budget_gbp", "1,500,000", "not a number",
+               key="year=(blank)")),
     "blank_required_cell": (
         lambda s: s.set_cell("workforce", 7, "establishment_wte", ""),
-        Expect("error", "check_required", "workforce.csv", 7, "establishment_wte", None, "blank")),
+        Expect("error", "check_required", "workforce.csv", 7, "establishment_wte", None, "blank",
+               key="region=west, staff_group=assistant_practitioner")),
     # 7. missing files (a missing column: see test_missing_required_column)
     "missing_required_file": (
         lambda s: s.delete("workforce.csv"),
@@ -151,56 +177,72 @@ CASES = {
     # 9. links
     "link_to_unknown_region": (
         lambda s: s.set_cell("links", 2, "region_b", "north"),
-        Expect("error", "check_references", "links.csv", 2, "region_b", "north", "unknown region")),
+        Expect("error", "check_references", "links.csv", 2, "region_b", "north", "unknown region",
+               key="region_a=east, region_b=north")),
     "link_zero_minutes": (
         lambda s: s.set_cell("links", 2, "travel_minutes", "0"),
-        Expect("error", "check_ranges", "links.csv", 2, "travel_minutes", "0", "must be above 0")),
+        Expect("error", "check_ranges", "links.csv", 2, "travel_minutes", "0", "must be above 0",
+               key="region_a=east, region_b=west")),
     "link_to_itself": (
         lambda s: s.set_cell("links", 2, "region_b", "east"),
-        Expect("error", "check_links", "links.csv", 2, "region_b", "east", "itself")),
+        Expect("error", "check_links", "links.csv", 2, "region_b", "east", "itself",
+               key="region_a=east, region_b=east")),
     # 10. routes
     "route_draws_from_what_it_produces": (
         lambda s: s.set_cell("routes", 3, "draws_from", "sonographer"),
-        Expect("error", "check_routes", "routes.csv", 3, "draws_from", "sonographer", "draws from the staff group it produces")),
+        Expect("error", "check_routes", "routes.csv", 3, "draws_from", "sonographer", "draws from the staff group it produces",
+               key="route=sonography_pg")),
     "unknown_route_kind": (
         lambda s: s.set_cell("routes", 2, "kind", "online"),
-        Expect("error", "check_routes", "routes.csv", 2, "kind", "online", "unknown route kind")),
+        Expect("error", "check_routes", "routes.csv", 2, "kind", "online", "unknown route kind",
+               key="route=ug_radiography")),
     "international_route_draws_from_a_group": (
         lambda s: s.set_cell("routes", 5, "draws_from", "assistant_practitioner"),
-        Expect("error", "check_routes", "routes.csv", 5, "draws_from", "assistant_practitioner", "international")),
+        Expect("error", "check_routes", "routes.csv", 5, "draws_from", "assistant_practitioner", "international",
+               key="route=international_radiographer")),
     "provider_runs_international_route": (
         lambda s: s.add_row("provider_routes", provider="uni_west", route="international_radiographer", max_starts="3"),
-        Expect("error", "check_routes", "provider_routes.csv", 5, "route", "international_radiographer", "not run by providers")),
+        Expect("error", "check_routes", "provider_routes.csv", 5, "route", "international_radiographer", "not run by providers",
+               key="provider=uni_west, route=international_radiographer")),
     # 11. cohorts
     "cap_below_min_cohort": (
         lambda s: s.set_cell("provider_routes", 2, "max_starts", "5"),
-        Expect("warning", "check_cohorts", "provider_routes.csv", 2, "max_starts", "5", "min_cohort of 8")),
+        Expect("warning", "check_cohorts", "provider_routes.csv", 2, "max_starts", "5", "min_cohort of 8",
+               key="provider=uni_west, route=ug_radiography")),
     "min_starts_above_max_starts": (
         lambda s: s.write("provider_routes.csv", WITH_MIN_STARTS),
-        Expect("error", "check_cohorts", "provider_routes.csv", 2, "min_starts", "31", "above max_starts (30)")),
+        Expect("error", "check_cohorts", "provider_routes.csv", 2, "min_starts", "31", "above max_starts (30)",
+               key="provider=uni_west, route=ug_radiography")),
     # 12. negative money and capacity
     "negative_budget": (
         lambda s: s.set_cell("budget", 2, "budget_gbp", "-1"),
-        Expect("error", "check_ranges", "budget.csv", 2, "budget_gbp", "-1", "must not be negative")),
+        Expect("error", "check_ranges", "budget.csv", 2, "budget_gbp", "-1", "must not be negative",
+               key="year=(blank)")),
     "negative_placement_weeks": (
         lambda s: s.set_cell("placement_capacity", 2, "placement_weeks", "-1"),
-        Expect("error", "check_ranges", "placement_capacity.csv", 2, "placement_weeks", "-1", "must not be negative")),
+        Expect("error", "check_ranges", "placement_capacity.csv", 2, "placement_weeks", "-1", "must not be negative",
+               key="region=east")),
     "negative_educator_wte": (
         lambda s: s.set_cell("educator_capacity", 3, "educator_wte", "-1"),
-        Expect("error", "check_ranges", "educator_capacity.csv", 3, "educator_wte", "-1", "must not be negative")),
+        Expect("error", "check_ranges", "educator_capacity.csv", 3, "educator_wte", "-1", "must not be negative",
+               key="region=west")),
     "negative_max_recruits": (
         lambda s: s.set_cell("international_capacity", 2, "max_recruits", "-1"),
-        Expect("error", "check_ranges", "international_capacity.csv", 2, "max_recruits", "-1", "must not be negative")),
+        Expect("error", "check_ranges", "international_capacity.csv", 2, "max_recruits", "-1", "must not be negative",
+               key="region=east")),
     # 13. years outside the horizon (2025-2030)
     "budget_year_outside_horizon": (
         lambda s: s.set_cell("budget", 2, "year", "2099"),
-        Expect("warning", "check_years", "budget.csv", 2, "year", "2099", "outside the horizon 2025-2030")),
+        Expect("warning", "check_years", "budget.csv", 2, "year", "2099", "outside the horizon 2025-2030",
+               key="year=2099")),
     "committed_year_after_horizon": (
         lambda s: s.set_cell("committed_inflows", 5, "year", "2031"),
-        Expect("warning", "check_years", "committed_inflows.csv", 5, "year", "2031", "outside the horizon")),
+        Expect("warning", "check_years", "committed_inflows.csv", 5, "year", "2031", "outside the horizon",
+               key="region=west, staff_group=radiographer, year=2031")),
     "year_below_dictionary_minimum": (
         lambda s: s.set_cell("budget", 2, "year", "25"),
-        Expect("error", "check_ranges", "budget.csv", 2, "year", "25", "below the smallest allowed value 1990")),
+        Expect("error", "check_ranges", "budget.csv", 2, "year", "25", "below the smallest allowed value 1990",
+               key="year=25")),
     # 14. scenario.toml
     "malformed_toml": (
         lambda s: s.write("scenario.toml", 'name = "Unclosed\nstart_year = 2025\n'),
@@ -231,28 +273,34 @@ CASES = {
         lambda s: s.write("graduate_destinations.csv", "from_region,to_region,share\n"
                           "east,east,0.8\neast,west,0.1\nwest,west,0.8\nwest,east,0.2\n"),
         Expect("error", "check_graduate_destinations", "graduate_destinations.csv", 2, "share", "0.9",
-               "shares from east add up to 0.9")),
+               "shares from east add up to 0.9",
+               key="from_region=east")),
     # 20. baseline starts
     "international_baseline_with_provider": (
         lambda s: s.write("baseline_starts.csv", "provider,region,route,year,starts\n"
                           "uni_west,west,ug_radiography,,20\nuni_west,west,international_radiographer,,3\n"),
         Expect("error", "check_baseline_starts", "baseline_starts.csv", 3, "provider", "uni_west",
-               "international recruits have no provider")),
+               "international recruits have no provider",
+               key="provider=uni_west, region=west, route=international_radiographer")),
     "baseline_route_not_offered_by_provider": (
         lambda s: s.write("baseline_starts.csv", "provider,region,route,year,starts\n"
                           "uni_west,west,ug_radiography,,20\ncollege_east,east,sonography_pg,2026,3\n"),
         Expect("error", "check_baseline_starts", "baseline_starts.csv", 3, "route", "sonography_pg",
-               "provider does not offer route sonography_pg")),
+               "provider does not offer route sonography_pg",
+               key="provider=college_east, region=east, route=sonography_pg, year=2026")),
     "training_baseline_without_provider": (
         lambda s: s.write("baseline_starts.csv", "provider,region,route,year,starts\n,west,ug_radiography,,20\n"),
-        Expect("error", "check_baseline_starts", "baseline_starts.csv", 2, "provider", None, "needs a provider")),
+        Expect("error", "check_baseline_starts", "baseline_starts.csv", 2, "provider", None, "needs a provider",
+               key="region=west, route=ug_radiography")),
     # other named checks
     "skill_mix_group_covers_itself": (
         lambda s: s.set_cell("skill_mix", 2, "covered_group", "assistant_practitioner"),
-        Expect("error", "check_skill_mix", "skill_mix.csv", 2, "covered_group", "assistant_practitioner", "own work")),
+        Expect("error", "check_skill_mix", "skill_mix.csv", 2, "covered_group", "assistant_practitioner", "own work",
+               key="covering_group=assistant_practitioner, covered_group=assistant_practitioner")),
     "no_educator_group_with_funded_educators": (
         lambda s: s.set_cell("regions", 2, "educator_group", ""),
-        Expect("warning", "check_educator_group", "regions.csv", 2, "educator_group", None, "no educator_group")),
+        Expect("warning", "check_educator_group", "regions.csv", 2, "educator_group", None, "no educator_group",
+               key="region=east")),
 }
 
 
@@ -277,28 +325,32 @@ def test_missing_required_column(broken):
                                 "establishment_wte", "required column 'establishment_wte' is missing"))
 
 
-@pytest.mark.parametrize("table, row", [("provider_routes", dict(provider="uni_west", route="ug_radiography",
-                                                                  max_starts="3")),
-                                        ("budget", dict(year="", budget_gbp="5"))])
-def test_duplicate_keys_with_blank_year(broken, table, row):
+@pytest.mark.parametrize("table, row, key", [
+    ("provider_routes", dict(provider="uni_west", route="ug_radiography", max_starts="3"),
+     "provider=uni_west, route=ug_radiography"),
+    ("budget", dict(year="", budget_gbp="5"), "year=(blank)"),
+])
+def test_duplicate_keys_with_blank_year(broken, table, row, key):
     copy = broken(lambda s: s.add_row(table, **row))
     report = optimiser.validate(copy.path)
-    key = next(iter(row))
-    assert_issue(report, Expect("error", "check_duplicate_keys", f"{table}.csv", copy.rows(table), key, None,
-                                "duplicates row 2"))
+    assert_issue(report, Expect("error", "check_duplicate_keys", f"{table}.csv", copy.rows(table), next(iter(row)),
+                                None, "duplicates row 2", key=key))
 
 
 def test_duplicate_with_same_year_written_differently(broken):
     copy = broken(lambda s: s.add_row("committed_inflows", region="east", staff_group="radiographer",
                                       year="2025.0", wte="1"))
     assert_issue(optimiser.validate(copy.path),
-                 Expect("error", "check_duplicate_keys", "committed_inflows.csv", 6, "region", None, "duplicates row 2"))
+                 Expect("error", "check_duplicate_keys", "committed_inflows.csv", 6, "region", None, "duplicates row 2",
+                        key="region=east, staff_group=radiographer, year=2025.0"))
 
 
-@pytest.mark.parametrize("table, row, column", [("links", 2, "travel_minutes"), ("routes", 2, "completion_rate")])
-def test_negative_strictly_positive_value_reported_once(broken, table, row, column):
+@pytest.mark.parametrize("table, row, column, key", [("links", 2, "travel_minutes", "region_a=east, region_b=west"),
+                                                     ("routes", 2, "completion_rate", "route=ug_radiography")])
+def test_negative_strictly_positive_value_reported_once(broken, table, row, column, key):
     report = optimiser.validate(broken(lambda s: s.set_cell(table, row, column, "-5")).path)
-    assert_issue(report, Expect("error", "check_ranges", f"{table}.csv", row, column, "-5", "must be above 0"))
+    assert_issue(report, Expect("error", "check_ranges", f"{table}.csv", row, column, "-5", "must be above 0",
+                                key=key))
 
 
 @pytest.mark.parametrize("text", ["inf", "1e400"])
@@ -371,7 +423,7 @@ def test_load_scenario_raises_with_the_report(broken):
     errors = caught.value.report.errors
     assert errors
     assert (errors[0].rule, errors[0].row, errors[0].value) == ("check_references", 2, "nowhere")
-    assert "workforce.csv, row 2, column 'region'" in str(caught.value)
+    assert "workforce.csv, row 2 (region=nowhere, staff_group=radiographer), column 'region'" in str(caught.value)
 
 
 def test_load_scenario_of_the_example(example_dir):
@@ -388,9 +440,9 @@ def test_workbook_cell_is_located_by_sheet_and_row(example_dir, tmp_path):
     scenario_io.write_scenario(raw, tmp_path / "x.xlsx")
     report = optimiser.validate(tmp_path / "x.xlsx")
     assert_issue(report, Expect("error", "check_numbers", "x.xlsx [workforce]", 5, "in_post_wte", "12 WTE",
-                                "not a number"), alone=False)
+                                "not a number", key="region=west, staff_group=radiographer"), alone=False)
     assert_issue(report, Expect("error", "check_ranges", "x.xlsx [staff_groups]", 2, "leaver_rate", "4.5",
-                                "rate outside [0, 1]"), alone=False)
+                                "rate outside [0, 1]", key="staff_group=radiographer"), alone=False)
     assert len(report.errors) == 2
 
 
@@ -439,7 +491,8 @@ def test_workbook_row_numbers_count_blank_rows(example_dir, tmp_path):
     ws["C6"] = "3OO"
     wb.save(tmp_path / "x.xlsx")
     assert_issue(optimiser.validate(tmp_path / "x.xlsx"),
-                 Expect("error", "check_numbers", "x.xlsx [workforce]", 6, "in_post_wte", "3OO", "not a number"))
+                 Expect("error", "check_numbers", "x.xlsx [workforce]", 6, "in_post_wte", "3OO", "not a number",
+                        key="region=west, staff_group=radiographer"))
 
 
 def test_csv_row_numbers_count_blank_lines(broken):
@@ -448,7 +501,8 @@ def test_csv_row_numbers_count_blank_lines(broken):
         s.replace_text("workforce.csv", "east,sonographer", "\neast,sonographer")  # 3OO now on line 6
 
     assert_issue(optimiser.validate(broken(edit).path),
-                 Expect("error", "check_numbers", "workforce.csv", 6, "in_post_wte", "3OO", "not a number"))
+                 Expect("error", "check_numbers", "workforce.csv", 6, "in_post_wte", "3OO", "not a number",
+                        key="region=west, staff_group=radiographer"))
 
 
 def test_trailing_comma_does_not_shift_columns(broken):
