@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-from typing import Any
 
-import pandas as pd
-
+from optimiser.basics.cells import cell_text
 from optimiser.scenario.io import RawScenario
 from optimiser.store.payload import json_value
-
-
-def _canonical_cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    return str(value)
 
 
 def input_hash(raw: RawScenario) -> str:
@@ -29,7 +20,7 @@ def input_hash(raw: RawScenario) -> str:
         "config": raw.config,
         "tables": {
             name: {"columns": [str(c) for c in df.columns],
-                   "rows": [[_canonical_cell(v) for v in row] for row in df.itertuples(index=False, name=None)]}
+                   "rows": [[cell_text(v) for v in row] for row in df.itertuples(index=False, name=None)]}
             for name, df in raw.tables.items()
         },
     }

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from optimiser.basics.cells import cell_text
 from optimiser.scenario.io import RawScenario
 from optimiser.synthetic.capacities import budget, international_capacity, training_capacity
 from optimiser.synthetic.commissioning import baseline_rates, commission
@@ -22,18 +23,11 @@ from optimiser.synthetic.workforce import regional_workforce
 
 
 def _text(value) -> str:
-    """A cell as a planner would type it: blanks blank, whole numbers without '.0', other
-    numbers to 10 significant digits (so 0.1 x 3 prints as 0.3)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        v = float(value)
-        return str(int(v)) if v == int(v) and abs(v) < 1e15 else f"{v:.10g}"
-    return str(value)
+    """A cell as a planner would type it (`cell_text`), floats first cut to 10 significant digits
+    so that arithmetic noise (0.1 x 3 = 0.30000000000000004) prints as 0.3."""
+    if isinstance(value, float | np.floating) and math.isfinite(value):
+        value = float(f"{float(value):.10g}")
+    return cell_text(value)
 
 
 def _as_text(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
