@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import optimiser
-from optimiser.analysis.sweep import DECISION_LIMITS
+from optimiser.analysis.evaluate import DECISION_LIMITS
 from optimiser.pipeline.api import frontier_built
 from optimiser.solver import run
 
