@@ -10,11 +10,9 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-INPUTS_DIR = Path(__file__).resolve().parents[2] / "inputs"
-DICTIONARY_PATH = INPUTS_DIR / "data_dictionary.csv"
-DEFAULT_SCENARIO_DIR = INPUTS_DIR / "west_midlands"
+# INPUTS_DIR and DEFAULT_SCENARIO_DIR are re-exported for modules that still import them from here
+from optimiser.basics.locations import DEFAULT_SCENARIO_DIR, DICTIONARY_PATH, INPUTS_DIR  # noqa: F401
 
 NUMERIC_TYPES = {"integer", "number", "rate"}
 

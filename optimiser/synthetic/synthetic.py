@@ -26,12 +26,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR, INPUTS_DIR
+from optimiser.basics.locations import DEFAULT_SCENARIO_DIR, SYNTHETIC_DIR
 from optimiser.scenario.io import RawScenario, load_raw, write_folder, write_workbook
 from optimiser.scenario.regions import region_graph, travel_reach
 from optimiser.scenario.validation import validate_raw
 
-SYNTHETIC_DIR = INPUTS_DIR / "synthetic"
 PRESETS_PATH = SYNTHETIC_DIR / "presets.toml"
 GEOGRAPHIES = {
     "england": (SYNTHETIC_DIR / "england_icbs.csv", None),

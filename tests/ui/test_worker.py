@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
-from optimiser.scenario.io import load_raw
+from optimiser import DEFAULT_SCENARIO_DIR, load_raw
 from ui.worker import start_job
 
 pytestmark = pytest.mark.ui
