@@ -36,7 +36,7 @@ from importlib import metadata
 from pathlib import Path
 
 import optimiser
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser import DEFAULT_SCENARIO_DIR
 
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
