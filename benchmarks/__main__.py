@@ -11,6 +11,10 @@ python -m benchmarks --frontier [--scenario PATH] [--repeat N]
 python -m benchmarks --sweep [--samples N] [--scenario PATH]
     an uncertainty sweep of the status quo (default 1,000 futures) on a local process pool of
     os.cpu_count() workers: wall clock, per-future milliseconds, P10/P50/P90 weighted shortfall
+python -m benchmarks --startup [--repeat N] [--out DIR]
+    `optimiser --help`, `optimiser validate` and `optimiser solve` on the default as whole
+    processes, each against `python -c "import pandas"` in the same run (medians, default 5 runs;
+    benchmarks/startup.py)
 python -m benchmarks --table [--out DIR]
     the latest run of each preset as a Markdown table (written into benchmarks/README.md when
     --out is the default benchmarks/results)
@@ -32,7 +36,7 @@ from importlib import metadata
 from pathlib import Path
 
 import optimiser
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser import DEFAULT_SCENARIO_DIR
 
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
@@ -324,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sweep", action="store_true",
                     help="time an uncertainty sweep of the status quo (default scenario)")
     ap.add_argument("--samples", type=int, default=1000, help="futures for --sweep (default 1000)")
+    ap.add_argument("--startup", action="store_true",
+                    help="time `optimiser --help`, `validate` and `solve` as processes against `import pandas`")
     args = ap.parse_args(argv)
     problem = _check(args)
     if problem:
@@ -339,6 +345,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.preset:
         run_preset(args.preset.strip().upper(), args.seed, PRESET_GAP if args.gap is None else args.gap,
                    PRESET_TIME_LIMIT if args.time_limit is None else args.time_limit, args.repeat or 1, args.out)
+        return 0
+    if args.startup:
+        from benchmarks.startup import run_startup
+
+        run_startup(args.repeat or 5, args.out, machine())
         return 0
     if args.sweep:
         run_sweep((args.scenario or [DEFAULT_SCENARIO_DIR])[0], args.samples, args.out)

@@ -14,54 +14,114 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it (layers: docs/architecture.md)
 _PUBLIC = {
-    # shared basics
+    # where the shipped files are (the data dictionary and the default scenario ship with the package)
+    "DEFAULT_SCENARIO_DIR": "optimiser.basics.locations",
+    # validation findings
     "Issue": "optimiser.basics.issues",
     "ScenarioError": "optimiser.basics.issues",
     "ValidationReport": "optimiser.basics.issues",
-    # scenario input and validation
+    # a scenario's text as typed: read and written losslessly as a folder or a workbook
+    "RawScenario": "optimiser.scenario.io",
+    "load_raw": "optimiser.scenario.io",
+    "write_folder": "optimiser.scenario.io",
+    "write_scenario": "optimiser.scenario.io",
+    "write_workbook": "optimiser.scenario.io",
+    # the data dictionary: every table's columns, types, units and limits
+    "ColumnSpec": "optimiser.scenario.dictionary",
+    "TableSpec": "optimiser.scenario.dictionary",
+    "scenario_key_specs": "optimiser.scenario.dictionary",
+    "table_specs": "optimiser.scenario.dictionary",
+    # uploaded files (zip or workbook), checked before they are read
+    "MAX_UPLOAD_BYTES": "optimiser.scenario.uploads",
+    "is_unreadable": "optimiser.scenario.uploads",
+    "parse_upload": "optimiser.scenario.uploads",
+    # validation of a scenario's text
+    "validate_raw": "optimiser.scenario.validation",
+    # the validated scenario
     "Scenario": "optimiser.scenario.scenario",
     "load_scenario": "optimiser.scenario.scenario",
     "scenario_from_raw": "optimiser.scenario.scenario",
     "validate": "optimiser.scenario.scenario",
-    # results
+    # results and how a bottleneck reads
     "PlanResult": "optimiser.results.results",
     "ProjectionResult": "optimiser.results.results",
-    # the pipeline
+    "bottleneck_sentence": "optimiser.results.results",
+    # the pipeline: status quo, plan, frontier, why no plan exists
     "FrontierResult": "optimiser.pipeline.api",
+    "InfeasibleProjection": "optimiser.pipeline.api",
     "build_plan": "optimiser.pipeline.api",
     "explain_infeasibility": "optimiser.pipeline.api",
     "frontier": "optimiser.pipeline.api",
     "project": "optimiser.pipeline.api",
     "solve": "optimiser.pipeline.api",
     "solve_built": "optimiser.pipeline.api",
-    # analysis
+    # comparing runs
     "PlanRun": "optimiser.analysis.compare",
     "RunComparison": "optimiser.analysis.compare",
     "compare_runs": "optimiser.analysis.compare",
     "scenario_diff": "optimiser.analysis.compare",
+    # uncertainty sweeps: a plan evaluated in sampled futures
+    "SweepError": "optimiser.analysis.sweep",
+    "SweepResult": "optimiser.analysis.sweep",
+    "sweep": "optimiser.analysis.sweep",
+    # the files a run writes
+    "write_frontier": "optimiser.outputs.reports",
+    "write_plan": "optimiser.outputs.reports",
+    "write_projection": "optimiser.outputs.reports",
+    "write_sweep": "optimiser.outputs.sweep_files",
+    # the saved-scenario store (SQLite, or any SQLAlchemy database)
+    "Store": "optimiser.store",
+    "StoreError": "optimiser.store",
+    "input_hash": "optimiser.store",
 }
 
 __all__ = [
+    "ColumnSpec",
+    "DEFAULT_SCENARIO_DIR",
     "FrontierResult",
+    "InfeasibleProjection",
     "Issue",
+    "MAX_UPLOAD_BYTES",
     "PlanResult",
     "PlanRun",
     "ProjectionResult",
+    "RawScenario",
     "RunComparison",
     "Scenario",
     "ScenarioError",
+    "Store",
+    "StoreError",
+    "SweepError",
+    "SweepResult",
+    "TableSpec",
     "ValidationReport",
+    "bottleneck_sentence",
     "build_plan",
     "compare_runs",
     "explain_infeasibility",
     "frontier",
+    "input_hash",
+    "is_unreadable",
+    "load_raw",
     "load_scenario",
+    "parse_upload",
     "project",
     "scenario_diff",
     "scenario_from_raw",
+    "scenario_key_specs",
     "solve",
     "solve_built",
+    "sweep",
+    "table_specs",
     "validate",
+    "validate_raw",
+    "write_folder",
+    "write_frontier",
+    "write_plan",
+    "write_projection",
+    "write_scenario",
+    "write_sweep",
+    "write_workbook",
 ]  # every key of _PUBLIC (tests/unit/test_layers.py checks)
 
 
@@ -80,9 +140,14 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.analysis.compare import PlanRun, RunComparison, compare_runs, scenario_diff
+    from optimiser.analysis.sweep import SweepError, SweepResult, sweep
     from optimiser.basics.issues import Issue, ScenarioError, ValidationReport
+    from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
+    from optimiser.outputs.reports import write_frontier, write_plan, write_projection
+    from optimiser.outputs.sweep_files import write_sweep
     from optimiser.pipeline.api import (
         FrontierResult,
+        InfeasibleProjection,
         build_plan,
         explain_infeasibility,
         frontier,
@@ -90,5 +155,16 @@ if TYPE_CHECKING:  # for type checkers and editors only
         solve,
         solve_built,
     )
-    from optimiser.results.results import PlanResult, ProjectionResult
+    from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
+    from optimiser.scenario.dictionary import ColumnSpec, TableSpec, scenario_key_specs, table_specs
+    from optimiser.scenario.io import (
+        RawScenario,
+        load_raw,
+        write_folder,
+        write_scenario,
+        write_workbook,
+    )
     from optimiser.scenario.scenario import Scenario, load_scenario, scenario_from_raw, validate
+    from optimiser.scenario.uploads import MAX_UPLOAD_BYTES, is_unreadable, parse_upload
+    from optimiser.scenario.validation import validate_raw
+    from optimiser.store import Store, StoreError, input_hash

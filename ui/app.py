@@ -1,4 +1,5 @@
-"""The planner's web app: `streamlit run ui/app.py` from the repository root.
+"""The planner's web app: `streamlit run ui/app.py` (or `optimiser app`) from any folder; its
+Streamlit settings are in ui/.streamlit/config.toml beside it.
 
 Six pages (ui/app_pages/): Scenario, Constraints, Solve, Results, Compare, Export. All model work
 goes through the public optimiser API; solves run in a worker process (ui/worker.py).
@@ -9,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts ui/, not the repository, on the path
+ROOT = Path(__file__).resolve().parent.parent  # holds the ui package: the checkout, or optimiser/_app
+if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts ui/ itself, not its parent, on the path
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402

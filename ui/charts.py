@@ -10,7 +10,7 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from optimiser.scenario.io import RawScenario
+from optimiser import RawScenario
 
 ALL = "All regions"
 LAYOUT = dict(margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.2), height=420)

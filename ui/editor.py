@@ -5,7 +5,7 @@ when every cell in it is a number, so the planner gets number inputs with the di
 and limits; a column holding a non-number stays text, so a bad upload can be corrected in place.
 Edited cells go back to text; unchanged cells keep their original text ("0.0450" stays so).
 The editor's limits help the planner but are not trusted: every edit is validated again on the
-server with `optimiser.validation.validate_raw`.
+server with `optimiser.validate_raw`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from optimiser.scenario.dictionary import ColumnSpec, TableSpec, scenario_key_specs, table_specs
-from optimiser.scenario.io import RawScenario
+from optimiser import ColumnSpec, RawScenario, TableSpec, scenario_key_specs, table_specs
 
 ROW_LABEL = "row"
 FIRST_TABS = ("budget", "educator_capacity", "placement_capacity")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from optimiser.scenario.io import RawScenario
+from optimiser import RawScenario, input_hash
 
 from .state import copy_raw, get_store, raw_fingerprint, remember_run, store_error_types
 from .worker import Job, start_job
@@ -38,8 +38,6 @@ def ensure_saved_scenario(raw: RawScenario) -> int | None:
     saved = ss.setdefault("saved_fingerprints", {})
     if fp in saved:
         return saved[fp]
-    from optimiser.store.store import input_hash
-
     same = status.store.find_scenarios(input_hash(raw))  # already saved with exactly these inputs
     if same:
         saved[fp] = same[0].id

@@ -23,10 +23,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from optimiser.basics.issues import ValidationReport
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
-from optimiser.scenario.io import RawScenario, load_raw
-from optimiser.scenario.validation import validate_raw
+from optimiser import (
+    DEFAULT_SCENARIO_DIR,
+    RawScenario,
+    Store,
+    StoreError,
+    ValidationReport,
+    load_raw,
+    validate_raw,
+)
 
 SCENARIO_ENV = "OPTIMISER_UI_SCENARIO"  # set by `optimiser app --scenario PATH`
 DEFAULT_LABEL = "West Midlands Imaging Network (embedded default)"
@@ -116,23 +121,14 @@ def get_store() -> StoreStatus:
     if "_store" in ss:
         return ss["_store"]
     try:
-        from optimiser.store.store import Store
-    except ImportError:
-        status = StoreStatus(None, "saved scenarios are not available in this installation")
-    else:
-        try:
-            status = StoreStatus(Store(), "")
-        except Exception as exc:  # a bad URL or unreachable server: say so, keep working
-            status = StoreStatus(None, f"the scenario database cannot be opened: {exc}")
+        status = StoreStatus(Store(), "")
+    except Exception as exc:  # a bad URL or unreachable server: say so, keep working
+        status = StoreStatus(None, f"the scenario database cannot be opened: {exc}")
     ss["_store"] = status
     return status
 
 
 def store_error_types() -> tuple[type[BaseException], ...]:
-    try:
-        from optimiser.store.store import StoreError
-    except ImportError:
-        return (RuntimeError,)
     return (StoreError,)
 
 

@@ -24,7 +24,9 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+import optimiser
+
+APP_HOME = Path(__file__).resolve().parent.parent  # holds the ui package: the checkout, or optimiser/_app
 CANCEL_GRACE_S = 5.0
 INLINE_ENV = "OPTIMISER_UI_INLINE_WORKER"
 
@@ -45,11 +47,14 @@ def _read_json(path: Path) -> dict:
 # --- inside the worker ------------------------------------------------------------------------
 
 
-def _solve(folder: Path, raw, options: dict, t0: float):
-    import optimiser
-    from optimiser.scenario.scenario import scenario_from_raw
+class _Cancelled(Exception):
+    """The planner cancelled before the solver started."""
 
-    def phase(name: str) -> None:
+
+def _solve(folder: Path, raw, options: dict, t0: float):
+    def phase(name: str) -> None:  # each step of the public solve as it starts
+        if (folder / "cancel").exists():
+            raise _Cancelled
         _write_json(folder / "progress.json", {"phase": name, "elapsed_s": time.monotonic() - t0})
 
     def progress(report: dict) -> bool:
@@ -59,27 +64,15 @@ def _solve(folder: Path, raw, options: dict, t0: float):
         return (folder / "cancel").exists()
 
     phase("checking the scenario")
-    scenario = scenario_from_raw(raw)
-    phase("projecting the status quo")
-    status_quo = optimiser.project(scenario)
-    if (folder / "cancel").exists():
-        return None
-    phase("building the model")
-    built = optimiser.build_plan(scenario, options.get("objective"), options.get("budget_scale", 1.0))
-    if (folder / "cancel").exists():
-        return None
-    phase("optimising")
-    return optimiser.solve_built(built, options.get("time_limit"), options.get("gap"),
-                                 status_quo=status_quo, progress=progress)
+    scenario = optimiser.scenario_from_raw(raw)
+    return optimiser.solve(scenario, options.get("objective"), options.get("budget_scale", 1.0),
+                           options.get("time_limit"), options.get("gap"), progress=progress, phase=phase)
 
 
 def _frontier(folder: Path, raw, options: dict, t0: float):
-    import optimiser
-    from optimiser.scenario.scenario import scenario_from_raw
-
     _write_json(folder / "progress.json", {"phase": "tracing the budget frontier",
                                            "elapsed_s": time.monotonic() - t0})
-    scenario = scenario_from_raw(raw)
+    scenario = optimiser.scenario_from_raw(raw)
     return optimiser.frontier(scenario, list(options["budget_scales"]), options.get("time_limit"),
                               options.get("gap"))
 
@@ -94,16 +87,15 @@ def run_job(folder: Path) -> None:
             job = pickle.load(fh)  # written by the app itself, never by a user
         work = _solve if job["kind"] == "solve" else _frontier
         result = work(folder, job["raw"], job["options"], t0)
-        if result is None:
-            _write_json(folder / "state.json", {"state": "cancelled", "elapsed_s": time.monotonic() - t0,
-                                                "message": "cancelled before the solver started"})
-            return
         tmp = folder / "result.tmp"
         with tmp.open("wb") as fh:
             pickle.dump(result, fh)
         os.replace(tmp, folder / "result.pkl")
         state = "cancelled" if getattr(result, "status", "") == "cancelled" else "finished"
         _write_json(folder / "state.json", {"state": state, "elapsed_s": time.monotonic() - t0})
+    except _Cancelled:
+        _write_json(folder / "state.json", {"state": "cancelled", "elapsed_s": time.monotonic() - t0,
+                                            "message": "cancelled before the solver started"})
     except Exception as exc:  # the app shows the message; the traceback stays in the job's log
         (folder / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
         _write_json(folder / "state.json", {"state": "failed", "elapsed_s": time.monotonic() - t0,
@@ -111,9 +103,7 @@ def run_job(folder: Path) -> None:
 
 
 def _plain_message(exc: Exception) -> str:
-    from optimiser.basics.issues import ScenarioError
-
-    if isinstance(exc, ScenarioError):
+    if isinstance(exc, optimiser.ScenarioError):
         n = len(exc.report.errors)
         return f"the scenario has {n} validation error(s); fix them on the Constraints page"
     return f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
@@ -205,7 +195,7 @@ def start_job(kind: str, raw, options: dict) -> Job:
         return job
     log = (folder / "worker.log").open("wb")
     job.process = subprocess.Popen(
-        [sys.executable, "-m", "ui.worker", str(folder)], cwd=str(REPO_ROOT),
+        [sys.executable, "-m", "ui.worker", str(folder)], cwd=str(APP_HOME),
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
     log.close()

@@ -1,8 +1,10 @@
-"""Launch the planner's web app: `streamlit run ui/app.py` from the repository root.
+"""Launch the planner's web app: `streamlit run <ui>/app.py`, from the planner's own folder.
 
-The lead's CLI wires `optimiser app [--port N] [--scenario PATH]` to `launch`. The app reads the
-starting scenario from OPTIMISER_UI_SCENARIO (the embedded West Midlands default when unset) and
-the scenario database from OPTIMISER_DATABASE_URL (an SQLite file in the working folder when unset).
+`optimiser app [--port N] [--scenario PATH]` calls `launch`. The app is found where the package
+keeps it (optimiser/basics/locations.py: ui/ in a source checkout, optimiser/_app/ui in an
+installed wheel). It reads the starting scenario from OPTIMISER_UI_SCENARIO (the embedded West
+Midlands default when unset) and the scenario database from OPTIMISER_DATABASE_URL (an SQLite
+file in the working folder when unset).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-APP = REPO_ROOT / "ui" / "app.py"
+from optimiser.basics.locations import APP_SCRIPT as APP
+
 SCENARIO_ENV = "OPTIMISER_UI_SCENARIO"
 
 
@@ -43,19 +45,16 @@ def app_environment(scenario: str | None) -> dict[str, str]:
 def launch(port: int | None = None, scenario: str | None = None) -> int:
     """Run the app until it is stopped (Ctrl+C); returns Streamlit's exit code.
 
-    Runs from the repository root so that `.streamlit/config.toml` (XSRF, CORS, upload limit,
-    hidden error details) applies."""
+    Runs in the current working folder, where the SQLite scenario database is kept; Streamlit
+    reads the app's settings (XSRF, CORS, upload limit, hidden error details) from the
+    `.streamlit/config.toml` beside app.py wherever it is started from."""
     if not APP.exists():
-        raise LaunchError(f"the web app is not installed here ({APP} is missing); install the "
-                          "repository with `pip install -e .` and run from its folder")
+        raise LaunchError(f"the web app is not installed here ({APP} is missing); reinstall the "
+                          "package (pip install imaging-workforce-optimiser, or pip install -e . in a checkout)")
     if port is not None and not 1 <= port <= 65535:
         raise LaunchError(f"port {port} is not a valid TCP port: use 1 to 65535 (e.g. 8501)")
-    try:
-        import streamlit  # noqa: F401
-    except ImportError as exc:
-        raise LaunchError("streamlit is not installed: pip install streamlit plotly") from exc
     env = app_environment(scenario)
     try:
-        return subprocess.call(app_command(port), cwd=REPO_ROOT, env=env)
+        return subprocess.call(app_command(port), env=env)
     except KeyboardInterrupt:
         return 0

@@ -3,6 +3,9 @@
 Exit codes: 0 success (warnings allowed), 2 invalid input, 3 no plan meets the hard limits,
 1 any other failure. Problems are printed as messages, never tracebacks; nothing is written to
 --out unless the run succeeded.
+
+Commands use the public API (`optimiser.<name>`), which loads pandas, Pyomo and HiGHS on first
+use: `optimiser --help` and a bad flag are answered before any of them is imported.
 """
 
 from __future__ import annotations
@@ -14,12 +17,8 @@ from typing import Annotated
 
 import typer
 
-from optimiser.basics.issues import ScenarioError
+import optimiser
 from optimiser.cli.errors import Exit
-from optimiser.pipeline import api
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
-from optimiser.scenario.scenario import load_scenario
-from optimiser.scenario.scenario import validate as validate_path
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Plan NHS imaging training places, international recruitment and skill mix.")
@@ -30,8 +29,8 @@ OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the
 
 def _load(path: Path | None):
     try:
-        scenario = load_scenario(path)
-    except ScenarioError as exc:
+        scenario = optimiser.load_scenario(path)
+    except optimiser.ScenarioError as exc:
         typer.echo(exc.report.render(), err=True)
         raise Exit(2, "the scenario has errors; nothing was run or written") from None
     for w in scenario.report.warnings:
@@ -46,7 +45,7 @@ def _fmt(x, unit="") -> str:
 @app.command()
 def validate(path: Annotated[Path | None, typer.Argument(help="Scenario folder or .xlsx (default: West Midlands)")] = None):
     """Check a scenario and list every problem with file, row, column, value and fix."""
-    report = validate_path(path or DEFAULT_SCENARIO_DIR)
+    report = optimiser.validate(path)
     typer.echo(report.render())
     if not report.ok:
         raise Exit(2)
@@ -55,17 +54,15 @@ def validate(path: Annotated[Path | None, typer.Argument(help="Scenario folder o
 @app.command()
 def project(scenario: ScenarioOpt = None, out: OutOpt = None):
     """Project the status quo: current commissioning continued, no new decisions."""
-    from optimiser.outputs.reports import write_projection
-
     sc = _load(scenario)
-    result = api.project(sc)
+    result = optimiser.project(sc)
     summary = result.summary()
     typer.echo(f"Status quo projection: {sc.name} ({sc.config.start_year}-{sc.config.start_year + sc.config.horizon_years})")
     typer.echo(summary.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     typer.echo(f"Shortfall over {sc.config.start_year + 1}-{sc.config.start_year + sc.config.horizon_years}: "
                f"{result.total_shortfall_wte_years:,.1f} WTE-years ({result.weighted_shortfall:,.1f} weighted)")
     if out:
-        write_projection(result, out)
+        optimiser.write_projection(result, out)
         typer.echo(f"Wrote {out / 'projection.csv'}")
 
 
@@ -89,18 +86,16 @@ def _print_plan(result) -> None:
         typer.echo("  international recruits: " + ", ".join(f"{r} {v:,.0f}" for r, v in rec.items()))
     if not result.educators.empty:
         typer.echo(f"  extra educator WTE-years funded: {result.educators['extra_educator_wte'].sum():,.1f}")
-    from optimiser.results.results import bottleneck_sentence
-
     bn = result.bottlenecks(5)
     if not bn.empty:
         typer.echo("  top bottlenecks (gain from loosening each limit by 1%):")
         for _, row in bn.iterrows():
-            typer.echo("    " + bottleneck_sentence(row, result.objective_name))
+            typer.echo("    " + optimiser.bottleneck_sentence(row, result.objective_name))
     kinds = result.bottlenecks(per_family=1)
     if len(kinds) > 1:
         typer.echo("  the most valuable limit of each kind:")
         for _, row in kinds.iterrows():
-            typer.echo("    " + bottleneck_sentence(row, result.objective_name))
+            typer.echo("    " + optimiser.bottleneck_sentence(row, result.objective_name))
     t = result.timings
     typer.echo(f"  timings: build {t.get('build_seconds', 0):.2f}s, hand-off {t.get('handoff_seconds', 0):.2f}s, "
                f"HiGHS {t.get('solve_seconds', 0):.2f}s + shadow prices {t.get('shadow_price_seconds', 0):.2f}s, "
@@ -127,19 +122,17 @@ def solve(
     gap: Annotated[float | None, typer.Option(min=0, max=1, help="Relative MIP gap")] = None,
 ):
     """Optimise the plan and compare it with the status quo."""
-    from optimiser.outputs.reports import write_plan
-
     if objective not in (None, "min_shortfall", "min_cost"):
         raise Exit(2, f"--objective must be min_shortfall or min_cost, not {objective!r}")
     sc = _load(scenario)
-    result = api.solve(sc, objective=objective, budget_scale=budget_scale, time_limit=time_limit, gap=gap)
+    result = optimiser.solve(sc, objective=objective, budget_scale=budget_scale, time_limit=time_limit, gap=gap)
     if result.status == "infeasible":
         _fail_infeasible(result)
     if not result.feasible:
         raise Exit(1, f"the solver found no plan: {result.message}; nothing was written")
     _print_plan(result)
     if out:
-        write_plan(result, out)
+        optimiser.write_plan(result, out)
         typer.echo(f"Wrote {out}/summary.json, starts.csv, international.csv, educators.csv, projection.csv, "
                    "status_quo_projection.csv, costs.csv, binding.csv, plan.xlsx")
 
@@ -153,8 +146,6 @@ def frontier(
     gap: Annotated[float | None, typer.Option(min=0, max=1)] = None,
 ):
     """Weighted shortfall against budget: one model, only the budget changes between points."""
-    from optimiser.outputs.reports import write_frontier
-
     try:
         scales = [float(s) for s in budget_scales.split(",") if s.strip()]
     except ValueError:
@@ -162,29 +153,26 @@ def frontier(
     if not scales or any(s < 0 for s in scales):
         raise Exit(2, "--budget-scales needs at least one non-negative number")
     sc = _load(scenario)
-    result = api.frontier(sc, scales, time_limit=time_limit, gap=gap)
+    result = optimiser.frontier(sc, scales, time_limit=time_limit, gap=gap)
     cols = ["budget_scale", "status", "weighted_shortfall", "total_shortfall_wte_years", "total_cost_gbp", "solve_seconds"]
     typer.echo(result.frontier[cols].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     typer.echo(f"{len(scales)} points in {result.total_seconds:.2f}s (one build: {result.build_seconds:.2f}s)")
     if out:
-        write_frontier(result, out)
+        optimiser.write_frontier(result, out)
         typer.echo(f"Wrote {out}/frontier.csv and frontier.png")
 
 
 @app.command()
 def convert(src: Path, dst: Path):
     """Turn a scenario folder into a workbook (.xlsx) or back, losslessly."""
-    from optimiser.scenario.io import load_raw, write_scenario
-    from optimiser.scenario.validation import validate_raw
-
     if dst.exists() and (dst.is_file() or any(dst.iterdir())):
         raise Exit(2, f"{dst} already exists; give a new path so nothing is overwritten")
-    raw = load_raw(src)
-    report, _, _ = validate_raw(raw)
+    raw = optimiser.load_raw(src)
+    report, _, _ = optimiser.validate_raw(raw)
     if not report.ok:
         typer.echo(report.render(), err=True)
         raise Exit(2, "the source scenario has errors; nothing was written")
-    write_scenario(raw, dst)
+    optimiser.write_scenario(raw, dst)
     typer.echo(f"Wrote {dst}")
 
 
@@ -225,16 +213,22 @@ def main(argv: list[str] | None = None) -> int:
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("interrupted", err=True)
         return 130
-    except api.InfeasibleProjection as exc:
-        typer.echo(f"error: {exc}", err=True)
-        return 3
     except Exception as exc:  # last resort: a message, never a traceback
+        if _infeasible_projection(exc):
+            typer.echo(f"error: {exc}", err=True)
+            return 3
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors: bad flags
             exc.show()
             return int(exc.exit_code)
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         return 1
     return 0
+
+
+def _infeasible_projection(exc: Exception) -> bool:
+    """The status quo cannot be projected (exit 3). Only the pipeline raises it: when the pipeline
+    was never imported the answer is no, without importing Pyomo and HiGHS just to say so."""
+    return "optimiser.pipeline.api" in sys.modules and isinstance(exc, optimiser.InfeasibleProjection)
 
 
 if __name__ == "__main__":

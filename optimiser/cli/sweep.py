@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+import optimiser
 from optimiser.cli.errors import Exit
 
 
@@ -30,10 +31,9 @@ def sweep_command(
         TimeRemainingColumn,
     )
 
-    from optimiser.analysis.sweep import SweepError, dask_address, sweep, uncertain_inputs
-    from optimiser.basics.issues import ScenarioError
-    from optimiser.outputs.sweep_files import SWEEP_FILES, check_out_folder, write_sweep
-    from optimiser.scenario.scenario import load_scenario
+    # early checks with no public name: they exist to stop a bad run before its progress bar
+    from optimiser.analysis.sweep import dask_address, uncertain_inputs
+    from optimiser.outputs.sweep_files import SWEEP_FILES, check_out_folder
 
     if samples < 1:
         raise Exit(2, f"--samples must be at least 1, not {samples}")
@@ -46,12 +46,12 @@ def sweep_command(
             dask_address(executor)
         if out is not None:
             check_out_folder(out)
-        sc = load_scenario(scenario)
+        sc = optimiser.load_scenario(scenario)
         uncertain_inputs(sc)  # before the progress bar: a scenario with nothing uncertain stops here
-    except ScenarioError as exc:
+    except optimiser.ScenarioError as exc:
         typer.echo(exc.report.render(), err=True)
         raise Exit(2, "the scenario has errors; nothing was run or written") from None
-    except SweepError as exc:
+    except optimiser.SweepError as exc:
         raise Exit(2, str(exc)) from None
     for w in sc.report.warnings:
         typer.echo(w.render(), err=True)
@@ -59,13 +59,13 @@ def sweep_command(
     with Progress(*columns, transient=False) as bar:
         task = bar.add_task("sweep", total=samples)
         try:
-            result = sweep(sc, samples, plan, reoptimise, executor, seed, workers,
-                           progress=lambda done, total: bar.update(task, completed=done))
-        except SweepError as exc:
+            result = optimiser.sweep(sc, samples, plan, reoptimise, executor, seed, workers,
+                                     progress=lambda done, total: bar.update(task, completed=done))
+        except optimiser.SweepError as exc:
             raise Exit(2, str(exc)) from None
     _print_sweep(result)
     if out is not None:
-        write_sweep(result, out)
+        optimiser.write_sweep(result, out)
         typer.echo(f"Wrote {out}/summary.json, " + ", ".join(SWEEP_FILES))
 
 

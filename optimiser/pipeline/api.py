@@ -210,10 +210,18 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
 
 def solve(scenario: Scenario, objective: str | None = None, budget_scale: float = 1.0,
           time_limit: float | None = None, gap: float | None = None, with_status_quo: bool = True,
-          progress: Progress | None = None) -> PlanResult:
-    """Optimise the plan and report it beside the status quo (see `solve_built` for `progress`)."""
+          progress: Progress | None = None, phase: Callable[[str], None] | None = None) -> PlanResult:
+    """Optimise the plan and report it beside the status quo (see `solve_built` for `progress`).
+
+    `phase(step)` is called as each step starts: "projecting the status quo", "building the
+    model", "optimising". An exception it raises stops the solve there (the app's cancel)."""
+    step = phase or (lambda _step: None)
+    if with_status_quo:
+        step("projecting the status quo")
     sq = project(scenario) if with_status_quo else None
+    step("building the model")
     built = build_plan(scenario, objective, budget_scale)
+    step("optimising")
     return solve_built(built, time_limit, gap, status_quo=sq, progress=progress)
 
 

@@ -16,13 +16,9 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from optimiser.basics.cells import finite_number
-
-INPUTS_DIR = Path(__file__).resolve().parents[2] / "inputs"
-DICTIONARY_PATH = INPUTS_DIR / "data_dictionary.csv"
-DEFAULT_SCENARIO_DIR = INPUTS_DIR / "west_midlands"
+from optimiser.basics.locations import DICTIONARY_PATH
 
 NUMERIC_TYPES = {"integer", "number", "rate"}
 SOLVER_PREFIX = "[solver]"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from optimiser.basics.issues import ScenarioError, ValidationReport
+from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
 from optimiser.scenario.config import ScenarioConfig
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
 from optimiser.scenario.io import RawScenario, load_raw
 from optimiser.scenario.validation import validate_raw
 

@@ -12,9 +12,8 @@ from functools import cache
 
 import numpy as np
 
-from optimiser.scenario.dictionary import INPUTS_DIR
+from optimiser.basics.locations import SYNTHETIC_DIR
 
-SYNTHETIC_DIR = INPUTS_DIR / "synthetic"
 PRESETS_PATH = SYNTHETIC_DIR / "presets.toml"
 
 

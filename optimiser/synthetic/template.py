@@ -7,7 +7,7 @@ from functools import cache
 
 import pandas as pd
 
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
 from optimiser.scenario.io import RawScenario, load_raw
 from optimiser.scenario.validation import validate_raw
 from optimiser.synthetic.geography import reference_regions

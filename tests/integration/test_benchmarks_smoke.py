@@ -58,3 +58,14 @@ def test_sweep_benchmark_records_its_futures_and_quantiles(tmp_path):
     assert sum(r["statuses"].values()) == 6
     shortfall = [t for t in r["totals"] if t["measure"] == "weighted_shortfall"][0]
     assert shortfall["p10"] <= shortfall["p50"] <= shortfall["p90"]
+
+
+def test_startup_benchmark_times_each_command_against_the_reference(tmp_path):
+    cmd = [sys.executable, "-m", "benchmarks", "--startup", "--repeat", "1", "--out", str(tmp_path)]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    r = json.loads((tmp_path / "startup.json").read_text())
+    assert set(r["median_seconds"]) == {"import_pandas", "help", "validate", "solve"}
+    assert set(r["ratio_to_reference"]) == {"help", "validate", "solve"}
+    assert all(len(runs) == 1 and runs[0] > 0 for runs in r["runs"].values())
+    assert (Path(r["optimiser_path"]) / "__init__.py").is_file() and "cpu_count" in r["machine"]

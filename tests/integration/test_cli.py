@@ -81,6 +81,17 @@ def test_infeasible_exit_3_and_nothing_written(capsys, broken, tmp_path):
     assert not out.exists()
 
 
+def test_a_status_quo_that_cannot_be_projected_exits_3(capsys, example_dir, monkeypatch):
+    import optimiser
+
+    def impossible(scenario):
+        raise optimiser.InfeasibleProjection("the status quo cannot be projected: lower those baseline_starts rows")
+
+    monkeypatch.setattr(optimiser, "project", impossible)
+    code, _, err = run(capsys, "project", "--scenario", example_dir)
+    assert code == 3 and "error: the status quo cannot be projected" in err
+
+
 def test_bad_flags_exit_2(capsys, example_dir, tmp_path):
     assert run(capsys, "solve", "-s", example_dir, "--objective", "max_profit")[0] == 2
     assert run(capsys, "solve", "-s", example_dir, "--budget-scale", "-1")[0] == 2

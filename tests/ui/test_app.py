@@ -8,14 +8,14 @@ test exercise the real worker process.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from optimiser.basics.locations import APP_SCRIPT
+
 pytestmark = pytest.mark.ui
 
-APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
+APP = str(APP_SCRIPT)
 TIMEOUT_S = 180
 
 
@@ -123,7 +123,7 @@ def test_invalid_setting_and_added_row_are_checked_on_the_server(store_url):
 
 
 def test_solve_on_the_default_is_saved_shown_compared_and_exported(store_url):
-    from optimiser.store.store import Store
+    from optimiser import Store
 
     at = _page(_app(), "solve")
     at.button(key="solve_submit").click().run()
@@ -179,8 +179,7 @@ def test_solve_on_the_default_is_saved_shown_compared_and_exported(store_url):
 
 
 def test_exported_scenario_workbook_uploads_back_unchanged_and_junk_changes_nothing(store_url, tmp_path):
-    from optimiser.scenario.io import write_workbook
-    from optimiser.scenario.validation import validate_raw
+    from optimiser import validate_raw, write_workbook
 
     at = _page(_app(), "constraints")
     at.session_state["editor_budget"] = {"edited_rows": {1: {"budget_gbp": 5_900_000}},
@@ -213,7 +212,7 @@ def test_exported_scenario_workbook_uploads_back_unchanged_and_junk_changes_noth
 
 
 def test_save_open_and_delete_a_scenario_in_the_store(store_url):
-    from optimiser.store.store import Store
+    from optimiser import Store
 
     at = _page(_app(), "constraints")
     at.session_state["editor_budget"] = {"edited_rows": {1: {"budget_gbp": 5_900_000}},

@@ -37,7 +37,7 @@ def test_a_missing_scenario_or_bad_port_is_refused_before_starting(tmp_path):
 def test_the_scenario_given_at_launch_is_the_one_the_app_opens(tmp_path, monkeypatch):
     monkeypatch.setenv("OPTIMISER_UI_SCENARIO", str(EXAMPLE))
     monkeypatch.setenv("OPTIMISER_DATABASE_URL", f"sqlite:///{tmp_path / 's.sqlite3'}")
-    at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
     assert at.session_state["scenario_label"] == "example"
     assert set(at.session_state["raw"].tables) >= {"regions", "budget", "routes"}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 
 import pytest
 
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
-from optimiser.scenario.io import load_raw
-from ui.worker import start_job
+from optimiser import DEFAULT_SCENARIO_DIR, load_raw
+from ui.worker import Job, run_job, start_job
 
 pytestmark = pytest.mark.ui
 
@@ -64,3 +64,13 @@ def test_a_scenario_with_errors_fails_with_a_plain_message(monkeypatch):
     assert status["message"] == "the scenario has 1 validation error(s); fix them on the Constraints page"
     assert job.result() is None
     job.cleanup()
+
+
+def test_a_cancel_before_the_solver_starts_ends_the_job_without_a_plan(tmp_path):
+    with (tmp_path / "input.pkl").open("wb") as fh:
+        pickle.dump({"kind": "solve", "raw": load_raw(DEFAULT_SCENARIO_DIR), "options": {}}, fh)
+    (tmp_path / "cancel").touch()  # the planner pressed Cancel while the job was starting
+    run_job(tmp_path)
+    status = Job(kind="solve", folder=tmp_path, options={}).status()
+    assert status["state"] == "cancelled" and status["message"] == "cancelled before the solver started"
+    assert status["progress"] == {} and not (tmp_path / "result.pkl").exists()

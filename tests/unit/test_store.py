@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 import optimiser
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
+from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
 from optimiser.scenario.io import load_raw, write_workbook
 from optimiser.scenario.scenario import scenario_from_raw
 from optimiser.scenario.validation import validate_raw

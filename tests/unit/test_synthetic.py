@@ -64,7 +64,7 @@ def test_preset_sizes_match_the_brief(raws):
 
 
 def load_raw_default():
-    from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
+    from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
 
     return load_raw(DEFAULT_SCENARIO_DIR)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
 from optimiser.basics.zips import MAX_MEMBERS
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
 from optimiser.scenario.io import load_raw, write_workbook
 from optimiser.scenario.uploads import is_unreadable, parse_upload
 from optimiser.scenario.validation import validate_raw

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optimiser import scenario_diff
-from optimiser.scenario.dictionary import table_specs
-from optimiser.scenario.io import RawScenario
+from optimiser import RawScenario, scenario_diff, table_specs
 from ui.editor import (
     SETTINGS_TAB,
     column_config,

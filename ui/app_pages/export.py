@@ -9,8 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from optimiser.outputs.reports import write_plan
-from optimiser.scenario.io import write_folder, write_workbook
+from optimiser import write_folder, write_plan, write_workbook
 from ui.state import current_raw, raw_fingerprint, report_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

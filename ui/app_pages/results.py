@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optimiser.results.results import bottleneck_sentence
+from optimiser import bottleneck_sentence
 from ui import charts
 from ui.runs import collect_frontier, start_frontier
 from ui.state import raw_fingerprint

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from optimiser.scenario.dictionary import DEFAULT_SCENARIO_DIR
-from optimiser.scenario.io import load_raw
-from optimiser.scenario.uploads import MAX_UPLOAD_BYTES, is_unreadable, parse_upload
+from optimiser import DEFAULT_SCENARIO_DIR, MAX_UPLOAD_BYTES, is_unreadable, load_raw, parse_upload
 from ui.state import (
     DEFAULT_LABEL,
     current_raw,
