@@ -9,7 +9,7 @@ import pyomo.environ as pyo
 import pytest
 
 import optimiser
-from optimiser.analysis.sweep import DECISION_LIMITS
+from optimiser.analysis.evaluate import DECISION_LIMITS
 from optimiser.solver import compile_model
 
 pytestmark = pytest.mark.unit
