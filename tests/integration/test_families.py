@@ -11,7 +11,7 @@ from scenarios import group, make, route
 
 import optimiser
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 
 def shortfall(scenario, **kw) -> float:

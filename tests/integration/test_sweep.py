@@ -25,7 +25,7 @@ from optimiser.outputs.reports import write_plan
 from optimiser.outputs.sweep_files import write_sweep
 from optimiser.scenario.uncertainty import parse_uncertainty
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 LAMBDA = 0.0452 + 0.0124 + 0.0146 - 0.0186  # 0.0536: WMIN radiographer net attrition
 INFLOW = {2023: 197, 2024: 204, 2025: 210, 2026: 210}
