@@ -98,3 +98,17 @@ def broken(tmp_path, example_dir):
         return copy
 
     return make
+
+
+@pytest.fixture
+def example_with_uncertainty(tmp_path, example_dir) -> Path:
+    """A copy of the worked example with three uncertainty rows, for sweeps."""
+    path = tmp_path / "example"
+    shutil.copytree(example_dir, path)
+    (path / "uncertainty.csv").write_text(
+        "parameter,scope,distribution,arguments\n"
+        "leaver_rate,*,normal,sd=0.005\n"
+        "demand_growth,*,normal,sd=0.01\n"
+        "completion_rate,*,triangular,low=-0.08;mode=0;high=0.03;draw=each\n", encoding="utf-8")
+    return path
+
