@@ -1,5 +1,5 @@
 """The scenario store's tests of tests/unit/test_store.py again on PostgreSQL, by the same names,
-each in a schema of its own (tests/integration/conftest.py); skipped unless
+each in a schema of its own (the postgres_url fixture of tests/conftest.py); skipped unless
 OPTIMISER_TEST_DATABASE_URL names a server (`scripts/ci_postgres.sh` starts one and prints the
 URL). And bad database URLs, one of which dials a server that is not there.
 """

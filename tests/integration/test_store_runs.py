@@ -1,6 +1,7 @@
 """The store with runs from real solves: plans, status quos and frontiers saved and read back,
 deletes that take their runs along, a run save that fails midway. Each runs on a fresh SQLite file
-and, when OPTIMISER_TEST_DATABASE_URL names a server, on PostgreSQL (tests/integration/conftest.py).
+and, when OPTIMISER_TEST_DATABASE_URL names a server, on PostgreSQL (the postgres_url fixture of
+tests/conftest.py).
 """
 
 from __future__ import annotations
