@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["pytester"]  # tests/unit/test_tiers.py runs pytest on small test folders
+
 # A verbatim copy of <repo>/../shared/design/example, so the tests run wherever the repo is copied.
 EXAMPLE_DIR = Path(__file__).resolve().parent / "data" / "example"
 
@@ -98,3 +100,124 @@ def broken(tmp_path, example_dir):
         return copy
 
     return make
+
+
+@pytest.fixture
+def example_with_uncertainty(tmp_path, example_dir) -> Path:
+    """A copy of the worked example with three uncertainty rows, for sweeps."""
+    path = tmp_path / "example"
+    shutil.copytree(example_dir, path)
+    (path / "uncertainty.csv").write_text(
+        "parameter,scope,distribution,arguments\n"
+        "leaver_rate,*,normal,sd=0.005\n"
+        "demand_growth,*,normal,sd=0.01\n"
+        "completion_rate,*,triangular,low=-0.08;mode=0;high=0.03;draw=each\n", encoding="utf-8")
+    return path
+
+
+POSTGRES_URL_ENV = "OPTIMISER_TEST_DATABASE_URL"
+
+
+@pytest.fixture
+def postgres_url():
+    """A URL of the PostgreSQL server named by OPTIMISER_TEST_DATABASE_URL (`scripts/ci_postgres.sh`
+    starts one and prints the URL) whose every connection works in a fresh schema, dropped
+    afterwards. The test is skipped when no server is named. Integration tests only."""
+    import uuid
+
+    from optimiser.store.engine import make_engine
+
+    base = os.environ.get(POSTGRES_URL_ENV, "").strip()
+    if not base:
+        pytest.skip(f"{POSTGRES_URL_ENV} is not set: no PostgreSQL server configured")
+    admin = make_engine(base)
+    schema = f"store_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    # libpq's options: every connection of this test works in its own schema
+    url = admin.url.update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+# --- test tiers --------------------------------------------------------------------------------
+# Every test lives in tests/unit, tests/integration or tests/ui and carries that folder's marker
+# (pytestmark = pytest.mark.unit / integration / ui). Unit tests run no solver and no database
+# server, so the unit tier stays fast and runs anywhere; the guards below hold them to it.
+
+
+TESTS_DIR = Path(__file__).resolve().parent
+TIERS = ("unit", "integration", "ui")
+NO_SOLVER = "unit tests run no solver: move this test to tests/integration"
+NO_SERVER = "unit tests use no database server (only SQLite): move this test to tests/integration"
+
+
+def _folder_tier(path: Path) -> str | None:
+    """The tier a test file's folder stands for, or None when it is in none of them."""
+    try:
+        parts = Path(path).resolve().relative_to(TESTS_DIR).parts
+    except ValueError:
+        return None
+    return parts[0] if len(parts) > 1 and parts[0] in TIERS else None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse the whole run when a test has no tier marker, two of them, or another folder's."""
+    refused = []
+    for item in items:
+        marked = sorted({mark.name for mark in item.iter_markers() if mark.name in TIERS})
+        folder = _folder_tier(item.path)
+        if folder is None:
+            refused.append(f"{item.nodeid}: not in a tier folder; move it to tests/unit, "
+                           f"tests/integration or tests/ui")
+        elif not marked:
+            refused.append(f"{item.nodeid}: no tier marker; add pytestmark = pytest.mark.{folder}")
+        elif marked != [folder]:
+            refused.append(f"{item.nodeid}: marked {' and '.join(marked)} but is in tests/{folder}; "
+                           f"it needs exactly one tier marker, pytest.mark.{folder}")
+    if refused:
+        raise pytest.UsageError("tests without their tier's marker are refused:\n  " + "\n  ".join(refused))
+
+
+def _refuse(message: str):
+    """A stand-in for a solving function that fails the test. pytest.fail raises an outcome
+    exception (a BaseException), which a caller's `except Exception` cannot swallow."""
+    def refuse(*args, **kwargs):
+        pytest.fail(message)
+    return refuse
+
+
+def _refuse_database_servers(dialect, connection_record, cargs, cparams):
+    """SQLAlchemy's do_connect hook, before any connection opens: SQLite files pass, servers fail."""
+    if dialect.name != "sqlite":
+        pytest.fail(f"{NO_SERVER} (it connects to a {dialect.name} database)")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Around a unit test's setup, call and teardown (module-scoped fixtures included), solving
+    and database servers fail the test. A hook rather than an autouse fixture, since a fixture
+    cannot wrap fixtures of a wider scope."""
+    if item.get_closest_marker("unit") is None:
+        return (yield)
+    import highspy
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from optimiser.pipeline import api
+
+    with pytest.MonkeyPatch.context() as patch:
+        for method in ("run", "solve", "startSolve"):  # Highs.solve calls the base class's run
+            patch.setattr(highspy.Highs, method, _refuse(NO_SOLVER))
+        for entry in ("project", "solve", "frontier", "solve_built", "explain_infeasibility"):
+            if hasattr(api, entry):
+                patch.setattr(api, entry, _refuse(NO_SOLVER))  # optimiser.<entry> reads it from api
+        event.listen(Engine, "do_connect", _refuse_database_servers)
+        try:
+            return (yield)
+        finally:
+            event.remove(Engine, "do_connect", _refuse_database_servers)

@@ -69,3 +69,26 @@ def group(**kw) -> dict:
     g = dict(GROUP)
     g.update(kw)
     return g
+
+
+# West Midlands radiographers as one region (the ESR analysis): net attrition and yearly inflows
+LAMBDA = 0.0452 + 0.0124 + 0.0146 - 0.0186  # 0.0536: WMIN radiographer net attrition
+INFLOW = {2023: 197, 2024: 204, 2025: 210, 2026: 210}
+
+
+def one_region(uncertainty: list[dict], establishment: float = 4000.0, **group_changes) -> Scenario:
+    """WMIN radiographers as one region (1,880 WTE, ESR rates and inflows), flat demand of 4,000 WTE
+    so that shortfall = 4,000 - supply in every year (no skill mix, no decisions)."""
+    g = group(staff_group="rad", name="Radiographer", leaver_rate=0.0452, retirement_rate=0.0124,
+              net_churn_rate=0.0146, labour_market_rate=0.0186, demand_growth=0.0, target_shortfall_rate=0.45)
+    g.update(group_changes)
+    t = {"regions": [dict(region="wm", name="West Midlands")], "staff_groups": [g],
+         "workforce": [dict(region="wm", staff_group="rad", in_post_wte=1880, establishment_wte=establishment)],
+         "committed_inflows": [dict(region="wm", staff_group="rad", year=y, wte=w) for y, w in INFLOW.items()],
+         "routes": [], "providers": [], "provider_routes": [], "uncertainty": uncertainty}
+    return make(t, start_year=2023, horizon_years=4)
+
+
+def uncertainty_row(parameter="leaver_rate", scope="*", distribution="normal", arguments="sd=0.005") -> dict:
+    """One row of uncertainty.csv."""
+    return dict(parameter=parameter, scope=scope, distribution=distribution, arguments=arguments)

@@ -6,9 +6,8 @@ import copy
 
 import pandas as pd
 import pytest
-from scenarios import BASE_CONFIG, base_tables, make, raw_from
+from scenarios import raw_from
 
-import optimiser
 from optimiser import PlanRun, compare_runs, scenario_diff
 from optimiser.scenario.io import RawScenario
 
@@ -177,22 +176,3 @@ def test_missing_or_empty_result_tables_count_as_nothing():
 def test_fewer_than_two_plans_or_labels_not_one_per_plan_are_refused(runs, labels):
     with pytest.raises(ValueError, match="compare_runs needs"):
         compare_runs(runs, labels)
-
-
-def test_plan_results_are_compared_directly():
-    tables = base_tables()
-    tables["provider_routes"][0]["max_starts"] = 4
-    small = optimiser.solve(make(tables))
-    large = optimiser.solve(make())
-    c = compare_runs([small, large])
-    # tiny(): a 20 WTE gap from 2025; each start is one more WTE the next year. At 4 starts a year
-    # the measured shortfall is 16 + 12 + 8 (2026-2028); at 10 a year it is 10 + 0 + 0.
-    assert records(c.shortfall_by_group, "staff_group") == {"rad": [36, 10, -26]}
-    head = c.headline.set_index("measure")
-    assert head.loc["weighted shortfall", ["P1", "P2", "P2 − P1"]].tolist() == pytest.approx([36, 10, -26])
-    assert records(c.starts_by_route, "route")["ug"][0] == 12  # 4 a year, all three years
-    assert c.input_differences.empty  # a PlanResult alone does not carry its scenario
-    with_raw = compare_runs([PlanRun.from_result(small, raw_from(tables, BASE_CONFIG)),
-                             PlanRun.from_result(large, raw_from(base_tables(), BASE_CONFIG))])
-    assert with_raw.input_differences[["row_key", "column", "old", "new"]].values.tolist() == [
-        ["provider=p, route=ug", "max_starts", "4", "10"]]  # no year column: keyed without it

@@ -1,10 +1,11 @@
-"""The rounding step of the solve (relax_and_round): its neighbourhoods and its fallback."""
+"""The rounding step of the solve (relax_and_round): its neighbourhoods, built without solving.
+Its fallback, which solves, is in tests/integration/test_solver_rounding_fallback.py."""
 
 import numpy as np
 import pyomo.environ as pyo
 import pytest
 
-from optimiser.solver import compile_model, run
+from optimiser.solver import compile_model
 from optimiser.solver.rounding import rens_box
 
 pytestmark = pytest.mark.unit
@@ -41,11 +42,3 @@ def test_rounding_boxes_widen_from_floor_and_ceiling_to_rounding_down_to_binarie
     assert (lo[x1], hi[x1], lo[x2], hi[x2]) == (0, 3, 0, 6)
     lo, hi = rens_box(compiled, relaxed, free, general, None)
     assert (lo[x1], hi[x1], lo[x2], hi[x2], lo[op], hi[op]) == (0, 20, 0, 20, 1, 1)
-
-
-def test_a_relaxation_whose_rounding_holds_no_plan_still_ends_at_the_optimum():
-    compiled = compile_model(_two_region_cohort())
-    outcome = run(compiled, time_limit=30, mip_rel_gap=1e-6)
-    assert outcome.status == "optimal"
-    # closed cohort: shortfall 10, no opening cost; running it could supply at most 7 < 8
-    assert outcome.objective == pytest.approx(10.0)

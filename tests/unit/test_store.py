@@ -1,92 +1,47 @@
-"""The scenario and run store: round trips, run history, atomic writes, SQLite settings.
+"""The scenario store on SQLite: round trips, atomic writes, SQLite settings, tables as JSON.
 
-Every test that takes `store` runs on a fresh SQLite file, and again on PostgreSQL when
-OPTIMISER_TEST_DATABASE_URL names a server (`scripts/ci_postgres.sh` starts one and prints the
-URL); each PostgreSQL test gets a schema of its own, dropped afterwards.
+Every test that takes `store` runs on a fresh SQLite file here, and again on PostgreSQL in
+tests/integration/test_store_postgres.py when OPTIMISER_TEST_DATABASE_URL names a server. Runs
+saved from real solves are in tests/integration/test_store_runs.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
-import math
-import os
 import shutil
-import uuid
 
-import highspy
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 
-import optimiser
 from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
 from optimiser.scenario.io import load_raw, write_workbook
 from optimiser.scenario.scenario import scenario_from_raw
 from optimiser.scenario.validation import validate_raw
 from optimiser.store import Store, StoreError, default_url, input_hash
 from optimiser.store import store as store_module
-from optimiser.store.engine import make_engine
 from optimiser.store.payload import table_from_payload, table_payload
 from optimiser.store.tables import RunRow, RunTableRow, ScenarioRow, ScenarioTableRow
 
 pytestmark = pytest.mark.unit
 
-POSTGRES_URL_ENV = "OPTIMISER_TEST_DATABASE_URL"
 ALL_ROWS = (ScenarioRow, ScenarioTableRow, RunRow, RunTableRow)
-PLAN_TABLES = ["starts", "international", "educators", "projection", "costs", "binding", "conflicts",
-               "status_quo_projection", "status_quo_costs", "assumptions"]
 
 
 # --- fixtures --------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
-        return
-    base = os.environ.get(POSTGRES_URL_ENV, "").strip()
-    if not base:
-        pytest.skip(f"{POSTGRES_URL_ENV} is not set: no PostgreSQL server configured")
-    admin = make_engine(base)
-    schema = f"store_test_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    # libpq's options: every connection of this test works in its own schema
-    url = admin.url.update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+@pytest.fixture
+def store_url(tmp_path):
+    """A fresh SQLite file (tests/integration/test_store_postgres.py gives these tests PostgreSQL)."""
+    return f"sqlite:///{tmp_path / 'store.sqlite3'}"
 
 
 @pytest.fixture
 def store(store_url):
     with Store(store_url) as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def example_scenario():
-    from conftest import EXAMPLE_DIR
-
-    return optimiser.load_scenario(EXAMPLE_DIR)
-
-
-@pytest.fixture(scope="module")
-def plan(example_scenario):
-    result = optimiser.solve(example_scenario, time_limit=10)
-    assert result.status == "optimal"
-    return result
-
-
-@pytest.fixture(scope="module")
-def status_quo(example_scenario):
-    return optimiser.project(example_scenario)
 
 
 @pytest.fixture
@@ -214,21 +169,6 @@ def test_same_name_is_refused_and_the_saved_scenario_is_unchanged(store, broken)
     assert input_hash(store.load_scenario(saved.id)) == input_hash(original)
 
 
-def test_overwrite_replaces_the_inputs_and_keeps_the_run_history(store, broken, status_quo):
-    original = load_raw(broken())
-    edited = load_raw(broken(lambda c: c.set_cell("budget", 2, "budget_gbp", "999")))
-    first = store.save_scenario("Two ICBs", original)
-    run = store.save_run(first.id, status_quo, {"kind": "baseline"})
-
-    second = store.save_scenario("Two ICBs", edited, note="budget cut", overwrite=True)
-    assert second.id == first.id and second.n_runs == 1
-    assert second.updated_at is not None and second.created_at == first.created_at
-    assert second.input_hash == input_hash(edited) != first.input_hash
-    assert store.load_scenario(first.id).tables["budget"].loc[0, "budget_gbp"] == "999"
-    # the run still says which inputs it was computed from
-    assert store.get_run(run.id).input_hash == first.input_hash
-
-
 def test_input_hash_is_about_content_not_where_it_came_from(broken):
     a, b = load_raw(broken()), load_raw(broken())
     assert a.source != b.source and input_hash(a) == input_hash(b)
@@ -254,116 +194,7 @@ def test_bad_names_are_refused_before_anything_is_written(store, broken, name):
     assert set(row_counts(store).values()) == {0}
 
 
-# --- runs ------------------------------------------------------------------------------------
-
-
-def test_a_plan_run_is_saved_with_every_table_and_its_provenance(store, broken, plan):
-    raw = load_raw(broken())
-    scenario = store.save_scenario("Two ICBs", raw)
-    options = {"objective": "min_shortfall", "budget_scale": 1.0, "time_limit": 10, "gap": None}
-    run = store.save_run(scenario.id, plan, options)
-
-    assert (run.kind, run.status, run.scenario_name, run.options) == ("plan", "optimal", "Two ICBs", options)
-    assert run.input_hash == input_hash(raw)
-    assert run.package_version == importlib.metadata.version("imaging-workforce-optimiser")
-    assert highspy.Highs().version() in run.solver_version
-    assert (run.objective, run.weighted_shortfall, run.mip_gap) == (plan.objective, plan.weighted_shortfall, 0.0)
-    assert run.summary == plan.summary_dict()
-    assert run.timings["solve_seconds"] == plan.timings["solve_seconds"]
-    assert "status_quo_solve_seconds" in run.timings
-
-    tables = store.load_run_tables(run.id)
-    assert list(tables) == PLAN_TABLES
-    for name in PLAN_TABLES[:7] + ["assumptions"]:
-        pd.testing.assert_frame_equal(tables[name], getattr(plan, name), check_exact=True, obj=name)
-    pd.testing.assert_frame_equal(tables["status_quo_projection"], plan.status_quo.projection, check_exact=True)
-    # the headline figures agree with the reloaded tables, recomputed independently
-    assert math.isclose(tables["costs"]["gbp"].sum(), run.total_cost_gbp, rel_tol=1e-12)
-    later = tables["projection"]["year"] > tables["projection"]["year"].min()
-    assert math.isclose(tables["projection"].loc[later, "shortfall_wte"].sum(), run.total_shortfall_wte_years,
-                        rel_tol=1e-12)
-    assert tables["starts"]["starts"].sum() == plan.starts["starts"].sum() > 0
-
-
-def test_a_status_quo_run_and_the_history_newest_first(store, broken, plan, status_quo):
-    scenario = store.save_scenario("Two ICBs", load_raw(broken()))
-    other = store.save_scenario("Other", load_raw(broken()))
-    first = store.save_run(scenario.id, plan, {"objective": "min_shortfall"})
-    second = store.save_run(scenario.id, status_quo, {})
-    store.save_run(other.id, status_quo, {})
-
-    assert [r.id for r in store.list_runs(scenario.id)] == [second.id, first.id]
-    assert len(store.list_runs()) == 3
-    assert {s.name: s.n_runs for s in store.list_scenarios()} == {"Other": 1, "Two ICBs": 2}
-
-    assert (second.kind, second.objective, second.mip_gap) == ("status_quo", None, None)
-    tables = store.load_run_tables(second.id)
-    assert list(tables) == ["projection", "costs", "summary_by_group"]
-    pd.testing.assert_frame_equal(tables["projection"], status_quo.projection, check_exact=True)
-    later = tables["projection"]["year"] > tables["projection"]["year"].min()
-    assert math.isclose(tables["projection"].loc[later, "shortfall_wte"].sum(),
-                        second.total_shortfall_wte_years, rel_tol=1e-12)
-    # the plan's own summary and the separately saved status quo agree on the do-nothing gap
-    assert first.summary["status_quo_weighted_shortfall"] == second.weighted_shortfall
-
-
-def test_a_frontier_run_keeps_each_points_allocations(store, broken, example_scenario):
-    result = optimiser.frontier(example_scenario, [0.5, 1.0], time_limit=10)
-    scenario = store.save_scenario("Two ICBs", load_raw(broken()))
-    run = store.save_run(scenario.id, result, {"budget_scales": [0.5, 1.0]})
-    tables = store.load_run_tables(run.id)
-
-    assert run.kind == "frontier" and run.status == "optimal"
-    pd.testing.assert_frame_equal(tables["frontier"], result.frontier, check_exact=True)
-    for plan in result.plans:
-        at = tables["starts"][tables["starts"]["budget_scale"] == plan.budget_scale]
-        assert at["starts"].sum() == plan.starts["starts"].sum()
-    assert run.summary["budget_scales"] == [0.5, 1.0]
-
-
-def test_unknown_ids_and_non_results_get_clear_errors(store, broken):
-    with pytest.raises(StoreError, match="no saved scenario with id 42"):
-        store.load_scenario(42)
-    with pytest.raises(StoreError, match="no saved scenario with id 42"):
-        store.delete_scenario(42)
-    with pytest.raises(StoreError, match="no saved scenario with id 42"):
-        store.list_runs(42)
-    with pytest.raises(StoreError, match="no saved run with id 7"):
-        store.load_run_tables(7)
-    scenario = store.save_scenario("Two ICBs", load_raw(broken()))
-    with pytest.raises(StoreError, match="not a run result"):  # e.g. a summary dict by mistake
-        store.save_run(scenario.id, {"status": "optimal"}, {})
-    with pytest.raises(StoreError, match="run options cannot be saved"):
-        store.save_run(scenario.id, optimiser.project(scenario_from_raw(load_raw(broken()))),
-                       {"callback": object()})
-    assert row_counts(store)["optimiser_runs"] == 0
-
-
 # --- deletes and transactions ----------------------------------------------------------------
-
-
-def test_deleting_a_scenario_deletes_its_runs_and_their_tables(store, broken, status_quo):
-    keep = store.save_scenario("keep", load_raw(broken()))
-    gone = store.save_scenario("gone", load_raw(broken()))
-    kept_run = store.save_run(keep.id, status_quo, {})
-    for _ in range(2):
-        store.save_run(gone.id, status_quo, {})
-
-    store.delete_scenario(gone.id)
-    assert [s.name for s in store.list_scenarios()] == ["keep"]
-    assert [r.id for r in store.list_runs()] == [kept_run.id]
-    # only keep's rows remain: its tables (one per scenario file), one run, three run tables
-    assert row_counts(store) == {"optimiser_scenarios": 1, "optimiser_scenario_tables": len(load_raw(broken()).tables),
-                                 "optimiser_runs": 1, "optimiser_run_tables": 3}
-
-
-def test_the_database_itself_cascades_deletes(store, broken, status_quo):
-    """A delete issued outside the store (plain SQL) still removes the runs: foreign keys are on."""
-    scenario = store.save_scenario("gone", load_raw(broken()))
-    store.save_run(scenario.id, status_quo, {})
-    with store.engine.begin() as conn:
-        conn.execute(text("DELETE FROM optimiser_scenarios WHERE id = :id"), {"id": scenario.id})
-    assert set(row_counts(store).values()) == {0}
 
 
 def test_a_scenario_save_that_fails_midway_leaves_nothing(store, store_url, broken, monkeypatch):
@@ -389,18 +220,6 @@ def test_an_overwrite_that_fails_midway_keeps_the_old_scenario(store, broken, mo
     assert row_counts(store) == before
     assert input_hash(store.load_scenario(saved.id)) == input_hash(original)
     assert store.get_scenario(saved.id).updated_at is None
-
-
-def test_a_run_save_that_fails_midway_leaves_no_run(store, broken, plan, monkeypatch):
-    scenario = store.save_scenario("Two ICBs", load_raw(broken()))
-    before = row_counts(store)
-    inserts = count_inserts(store, "optimiser_run_tables")
-    failing_on_call(3, monkeypatch)
-    with pytest.raises(RuntimeError, match="disk full while writing table 'educators'"):
-        store.save_run(scenario.id, plan, {})
-    assert inserts[0] == 2
-    assert row_counts(store) == before
-    assert store.list_runs() == [] and store.get_scenario(scenario.id).n_runs == 0
 
 
 # --- SQLite settings and configuration ------------------------------------------------------
@@ -436,17 +255,6 @@ def test_an_in_memory_database_is_one_database(broken):
         assert [r.name for r in s.list_scenarios()] == ["scratch"]
 
 
-@pytest.mark.parametrize(("url", "words"), [
-    ("not a url", "is not a database URL"),
-    ("nosuchdb://x/y", "cannot use the database"),
-    ("postgresql+psycopg://planner:s3cret-pw@127.0.0.1:1/plans", "cannot open the database"),
-])
-def test_bad_database_urls_get_a_clear_message_without_the_password(url, words):
-    with pytest.raises(StoreError, match=words) as caught:
-        Store(url)
-    assert "s3cret-pw" not in str(caught.value)
-
-
 # --- tables as JSON -------------------------------------------------------------------------
 
 
@@ -480,7 +288,6 @@ def test_a_copied_store_file_opens_elsewhere(tmp_path, broken):
     shutil.copy(tmp_path / "a.sqlite3", tmp_path / "b.sqlite3")
     with Store(f"sqlite:///{tmp_path / 'b.sqlite3'}") as s:
         assert input_hash(s.load_scenario(scenario_id)) == input_hash(raw)
-
 
 
 def test_saves_from_two_stores_at_once_wait_their_turn(tmp_path, broken):

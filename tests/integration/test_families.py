@@ -11,7 +11,7 @@ from scenarios import group, make, route
 
 import optimiser
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 # family module (optimiser/model/build.FAMILIES) -> the tests here that show it binding
 BEHAVIOUR: dict[str, list[str]] = {}

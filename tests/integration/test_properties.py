@@ -9,7 +9,7 @@ from scenarios import make, route
 import optimiser
 from optimiser.outputs.reports import write_plan
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 FAST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

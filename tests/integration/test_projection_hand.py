@@ -10,7 +10,7 @@ from scenarios import group, make
 
 import optimiser
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 LEAVER, RETIRE, CHURN, LABOUR = 0.0452, 0.0124, 0.0146, 0.0186
 INFLOWS = {2023: 116 + 7 + 3 + 71, 2024: 120 + 7 + 6 + 71, **{y: 120 + 7 + 12 + 71 for y in range(2025, 2037)}}
