@@ -101,6 +101,7 @@ def test_invalid_edit_is_refused_with_row_column_and_fix_and_blocks_solving(stor
     assert issues[["row", "column", "value", "message"]].values.tolist() == [
         [2, "budget_gbp", "-5", "must not be negative"]]
     assert "positive" in issues["fix"].iloc[0]
+    assert issues["key"].iloc[0] == "year=(blank)"  # the row's key beside its number
     _page(at, "solve")
     assert at.button(key="solve_submit").disabled is True
     assert any("solving is blocked" in t for t in _texts(at.error))
