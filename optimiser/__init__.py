@@ -20,6 +20,13 @@ _PUBLIC = {
     "Issue": "optimiser.basics.issues",
     "ScenarioError": "optimiser.basics.issues",
     "ValidationReport": "optimiser.basics.issues",
+    # how a solve ended, and whether a result (or a stored run) holds a plan
+    "Status": "optimiser.basics.status",
+    "holds_plan": "optimiser.basics.status",
+    # cell text: the one conversion between what a planner typed and numbers
+    "cell_text": "optimiser.basics.cells",
+    "finite_number": "optimiser.basics.cells",
+    "numbers": "optimiser.basics.cells",
     # a scenario's text as typed: read and written losslessly as a folder or a workbook
     "RawScenario": "optimiser.scenario.io",
     "load_raw": "optimiser.scenario.io",
@@ -31,6 +38,8 @@ _PUBLIC = {
     "TableSpec": "optimiser.scenario.dictionary",
     "scenario_key_specs": "optimiser.scenario.dictionary",
     "table_specs": "optimiser.scenario.dictionary",
+    # the region graph: regions as nodes, travel links as edges with their minutes
+    "region_graph": "optimiser.scenario.regions",
     # uploaded files (zip or workbook), checked before they are read
     "MAX_UPLOAD_BYTES": "optimiser.scenario.uploads",
     "is_unreadable": "optimiser.scenario.uploads",
@@ -89,6 +98,7 @@ __all__ = [
     "RunComparison",
     "Scenario",
     "ScenarioError",
+    "Status",
     "Store",
     "StoreError",
     "SweepError",
@@ -97,15 +107,20 @@ __all__ = [
     "ValidationReport",
     "bottleneck_sentence",
     "build_plan",
+    "cell_text",
     "compare_runs",
     "explain_infeasibility",
+    "finite_number",
     "frontier",
+    "holds_plan",
     "input_hash",
     "is_unreadable",
     "load_raw",
     "load_scenario",
+    "numbers",
     "parse_upload",
     "project",
+    "region_graph",
     "scenario_diff",
     "scenario_from_raw",
     "scenario_key_specs",
@@ -141,8 +156,10 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.analysis.compare import PlanRun, RunComparison, compare_runs, scenario_diff
     from optimiser.analysis.sweep import SweepError, SweepResult, sweep
+    from optimiser.basics.cells import cell_text, finite_number, numbers
     from optimiser.basics.issues import Issue, ScenarioError, ValidationReport
     from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
+    from optimiser.basics.status import Status, holds_plan
     from optimiser.outputs.reports import write_frontier, write_plan, write_projection
     from optimiser.outputs.sweep_files import write_sweep
     from optimiser.pipeline.api import (
@@ -164,6 +181,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
         write_scenario,
         write_workbook,
     )
+    from optimiser.scenario.regions import region_graph
     from optimiser.scenario.scenario import Scenario, load_scenario, scenario_from_raw, validate
     from optimiser.scenario.uploads import MAX_UPLOAD_BYTES, is_unreadable, parse_upload
     from optimiser.scenario.validation import validate_raw

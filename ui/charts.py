@@ -10,9 +10,11 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from optimiser import RawScenario
+from optimiser import RawScenario, holds_plan
+from optimiser import region_graph as optimiser_region_graph
 
 ALL = "All regions"
+UNKNOWN_TRAVEL_MINUTES = 60.0  # a link whose time is not a number is drawn as an hour long
 LAYOUT = dict(margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.2), height=420)
 
 
@@ -95,16 +97,14 @@ def international_chart(intl: pd.DataFrame, labels: dict[str, str] | None = None
 
 
 def region_graph(raw: RawScenario, starts: pd.DataFrame, projection: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
-    """The travel graph (networkx layout) with placement flows: learners at a provider in one region
-    placed in another. Node size = the region's shortfall in the final year."""
-    regions = raw.tables["regions"]
-    links = raw.tables.get("links", pd.DataFrame(columns=["region_a", "region_b", "travel_minutes"]))
+    """The engine's region graph (optimiser.region_graph, drawn with a networkx layout) with placement
+    flows: learners at a provider in one region placed in another. Node size = the region's
+    shortfall in the final year."""
     names = region_names(raw)
-    g = nx.Graph()
-    g.add_nodes_from(regions["region"])
-    for row in links.itertuples(index=False):
-        minutes = pd.to_numeric(row.travel_minutes, errors="coerce")
-        g.add_edge(row.region_a, row.region_b, weight=1.0 / max(float(minutes) if minutes == minutes else 60.0, 1.0))
+    g = optimiser_region_graph(raw.tables["regions"]["region"], raw.tables.get("links"))
+    for _, _, edge in g.edges(data=True):  # nearer regions pull harder; a blank time counts as an hour
+        minutes = edge["minutes"]
+        edge["weight"] = 1.0 / max(minutes if minutes == minutes else UNKNOWN_TRAVEL_MINUTES, 1.0)
     pos = nx.spring_layout(g, seed=7, weight="weight")
     provider_region = dict(zip(raw.tables["providers"]["provider"], raw.tables["providers"]["region"], strict=True))
     flows = pd.DataFrame(columns=["from_region", "to_region", "starts"])
@@ -154,7 +154,11 @@ def _padded(values: list[float], share: float) -> list[float]:
 
 
 def frontier_chart(frontier: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
-    ok = frontier[frontier["weighted_shortfall"].notna()]
+    """Weighted shortfall against budget over the points that hold a plan (optimiser.holds_plan)."""
+    has_plan = pd.Series([holds_plan(status, found) for status, found in
+                          zip(frontier["status"], frontier["weighted_shortfall"].notna(), strict=True)],
+                         index=frontier.index, dtype=bool)
+    ok = frontier.loc[has_plan]
     money = ok["budget_gbp"].gt(0).any()
     x = ok["budget_gbp"] / 1e6 if money else ok["budget_scale"]
     fig = go.Figure()

@@ -4,18 +4,30 @@ A scenario is text (RawScenario), exactly as typed. The editor shows a numeric c
 when every cell in it is a number, so the planner gets number inputs with the dictionary's units
 and limits; a column holding a non-number stays text, so a bad upload can be corrected in place.
 Edited cells go back to text; unchanged cells keep their original text ("0.0450" stays so).
-The editor's limits help the planner but are not trusted: every edit is validated again on the
+Numbers are read and written by the engine's one cell-text conversion (optimiser.finite_number,
+numbers, cell_text), so the editor accepts exactly what validation accepts. The
+editor's limits help the planner but are not trusted: every edit is validated again on the
 server with `optimiser.validate_raw`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import streamlit as st
 
-from optimiser import ColumnSpec, RawScenario, TableSpec, scenario_key_specs, table_specs
+from optimiser import (
+    ColumnSpec,
+    RawScenario,
+    TableSpec,
+    cell_text,
+    finite_number,
+    numbers,
+    scenario_key_specs,
+    table_specs,
+)
 
 ROW_LABEL = "row"
 FIRST_TABS = ("budget", "educator_capacity", "placement_capacity")
@@ -30,22 +42,31 @@ def tab_order(raw: RawScenario) -> list[str]:
 
 
 def _is_number(text: str) -> bool:
-    if text == "":
-        return True
-    try:
-        return math.isfinite(float(text))
-    except ValueError:
-        return False
+    """Blank or a plain finite decimal, as validation reads it ("1_000" and "inf" are not)."""
+    return text == "" or finite_number(text) is not None
+
+
+def number_limits(spec: ColumnSpec) -> tuple[float | None, float | None]:
+    """The lowest and highest value a number input offers for a column (None = no limit).
+
+    An inclusive bound is offered as it is. A strict one (min ">0") cannot be: a number input's
+    limits are inclusive, so it would offer the very value validation refuses. An integer column
+    offers the next whole number inside instead; any other column no limit on that side."""
+    def limit(bound: float | None, strict: bool, inward) -> float | None:
+        if bound is None or not strict:
+            return bound
+        return float(inward(bound)) if spec.type == "integer" else None
+
+    return (limit(spec.min, spec.min_exclusive, lambda b: math.floor(b) + 1),
+            limit(spec.max, spec.max_exclusive, lambda b: math.ceil(b) - 1))
 
 
 def _help(spec: ColumnSpec) -> str:
     parts = [spec.description]
     if spec.unit:
         parts.append(f"Unit: {spec.unit}.")
-    if spec.min is not None or spec.max is not None:
-        lo = "" if spec.min is None else f"{spec.min:g}"
-        hi = "" if spec.max is None else f"{spec.max:g}"
-        parts.append(f"Allowed: {lo or '-inf'} to {hi or 'inf'}.")
+    if spec.bounds_text():
+        parts.append(f"Allowed: {spec.bounds_text()}.")
     parts.append("Required." if spec.required else f"Optional (blank = {spec.default or 'none'}).")
     return " ".join(parts)
 
@@ -74,7 +95,7 @@ def editor_frame(table: str, text: pd.DataFrame | None) -> tuple[pd.DataFrame, s
     for col in columns:
         known = spec is not None and any(c.column == col for c in spec.columns)
         if known and spec.column(col).numeric and text[col].map(_is_number).all():
-            out[col] = pd.to_numeric(text[col].replace("", None), errors="coerce").astype("float64").to_numpy()
+            out[col] = numbers(text[col]).astype("float64").to_numpy()
             numeric.add(col)
         else:
             out[col] = text[col].astype(str).to_numpy()
@@ -90,9 +111,10 @@ def column_config(spec: TableSpec | None, columns: list[str], numeric: set[str])
         if cs is None:
             config[col] = st.column_config.TextColumn(col, help="Not in the data dictionary: ignored by the model")
         elif col in numeric:
+            lowest, highest = number_limits(cs)
             config[col] = st.column_config.NumberColumn(
                 _label(cs), help=_help(cs), required=cs.required,
-                min_value=cs.min, max_value=cs.max,
+                min_value=lowest, max_value=highest,
                 step=1 if cs.type == "integer" else None,
                 format="%d" if cs.type == "integer" else None,
             )
@@ -101,24 +123,14 @@ def column_config(spec: TableSpec | None, columns: list[str], numeric: set[str])
     return config
 
 
-def _number_text(value: float) -> str:
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return format(value, ".15g")
-
-
 def _cell_text(value, original: str | None, numeric: bool) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    if numeric:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return str(value).strip()
-        if original not in (None, "") and _is_number(original) and float(original) == number:
+    """An edited cell as text; a number equal to the original keeps the original text ("0.0450")."""
+    text = cell_text(value)
+    if numeric and text != "" and original not in (None, ""):
+        number = finite_number(text)
+        if number is not None and number == finite_number(original):
             return original  # unchanged: keep the text as typed
-        return _number_text(number)
-    return str(value).strip()
+    return text
 
 
 def text_table(edited: pd.DataFrame, before: pd.DataFrame | None, numeric: set[str]) -> pd.DataFrame:
@@ -154,28 +166,33 @@ def text_table(edited: pd.DataFrame, before: pd.DataFrame | None, numeric: set[s
 # --- scenario settings (scenario.toml) as a key/value table -------------------------------------
 
 
+SETTINGS_COLUMNS = ("setting", "value", "unit", "allowed", "meaning")
+
+
 def settings_frame(config: dict) -> pd.DataFrame:
-    """One row per setting of the data dictionary: key, value (text), unit, description."""
+    """One row per setting of the data dictionary: key, value (as TOML holds it, in text), unit,
+    allowed values (the dictionary's bounds in words) and meaning."""
     solver = config.get("solver", {})
     rows = []
     for s in scenario_key_specs():
-        is_solver = s.description.startswith("[solver]")
-        value = solver.get(s.column) if is_solver else config.get(s.column)
+        value = solver.get(s.column) if s.is_solver_setting else config.get(s.column)
         rows.append({"setting": s.column, "value": "" if value is None else str(value),
-                     "unit": s.unit, "meaning": s.description.removeprefix("[solver] ")})
-    return pd.DataFrame(rows)
+                     "unit": s.unit, "allowed": s.bounds_text(), "meaning": s.meaning})
+    return pd.DataFrame(rows, columns=list(SETTINGS_COLUMNS))
+
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
 def _typed_setting(text: str):
-    """A setting as TOML would hold it: whole numbers as int, numbers as float, else text."""
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        pass
+    """A setting as TOML would hold it: whole numbers as int, other numbers as float, true/false as
+    booleans, else text.
+
+    Not `typed_cell` (a CSV cell for a workbook): scenario.toml tells 1 from 1.0 and has
+    booleans, so "1.0" stays a float as typed and "true" becomes a boolean. Numbers are read by
+    `finite_number`, as table cells are: "1_000" or "inf" is text, not a number."""
+    if finite_number(text) is not None:
+        return int(text) if _WHOLE_NUMBER.fullmatch(text) else finite_number(text)
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
     return text
@@ -183,12 +200,12 @@ def _typed_setting(text: str):
 
 def config_from_settings(edited: pd.DataFrame, before: dict) -> dict:
     """scenario.toml contents from the edited settings table; unchanged values keep their type."""
-    solver_keys = {s.column for s in scenario_key_specs() if s.description.startswith("[solver]")}
+    solver_keys = {s.column for s in scenario_key_specs() if s.is_solver_setting}
     out = {k: v for k, v in before.items() if k != "solver"}
     solver = dict(before.get("solver", {}))
     for row in edited.itertuples(index=False):
         key = str(row.setting)
-        text = "" if row.value is None or (isinstance(row.value, float) and math.isnan(row.value)) else str(row.value).strip()
+        text = cell_text(row.value)
         target = solver if key in solver_keys else out
         old = target.get(key)
         if text == "":

@@ -72,9 +72,11 @@ def collect_solve() -> dict | None:
         return None
     status = job.status()
     result = job.result()
+    holds_plan = result is not None and result.feasible
     outcome = {"state": status["state"], "message": status["message"], "elapsed_s": status["elapsed_s"],
-               "run_id": None, "store_problem": "", "plan_status": getattr(result, "status", None)}
-    if result is not None and result.weighted_shortfall is not None:
+               "run_id": None, "store_problem": "", "plan_status": getattr(result, "status", None),
+               "holds_plan": holds_plan}
+    if holds_plan:
         run_id, problem = _save_run(result, ss["job_raw"], job.options)
         outcome.update(run_id=run_id, store_problem=problem)
         remember_run(result, ss["job_raw"], job.options, run_id)

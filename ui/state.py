@@ -101,9 +101,10 @@ def report_for(raw: RawScenario) -> ValidationReport:
 
 
 def issues_frame(report: ValidationReport) -> pd.DataFrame:
+    """The findings as a table: where (file, row number and the row's key cells), what and the fix."""
     df = report.to_frame()
     df["row"] = df["row"].astype("Int64")
-    return df[["severity", "file", "row", "column", "value", "message", "fix"]]
+    return df[["severity", "file", "row", "key", "column", "value", "message", "fix"]]
 
 
 # --- the store (optimiser.store, SQLAlchemy) ---------------------------------------------------

@@ -91,7 +91,7 @@ def run_job(folder: Path) -> None:
         with tmp.open("wb") as fh:
             pickle.dump(result, fh)
         os.replace(tmp, folder / "result.pkl")
-        state = "cancelled" if getattr(result, "status", "") == "cancelled" else "finished"
+        state = "cancelled" if getattr(result, "status", None) == optimiser.Status.CANCELLED else "finished"
         _write_json(folder / "state.json", {"state": state, "elapsed_s": time.monotonic() - t0})
     except _Cancelled:
         _write_json(folder / "state.json", {"state": "cancelled", "elapsed_s": time.monotonic() - t0,

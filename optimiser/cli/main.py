@@ -126,7 +126,7 @@ def solve(
         raise Exit(2, f"--objective must be min_shortfall or min_cost, not {objective!r}")
     sc = _load(scenario)
     result = optimiser.solve(sc, objective=objective, budget_scale=budget_scale, time_limit=time_limit, gap=gap)
-    if result.status == "infeasible":
+    if result.status == optimiser.Status.INFEASIBLE:
         _fail_infeasible(result)
     if not result.feasible:
         raise Exit(1, f"the solver found no plan: {result.message}; nothing was written")

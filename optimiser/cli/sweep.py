@@ -75,9 +75,11 @@ def _print_sweep(result) -> None:
     for row in result.totals.itertuples(index=False):
         base = "" if row.unperturbed is None else f"   unperturbed {row.unperturbed:,.1f}"
         typer.echo(f"  {row.plan:<12} {row.measure:<26} P10 {row.p10:,.1f}   P50 {row.p50:,.1f}   P90 {row.p90:,.1f}{base}")
-    failed = {k: v for k, v in s["statuses"].items() if not k.endswith(":optimal")}
-    if failed:
-        typer.echo(f"  futures without an optimal evaluation: {failed}")
+    without, unproven = _futures_to_note(result.samples)
+    if without:
+        typer.echo(f"  futures without a plan (left out of the quantiles): {without}")
+    if unproven:
+        typer.echo(f"  futures with a plan not proven optimal (in the quantiles): {unproven}")
     if s["plan_breaks_limits"]:
         typer.echo(f"  the plan breaks {len(s['plan_breaks_limits'])} limit(s) of this scenario (listed in summary.json); "
                    "it was evaluated with them relaxed")
@@ -86,3 +88,20 @@ def _print_sweep(result) -> None:
         typer.echo("  probability of meeting each group's target in every region and year from the target year:")
         for row in ts.itertuples(index=False):
             typer.echo(f"    {row.plan:<12} {row.staff_group:<32} {100 * row.probability_all_met:5.1f}%")
+
+
+def _futures_to_note(samples) -> tuple[dict[str, int], dict[str, int]]:
+    """Counts by "plan:status" of the futures whose evaluation holds no plan (optimiser.holds_plan),
+    and of those that hold one the solver stopped before proving optimal (time limit)."""
+    without: dict[str, int] = {}
+    unproven: dict[str, int] = {}
+    for plan, status, shortfall in zip(samples["plan"], samples["status"], samples["weighted_shortfall"].notna(),
+                                       strict=True):
+        if not optimiser.holds_plan(status, bool(shortfall)):
+            counts = without
+        elif status != optimiser.Status.OPTIMAL:
+            counts = unproven
+        else:
+            continue
+        counts[f"{plan}:{status}"] = counts.get(f"{plan}:{status}", 0) + 1
+    return without, unproven

@@ -101,6 +101,7 @@ def test_invalid_edit_is_refused_with_row_column_and_fix_and_blocks_solving(stor
     assert issues[["row", "column", "value", "message"]].values.tolist() == [
         [2, "budget_gbp", "-5", "must not be negative"]]
     assert "positive" in issues["fix"].iloc[0]
+    assert issues["key"].iloc[0] == "year=(blank)"  # the row's key beside its number
     _page(at, "solve")
     assert at.button(key="solve_submit").disabled is True
     assert any("solving is blocked" in t for t in _texts(at.error))
@@ -120,6 +121,18 @@ def test_invalid_setting_and_added_row_are_checked_on_the_server(store_url):
     report = at.session_state["_report_cache"][1]
     found = sorted((i.file, i.row, i.column) for i in report.errors)
     assert found == [("budget.csv", 7, "year"), ("scenario.toml", None, "horizon_years")]
+
+
+@pytest.mark.parametrize("state, status", [("finished", "time_limit"), ("cancelled", "cancelled")])
+def test_a_solve_that_stopped_before_any_plan_is_not_reported_as_having_one(store_url, state, status):
+    at = _app()
+    at.session_state["job_outcome"] = {"state": state, "message": "", "elapsed_s": 60.0, "run_id": None,
+                                       "store_problem": "", "plan_status": status, "holds_plan": False}
+    _page(at, "solve")
+    shown = _texts(at.success) + _texts(at.warning) + _texts(at.error)
+    assert not any("Plan found" in t or "best plan found so far" in t for t in shown), shown
+    if state == "finished":
+        assert "No plan: the solver reports 'time_limit'. The Results page says why." in shown
 
 
 def test_solve_on_the_default_is_saved_shown_compared_and_exported(store_url):

@@ -8,9 +8,25 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from optimiser import PlanRun, compare_runs
+from optimiser import (
+    ColumnSpec,
+    Issue,
+    PlanRun,
+    ValidationReport,
+    compare_runs,
+    scenario_key_specs,
+    table_specs,
+)
 from ui.compare import headline_display
-from ui.editor import config_from_settings, editor_frame, settings_frame, text_table
+from ui.editor import (
+    column_config,
+    config_from_settings,
+    editor_frame,
+    number_limits,
+    settings_frame,
+    text_table,
+)
+from ui.state import issues_frame
 
 pytestmark = pytest.mark.ui
 
@@ -49,6 +65,51 @@ def test_settings_round_trip_types_values_and_blank_removes_a_setting():
     out = config_from_settings(frame, cfg)
     assert out == {"name": "X", "start_year": 2023, "horizon_years": 10,
                    "solver": {"time_limit_s": 60, "mip_rel_gap": 0.05}}
+
+
+def test_a_strict_bound_is_never_offered_by_a_number_input():
+    discount = next(s for s in scenario_key_specs() if s.column == "discount")  # (0, 1]
+    assert number_limits(discount) == (None, 1.0)
+    retention = next(s for s in scenario_key_specs() if s.column == "graduate_retention")  # [0, 1]
+    assert number_limits(retention) == (0.0, 1.0)
+    whole = ColumnSpec(table="t", column="c", type="integer", unit="", required=False, default="",
+                       min=0.0, max=10.0, description="", min_exclusive=True, max_exclusive=True)
+    assert number_limits(whole) == (1.0, 9.0)  # the next whole numbers inside
+    routes = table_specs()["routes"]
+    config = column_config(routes, ["route", "completion_rate"], {"completion_rate"})["completion_rate"]
+    assert config["type_config"]["min_value"] is None and config["type_config"]["max_value"] == 1.0
+    assert "above 0 and at most 1" in config["help"]
+    shown = settings_frame({}).set_index("setting")
+    assert shown.loc["discount", "allowed"] == "above 0 and at most 1"
+    assert shown.loc["time_limit_s", "meaning"] == "Wall-clock limit for HiGHS"  # no "[solver]" marker
+
+
+def test_only_plain_numbers_are_numbers_in_the_editor():
+    text = pd.DataFrame({"year": ["2024", "2025"], "budget_gbp": ["1_000", "2000"]})
+    frame, numeric = editor_frame("budget", text)
+    assert numeric == {"year"}  # "1_000" is not a number as validation reads it: shown as text
+    assert frame["budget_gbp"].tolist() == ["1_000", "2000"]
+    frame, numeric = editor_frame("budget", pd.DataFrame({"year": ["2024"], "budget_gbp": ["١٠٠"]}))
+    assert numeric == {"year"}  # Unicode digits are not a plain number either
+    cfg = {"name": "X", "solver": {"time_limit_s": 60}}
+    settings = settings_frame(cfg)
+    settings.loc[settings["setting"] == "total_budget", "value"] = "1_000"
+    settings.loc[settings["setting"] == "discount", "value"] = "1.0"
+    settings.loc[settings["setting"] == "mip_rel_gap", "value"] = "1e-3"
+    out = config_from_settings(settings, cfg)
+    assert out["total_budget"] == "1_000"  # kept as typed, not read as 1000
+    assert out["discount"] == 1.0 and isinstance(out["discount"], float)  # TOML keeps 1.0 a float
+    assert out["solver"] == {"time_limit_s": 60, "mip_rel_gap": 0.001}
+
+
+def test_the_issues_table_names_the_row_by_its_key():
+    issue = Issue("error", "check_ranges", "provider_routes.csv", "max_starts 5 is below min_cohort 10",
+                  "raise max_starts", row=4, column="max_starts", value="5",
+                  key="provider=uni_west, route=ug_radiography")
+    table = issues_frame(ValidationReport("scenario", (issue,)))
+    assert list(table.columns[:4]) == ["severity", "file", "row", "key"]
+    assert table.loc[0, "key"] == "provider=uni_west, route=ug_radiography"
+    assert table.loc[0, "row"] == 4
 
 
 def test_headline_display_shows_money_in_millions_fractions_as_percent_and_scales():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from optimiser import PlanRun, compare_runs
+from optimiser import PlanRun, compare_runs, holds_plan
 from ui.compare import headline_display
 from ui.state import get_store, store_error_types
 
@@ -18,7 +18,7 @@ views: dict[str, tuple] = {}  # label -> (summary, load tables, load scenario)
 store = get_store().store
 if store is not None:
     try:
-        runs = [r for r in store.list_runs() if r.kind == "plan" and r.weighted_shortfall is not None]
+        runs = [r for r in store.list_runs() if r.kind == "plan" and holds_plan(r.status, r.weighted_shortfall is not None)]
     except store_error_types() as exc:
         st.error(f"The run history cannot be read: {exc}")
         runs = []

@@ -53,7 +53,7 @@ for table, tab in zip(order, tabs, strict=True):
                 st.markdown("**Scenario settings** (scenario.toml)")
                 edited = st.data_editor(
                     settings_frame(bases[table]), key=key, hide_index=True, width="stretch",
-                    disabled=["setting", "unit", "meaning"],
+                    disabled=["setting", "unit", "allowed", "meaning"],
                     column_config={"value": st.column_config.TextColumn("value", help="Blank = the default")},
                 )
             new_config = config_from_settings(edited, bases[table])
@@ -93,7 +93,7 @@ for table, side in sides.items():
             st.success("No problems in this table.")
         if mine:
             df = issues_frame(type(report)(source=report.source, issues=tuple(mine)))
-            st.dataframe(df[["severity", "row", "column", "value", "message", "fix"]], hide_index=True,
+            st.dataframe(df[["severity", "row", "key", "column", "value", "message", "fix"]], hide_index=True,
                          width="stretch", key=f"issues_{table.replace(' ', '_')}")
 
 others = [i for i in report.errors if not any(i.file == _where(t) for t in order)]

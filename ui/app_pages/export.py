@@ -59,7 +59,7 @@ def scenario_files(raw) -> tuple[bytes, bytes]:
 
 st.subheader("The plan")
 result = ss.get("result")
-if result is None or result.weighted_shortfall is None:
+if result is None or not result.feasible:
     st.info("No plan yet: solve the scenario first.")
 else:
     files = plan_files(result)

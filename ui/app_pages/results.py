@@ -21,7 +21,7 @@ raw = ss["result_raw"]
 st.caption(f"Scenario: {result.scenario_name} · objective {result.objective_name} · budget ×{result.budget_scale:g}"
            + (f" · run {ss['run_id']}" if ss.get("run_id") is not None else ""))
 
-if result.weighted_shortfall is None:
+if not result.feasible:
     st.error(f"No plan exists: {result.message}")
     if not result.conflicts.empty:
         st.subheader("What would have to change")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from optimiser import Status
 from ui.runs import collect_solve, start_solve
 from ui.state import current_raw, report_for
 
@@ -76,19 +77,20 @@ def progress_panel() -> None:
 
 
 def _show_outcome(outcome: dict) -> None:
-    state = outcome["state"]
-    if state == "finished" and outcome.get("plan_status") in ("optimal", "time_limit"):
-        word = "optimal within the gap" if outcome["plan_status"] == "optimal" else "stopped at the time limit"
+    """How the solve ended; whether it holds a plan is the engine's answer (PlanResult.feasible)."""
+    state, status = outcome["state"], outcome.get("plan_status")
+    if state == "finished" and outcome.get("holds_plan"):
+        word = "optimal within the gap" if status == Status.OPTIMAL else "stopped at the time limit"
         st.success(f"Plan found ({word}) in {outcome['elapsed_s']:.1f} s.")
         st.page_link("app_pages/results.py", label="See the results", icon=":material/bar_chart:")
     elif state == "cancelled":
         st.warning(f"Cancelled after {outcome['elapsed_s']:.1f} s. "
-                   + ("The best plan found so far is on the Results page." if outcome.get("plan_status") else ""))
+                   + ("The best plan found so far is on the Results page." if outcome.get("holds_plan") else ""))
     elif state == "failed":
         st.error(f"The solve failed: {outcome['message']}")
     else:
-        st.error(f"No plan: the solver reports '{outcome.get('plan_status')}'. The Results page explains "
-                 "which limits conflict.")
+        why = ("explains which limits conflict" if status == Status.INFEASIBLE else "says why")
+        st.error(f"No plan: the solver reports '{status}'. The Results page {why}.")
         st.page_link("app_pages/results.py", label="See why", icon=":material/bar_chart:")
     if outcome.get("run_id") is not None:
         st.caption(f"Saved as run {outcome['run_id']} in the scenario database.")
