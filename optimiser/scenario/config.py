@@ -7,10 +7,12 @@ validation report's fixes and the app's settings editor cannot disagree.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from optimiser.basics.cells import finite_number
 from optimiser.scenario.dictionary import setting_spec
 
 Objective = Literal["min_shortfall", "min_cost"]
@@ -33,8 +35,24 @@ def setting(key: str) -> Any:
     return Field(spec.default_value, **limits)
 
 
+def plain_number(value: Any, info: ValidationInfo) -> Any:
+    """A numeric setting must be a finite number; text is read as a cell is (`finite_number`),
+    so "60" is 60 but "1_000", "inf" and "nan" are refused, as TOML's inf and nan are."""
+    if info.field_name == "solver" or not setting_spec(info.field_name).numeric:
+        return value
+    if isinstance(value, str):
+        number = finite_number(value)
+        if number is None:
+            raise ValueError(f"{value!r} is not a plain number")
+        return int(number) if number == int(number) else number
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value} is not a finite number")
+    return value
+
+
 class SolverSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    _numbers = field_validator("*", mode="before")(plain_number)
     time_limit_s: float = setting("time_limit_s")
     mip_rel_gap: float = setting("mip_rel_gap")
 
@@ -43,6 +61,7 @@ class ScenarioConfig(BaseModel):
     """The top-level keys of scenario.toml. Names and meanings: inputs/data_dictionary.csv."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    _numbers = field_validator("*", mode="before")(plain_number)
 
     name: str = setting("name")
     start_year: int = setting("start_year")

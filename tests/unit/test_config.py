@@ -70,3 +70,17 @@ def test_the_fix_for_an_unknown_or_missing_setting():
         "remove 'threads': it is not a scenario setting (see the data dictionary)")
     assert ScenarioConfig.fix_for("solver.threads").startswith("remove 'solver.threads'")
     assert ScenarioConfig.fix_for(None) == ScenarioConfig.fix_for("") == "add the missing settings to scenario.toml"
+
+
+@pytest.mark.parametrize("change", [
+    {"total_budget": "inf"}, {"total_budget": float("inf")}, {"horizon_years": "1_000"},
+    {"discount": float("nan")}, {"solver": {"time_limit_s": float("inf")}},
+])
+def test_numeric_settings_must_be_plain_finite_numbers(change):
+    with pytest.raises(ValueError, match="not a (plain|finite) number"):
+        config(**change)
+
+
+def test_numeric_settings_typed_as_text_read_as_cells_do():
+    c = config(horizon_years="6", total_budget="1e6")
+    assert (c.horizon_years, c.total_budget) == (6, 1_000_000.0)

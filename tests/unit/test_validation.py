@@ -261,7 +261,7 @@ CASES = {
         Expect("error", "check_config", "scenario.toml", None, "objective", "max_profit", "min_shortfall")),
     "wrong_type": (
         toml("start_year = 2025", 'start_year = "soon"'),
-        Expect("error", "check_config", "scenario.toml", None, "start_year", "soon", "valid integer")),
+        Expect("error", "check_config", "scenario.toml", None, "start_year", "soon", "not a plain number")),
     "missing_toml_key": (
         toml("max_travel_minutes = 60\n", ""),
         Expect("error", "check_config", "scenario.toml", None, "max_travel_minutes", None, "Field required")),
