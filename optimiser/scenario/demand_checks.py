@@ -54,6 +54,7 @@ def check_skill_mix_modalities(raw: RawScenario, t: dict[str, pd.DataFrame]) -> 
     where = raw.where("skill_mix")
     df = t["skill_mix"]
     workload = set(zip(t["workload"]["modality"], t["workload"]["staff_group"], strict=True))
+    listed = set(t["modalities"]["modality"])  # an unlisted modality is check_modalities' finding
     pairs = list(zip(df["covering_group"], df["covered_group"], strict=True))
     named = {}
     for pair, q in zip(pairs, df["modality"], strict=True):
@@ -61,7 +62,7 @@ def check_skill_mix_modalities(raw: RawScenario, t: dict[str, pd.DataFrame]) -> 
             named.setdefault(pair, []).append(q)
     for row, r in rows(df):
         q, covered = r["modality"], r["covered_group"]
-        if q and (q, covered) not in workload:
+        if q and (q, covered) not in workload and (not listed or q in listed):
             issues.append(Issue("error", "check_skill_mix", where,
                                 f"{covered} has no workload row for modality {q}: there is no "
                                 f"{q} work of theirs to take on",

@@ -65,6 +65,7 @@ def check_policy_shares(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Is
     issues = []
     where = raw.where("policy_shares")
     produces = dict(zip(t["routes"]["route"], t["routes"]["produces"], strict=True))
+    groups = set(t["staff_groups"]["staff_group"])  # an unknown group: check_references' finding
     df = t["policy_shares"]
     undated = {(g, route_set(k)) for g, k, y in zip(df["staff_group"], df["routes"], df["year"], strict=True)
                if math.isnan(y)}
@@ -73,7 +74,7 @@ def check_policy_shares(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Is
             if route not in produces:
                 issues.append(unknown(raw, "policy_shares", row, "routes", route, set(produces),
                                       "route", raw.where("routes")))
-            elif produces[route] != r["staff_group"]:
+            elif produces[route] != r["staff_group"] and r["staff_group"] in groups:
                 issues.append(Issue(
                     "error", "check_policy_shares", where,
                     f"route {route} produces {produces[route]}, not {r['staff_group']}: the "
