@@ -9,7 +9,7 @@ import typer
 
 import optimiser
 from optimiser.cli.errors import Exit
-from optimiser.cli.params import ReplaceOpt, checked_number, number_param, replaced
+from optimiser.cli.params import ReplaceOpt, check_out, checked_number, number_param, replaced
 
 
 def sweep_command(
@@ -39,18 +39,18 @@ def sweep_command(
 
     # early checks with no public name: they exist to stop a bad run before its progress bar
     from optimiser.analysis.sweep import dask_address, uncertain_inputs
-    from optimiser.outputs.sweep_files import SWEEP_FILES, check_out_folder
+    from optimiser.outputs.sweep_files import SWEEP_FILES
 
     # again here for a call from Python, which bypasses typer's parsing
     samples = checked_number("samples", samples, "--samples")
     seed = checked_number("seed", seed, "--seed")
     workers = None if workers is None else checked_number("workers", workers, "--workers")
+    was = check_out(out, "sweep", replace)
     if plan not in ("status_quo", "optimised") and not Path(plan).is_dir():
         raise Exit(2, f"--plan must be status_quo, optimised or a plan folder written by `optimiser solve --out`; {plan!r} is none of these")
     try:
         if executor != "local":
             dask_address(executor)
-        was = None if out is None else check_out_folder(out, replace)
         sc = optimiser.load_scenario(scenario)
         uncertain_inputs(sc)  # before the progress bar: a scenario with nothing uncertain stops here
     except optimiser.ScenarioError as exc:

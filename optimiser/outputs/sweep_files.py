@@ -12,7 +12,6 @@ import numpy as np
 from optimiser.analysis.sweep import SweepError, SweepResult
 from optimiser.basics.cells import safe_frame
 from optimiser.basics.files import DestinationError
-from optimiser.outputs.run_folders import check_out_folder as check_run_folder
 from optimiser.outputs.run_folders import run_files, run_folder
 
 SWEEP_FILES = {
@@ -36,15 +35,6 @@ def _json_safe(v):
     if isinstance(v, np.integer):
         return int(v)
     return v
-
-
-def check_out_folder(out: Path, replace: bool = False) -> str | None:
-    """Refuse (SweepError) an --out a sweep cannot or must not write (a file, an unwritable place,
-    a folder of another run or of other files unless `replace`); returns what will be replaced."""
-    try:
-        return check_run_folder(out, "sweep", replace)
-    except DestinationError as exc:
-        raise SweepError(str(exc)) from None
 
 
 def write_sweep(result: SweepResult, out: str | Path, *, replace: bool = False) -> list[Path]:

@@ -20,9 +20,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimiser.basics import files
-from optimiser.basics.files import DestinationError, atomic_path, check_new_destination, check_writable, recover
+from optimiser.basics.files import (
+    DestinationError,
+    atomic_path,
+    check_new_destination,
+    check_writable,
+    recover,
+)
 from optimiser.outputs import run_folders
-from optimiser.outputs.run_folders import MANIFEST, RUN_KINDS, check_out_folder, read_manifest, run_files, run_folder
+from optimiser.outputs.run_folders import (
+    MANIFEST,
+    RUN_KINDS,
+    check_out_folder,
+    read_manifest,
+    run_files,
+    run_folder,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -262,9 +275,9 @@ def test_a_publish_failing_at_any_step_leaves_one_complete_run(tmp_path, monkeyp
         publish(out, tag="old", n=5)
         calls = [0]
 
-        def flaky(*args, _k=k, **kwargs):
-            calls[0] += 1
-            if calls[0] != _k:
+        def flaky(*args, _k=k, _calls=calls, **kwargs):
+            _calls[0] += 1
+            if _calls[0] != _k:
                 return real(*args, **kwargs)
             if kwargs.get("ignore_errors"):  # rmtree told to ignore errors: it leaves the files
                 return None
