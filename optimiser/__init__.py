@@ -23,6 +23,14 @@ _PUBLIC = {
     # how a solve ended, and whether a result (or a stored run) holds a plan
     "Status": "optimiser.basics.status",
     "holds_plan": "optimiser.basics.status",
+    # numeric run options (budget scale, time limit, gap, samples, seed, workers, port): one reader
+    "NUMBER_OPTIONS": "optimiser.basics.options",
+    "NumberOption": "optimiser.basics.options",
+    "OptionError": "optimiser.basics.options",
+    "number_option": "optimiser.basics.options",
+    "number_options": "optimiser.basics.options",
+    # a destination (an output folder, a new scenario's path) that cannot or must not be written
+    "DestinationError": "optimiser.basics.files",
     # cell text: the one conversion between what a planner typed and numbers
     "cell_text": "optimiser.basics.cells",
     "finite_number": "optimiser.basics.cells",
@@ -87,10 +95,14 @@ _PUBLIC = {
 __all__ = [
     "ColumnSpec",
     "DEFAULT_SCENARIO_DIR",
+    "DestinationError",
     "FrontierResult",
     "InfeasibleProjection",
     "Issue",
     "MAX_UPLOAD_BYTES",
+    "NUMBER_OPTIONS",
+    "NumberOption",
+    "OptionError",
     "PlanResult",
     "PlanRun",
     "ProjectionResult",
@@ -117,6 +129,8 @@ __all__ = [
     "is_unreadable",
     "load_raw",
     "load_scenario",
+    "number_option",
+    "number_options",
     "numbers",
     "parse_upload",
     "project",
@@ -157,8 +171,16 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.analysis.compare import PlanRun, RunComparison, compare_runs, scenario_diff
     from optimiser.analysis.sweep import SweepError, SweepResult, sweep
     from optimiser.basics.cells import cell_text, finite_number, numbers
+    from optimiser.basics.files import DestinationError
     from optimiser.basics.issues import Issue, ScenarioError, ValidationReport
     from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
+    from optimiser.basics.options import (
+        NUMBER_OPTIONS,
+        NumberOption,
+        OptionError,
+        number_option,
+        number_options,
+    )
     from optimiser.basics.status import Status, holds_plan
     from optimiser.outputs.reports import write_frontier, write_plan, write_projection
     from optimiser.outputs.sweep_files import write_sweep

@@ -15,17 +15,17 @@ round-trips to what was typed.
 from __future__ import annotations
 
 import math
-import re
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 
+from optimiser.basics.plain_numbers import finite_number
+
 # Leading characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"  # what a spreadsheet itself puts before text that must not be read as a formula
 
-_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def _needs_guard(text: str) -> bool:
@@ -53,15 +53,6 @@ def restore_text(text: str) -> str:
     if text.startswith(GUARD) and _needs_guard(text):
         return text[1:]
     return text
-
-
-def finite_number(text: str) -> float | None:
-    """The number a cell's text states, or None when it is blank, not a plain number or infinite."""
-    text = text.strip()
-    if not _PLAIN_NUMBER.fullmatch(text):
-        return None
-    number = float(text)
-    return number if math.isfinite(number) else None
 
 
 def numbers(column: pd.Series) -> pd.Series:

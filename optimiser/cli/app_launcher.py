@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from optimiser.basics.locations import APP_SCRIPT as APP
+from optimiser.basics.options import OptionError, number_option
 
 SCENARIO_ENV = "OPTIMISER_UI_SCENARIO"
 
@@ -51,8 +52,11 @@ def launch(port: int | None = None, scenario: str | None = None) -> int:
     if not APP.exists():
         raise LaunchError(f"the web app is not installed here ({APP} is missing); reinstall the "
                           "package (pip install imaging-workforce-optimiser, or pip install -e . in a checkout)")
-    if port is not None and not 1 <= port <= 65535:
-        raise LaunchError(f"port {port} is not a valid TCP port: use 1 to 65535 (e.g. 8501)")
+    if port is not None:
+        try:
+            port = number_option("port", port)
+        except OptionError as exc:
+            raise LaunchError(str(exc)) from None
     env = app_environment(scenario)
     try:
         return subprocess.call(app_command(port), env=env)

@@ -18,13 +18,19 @@ from typing import Annotated
 import typer
 
 import optimiser
+from optimiser.basics.files import DestinationError
+from optimiser.basics.options import OptionError, number_options
 from optimiser.cli.errors import Exit
+from optimiser.cli.params import ReplaceOpt, check_new, check_out, number_param, replaced
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Plan NHS imaging training places, international recruitment and skill mix.")
 
 ScenarioOpt = Annotated[Path | None, typer.Option("--scenario", "-s", help="Scenario folder or .xlsx (default: West Midlands)")]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the output files")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the output files (all of one run: "
+                                              "checked before any work, replaced whole)")]
+TimeLimitOpt = Annotated[float | None, typer.Option(parser=number_param("time_limit"), help="Solver time limit (s)")]
+GapOpt = Annotated[float | None, typer.Option(parser=number_param("gap"), help="Relative MIP gap (0 to 1)")]
 
 
 def _load(path: Path | None):
@@ -52,8 +58,9 @@ def validate(path: Annotated[Path | None, typer.Argument(help="Scenario folder o
 
 
 @app.command()
-def project(scenario: ScenarioOpt = None, out: OutOpt = None):
+def project(scenario: ScenarioOpt = None, out: OutOpt = None, replace: ReplaceOpt = False):
     """Project the status quo: current commissioning continued, no new decisions."""
+    was = check_out(out, "project", replace)
     sc = _load(scenario)
     result = optimiser.project(sc)
     summary = result.summary()
@@ -62,8 +69,9 @@ def project(scenario: ScenarioOpt = None, out: OutOpt = None):
     typer.echo(f"Shortfall over {sc.config.start_year + 1}-{sc.config.start_year + sc.config.horizon_years}: "
                f"{result.total_shortfall_wte_years:,.1f} WTE-years ({result.weighted_shortfall:,.1f} weighted)")
     if out:
-        optimiser.write_projection(result, out)
+        optimiser.write_projection(result, out, replace=replace)
         typer.echo(f"Wrote {out / 'projection.csv'}")
+        replaced(out, was)
 
 
 def _print_plan(result) -> None:
@@ -117,13 +125,16 @@ def solve(
     scenario: ScenarioOpt = None,
     out: OutOpt = None,
     objective: Annotated[str | None, typer.Option(help="min_shortfall or min_cost")] = None,
-    budget_scale: Annotated[float, typer.Option(min=0, help="Multiply every budget by this")] = 1.0,
-    time_limit: Annotated[float | None, typer.Option(min=0.01, help="Solver time limit (s)")] = None,
-    gap: Annotated[float | None, typer.Option(min=0, max=1, help="Relative MIP gap")] = None,
+    budget_scale: Annotated[float, typer.Option(parser=number_param("budget_scale"),
+                                                help="Multiply every budget by this (0 to 100)")] = 1.0,
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = None,
+    replace: ReplaceOpt = False,
 ):
     """Optimise the plan and compare it with the status quo."""
     if objective not in (None, "min_shortfall", "min_cost"):
         raise Exit(2, f"--objective must be min_shortfall or min_cost, not {objective!r}")
+    was = check_out(out, "solve", replace)
     sc = _load(scenario)
     result = optimiser.solve(sc, objective=objective, budget_scale=budget_scale, time_limit=time_limit, gap=gap)
     if result.status == optimiser.Status.INFEASIBLE:
@@ -132,9 +143,10 @@ def solve(
         raise Exit(1, f"the solver found no plan: {result.message}; nothing was written")
     _print_plan(result)
     if out:
-        optimiser.write_plan(result, out)
+        optimiser.write_plan(result, out, replace=replace)
         typer.echo(f"Wrote {out}/summary.json, starts.csv, international.csv, educators.csv, projection.csv, "
-                   "status_quo_projection.csv, costs.csv, binding.csv, plan.xlsx")
+                   "status_quo_projection.csv, costs.csv, binding.csv, plan.xlsx, run.json")
+        replaced(out, was)
 
 
 @app.command()
@@ -142,31 +154,31 @@ def frontier(
     budget_scales: Annotated[str, typer.Option(help="Comma-separated budget multipliers")] = "0.5,0.75,1,1.25,1.5,2",
     scenario: ScenarioOpt = None,
     out: OutOpt = None,
-    time_limit: Annotated[float | None, typer.Option(min=0.01)] = None,
-    gap: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = None,
+    replace: ReplaceOpt = False,
 ):
     """Weighted shortfall against budget: one model, only the budget changes between points."""
     try:
-        scales = [float(s) for s in budget_scales.split(",") if s.strip()]
-    except ValueError:
-        raise Exit(2, f"--budget-scales must be numbers separated by commas, not {budget_scales!r}") from None
-    if not scales or any(s < 0 for s in scales):
-        raise Exit(2, "--budget-scales needs at least one non-negative number")
+        scales = number_options("budget_scale", budget_scales)
+    except OptionError as exc:
+        raise Exit(2, f"--budget-scales: {exc}") from None
+    was = check_out(out, "frontier", replace)
     sc = _load(scenario)
     result = optimiser.frontier(sc, scales, time_limit=time_limit, gap=gap)
     cols = ["budget_scale", "status", "weighted_shortfall", "total_shortfall_wte_years", "total_cost_gbp", "solve_seconds"]
     typer.echo(result.frontier[cols].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     typer.echo(f"{len(scales)} points in {result.total_seconds:.2f}s (one build: {result.build_seconds:.2f}s)")
     if out:
-        optimiser.write_frontier(result, out)
-        typer.echo(f"Wrote {out}/frontier.csv and frontier.png")
+        optimiser.write_frontier(result, out, replace=replace)
+        typer.echo(f"Wrote {out}/frontier.csv, frontier.png and run.json")
+        replaced(out, was)
 
 
 @app.command()
 def convert(src: Path, dst: Path):
     """Turn a scenario folder into a workbook (.xlsx) or back, losslessly."""
-    if dst.exists() and (dst.is_file() or any(dst.iterdir())):
-        raise Exit(2, f"{dst} already exists; give a new path so nothing is overwritten")
+    check_new(dst, "the destination")
     raw = optimiser.load_raw(src)
     report, _, _ = optimiser.validate_raw(raw)
     if not report.ok:
@@ -178,7 +190,8 @@ def convert(src: Path, dst: Path):
 
 @app.command("app")
 def app_(
-    port: Annotated[int | None, typer.Option(help="Port for the web app (default 8501)")] = None,
+    port: Annotated[int | None, typer.Option(parser=number_param("port"),
+                                             help="Port for the web app (default 8501)")] = None,
     scenario: ScenarioOpt = None,
 ):
     """Open the planner's web app (Streamlit) on the default scenario or --scenario."""
@@ -210,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code
     except typer.Exit as exc:
         return exc.exit_code
+    except (DestinationError, OptionError) as exc:  # from a writer or a Python caller: bad input, not a fault
+        typer.echo(f"error: {exc}", err=True)
+        return 2
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("interrupted", err=True)
         return 130

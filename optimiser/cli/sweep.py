@@ -9,17 +9,23 @@ import typer
 
 import optimiser
 from optimiser.cli.errors import Exit
+from optimiser.cli.params import ReplaceOpt, check_out, checked_number, number_param, replaced
 
 
 def sweep_command(
-    samples: Annotated[int, typer.Option("--samples", "-n", help="Number of sampled futures")],
+    samples: Annotated[int, typer.Option("--samples", "-n", parser=number_param("samples"),
+                                         help="Number of sampled futures (1 to 100,000)")],
     scenario: Annotated[Path | None, typer.Option("--scenario", "-s", help="Scenario folder or .xlsx (default: West Midlands)")] = None,
     plan: Annotated[str, typer.Option(help="status_quo, optimised, or a plan folder from `optimiser solve --out`")] = "status_quo",
     reoptimise: Annotated[bool, typer.Option("--reoptimise", help="Also re-solve the plan in every future")] = False,
     executor: Annotated[str, typer.Option(help="local (process pool) or dask://HOST:PORT")] = "local",
-    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same futures on any executor")] = 0,
-    workers: Annotated[int | None, typer.Option(help="Local processes (default: every core)")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the output files")] = None,
+    seed: Annotated[int, typer.Option(parser=number_param("seed"),
+                                      help="Seed: the same seed gives the same futures on any executor")] = 0,
+    workers: Annotated[int | None, typer.Option(parser=number_param("workers"),
+                                                help="Local processes (default: every core)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the output files (all of one run: "
+                                                                 "checked before any work, replaced whole)")] = None,
+    replace: ReplaceOpt = False,
 ):
     """Evaluate a plan in sampled futures (uncertainty.csv): P10/P50/P90 shortfall, chance of meeting targets."""
     from rich.progress import (
@@ -33,19 +39,18 @@ def sweep_command(
 
     # early checks with no public name: they exist to stop a bad run before its progress bar
     from optimiser.analysis.sweep import dask_address, uncertain_inputs
-    from optimiser.outputs.sweep_files import SWEEP_FILES, check_out_folder
+    from optimiser.outputs.sweep_files import SWEEP_FILES
 
-    if samples < 1:
-        raise Exit(2, f"--samples must be at least 1, not {samples}")
-    if workers is not None and workers < 1:
-        raise Exit(2, f"--workers must be at least 1, not {workers}")
+    # again here for a call from Python, which bypasses typer's parsing
+    samples = checked_number("samples", samples, "--samples")
+    seed = checked_number("seed", seed, "--seed")
+    workers = None if workers is None else checked_number("workers", workers, "--workers")
+    was = check_out(out, "sweep", replace)
     if plan not in ("status_quo", "optimised") and not Path(plan).is_dir():
         raise Exit(2, f"--plan must be status_quo, optimised or a plan folder written by `optimiser solve --out`; {plan!r} is none of these")
     try:
         if executor != "local":
             dask_address(executor)
-        if out is not None:
-            check_out_folder(out)
         sc = optimiser.load_scenario(scenario)
         uncertain_inputs(sc)  # before the progress bar: a scenario with nothing uncertain stops here
     except optimiser.ScenarioError as exc:
@@ -65,8 +70,9 @@ def sweep_command(
             raise Exit(2, str(exc)) from None
     _print_sweep(result)
     if out is not None:
-        optimiser.write_sweep(result, out)
-        typer.echo(f"Wrote {out}/summary.json, " + ", ".join(SWEEP_FILES))
+        optimiser.write_sweep(result, out, replace=replace)
+        typer.echo(f"Wrote {out}/summary.json, " + ", ".join(SWEEP_FILES) + ", run.json")
+        replaced(out, was)
 
 
 def _print_sweep(result) -> None:

@@ -1,8 +1,8 @@
 """Writing results: CSV files, summary.json and the plan workbook.
 
 Every text cell that a spreadsheet would read as a formula (=, +, -, @) is neutralised with a
-leading apostrophe. Files are written to a temporary folder and moved into place only when all
-of them are complete.
+leading apostrophe. A run's folder is staged whole and swapped into place with its manifest
+(optimiser/outputs/run_folders.py): it holds all of one run, or is left as it was.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from optimiser.basics.cells import safe_frame
-from optimiser.basics.files import Staging
 from optimiser.model.build import DECISIONS
+from optimiser.outputs.run_folders import run_files, run_folder
 from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
 
 
@@ -29,8 +29,9 @@ def _json_safe(value):
     return value
 
 
-def write_projection(result: ProjectionResult, out: str | Path) -> list[Path]:
-    with Staging(Path(out)) as tmp:
+def write_projection(result: ProjectionResult, out: str | Path, *, replace: bool = False) -> list[Path]:
+    """projection.csv and projection_summary.csv (`replace`: see run_folders.check_out_folder)."""
+    with run_folder(out, "project", replace) as tmp:
         _write_csv(result.projection, tmp / "projection.csv")
         _write_csv(result.summary(), tmp / "projection_summary.csv")
     return [Path(out) / "projection.csv", Path(out) / "projection_summary.csv"]
@@ -45,10 +46,10 @@ PLAN_FILES = {
 }
 
 
-def write_plan(result: PlanResult, out: str | Path) -> list[Path]:
+def write_plan(result: PlanResult, out: str | Path, *, replace: bool = False) -> list[Path]:
     """summary.json, the tables of docs/model.md as CSV, status_quo_projection.csv and plan.xlsx."""
     out = Path(out)
-    with Staging(out) as tmp:
+    with run_folder(out, "solve", replace) as tmp:
         summary = {k: _json_safe(v) for k, v in result.summary_dict().items()}
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         for name, attr in PLAN_FILES.items():
@@ -56,7 +57,7 @@ def write_plan(result: PlanResult, out: str | Path) -> list[Path]:
         if result.status_quo is not None:
             _write_csv(result.status_quo.projection, tmp / "status_quo_projection.csv")
         write_plan_workbook(result, tmp / "plan.xlsx")
-    return sorted(out.iterdir())
+    return run_files(out)
 
 
 HOW_TO_READ = [
@@ -146,7 +147,7 @@ def write_plan_workbook(result: PlanResult, path: Path) -> None:
     wb.close()
 
 
-def write_frontier(result, out: str | Path) -> list[Path]:
+def write_frontier(result, out: str | Path, *, replace: bool = False) -> list[Path]:
     """frontier.csv and frontier.png (weighted shortfall against budget, status quo for reference)."""
     import matplotlib
 
@@ -154,7 +155,7 @@ def write_frontier(result, out: str | Path) -> list[Path]:
     import matplotlib.pyplot as plt
 
     df = result.frontier
-    with Staging(Path(out)) as tmp:
+    with run_folder(out, "frontier", replace) as tmp:
         _write_csv(df, tmp / "frontier.csv")
         fig, ax = plt.subplots(figsize=(7, 4.5))
         ok = df[df["weighted_shortfall"].notna()]

@@ -19,7 +19,7 @@ from optimiser.store.errors import StoreError
 
 DEFAULT_URL_ENV = "OPTIMISER_DATABASE_URL"
 DEFAULT_SQLITE_FILE = "optimiser_store.sqlite3"
-SQLITE_BUSY_TIMEOUT_S = 30  # a save waits this long for another process's save to finish
+SQLITE_BUSY_TIMEOUT_S = 10  # a statement waits this long for another process's save, then retry.py retries
 # execution option naming how an SQLite transaction begins (DEFERRED for readers, IMMEDIATE for saves)
 SQLITE_BEGIN_OPTION = "optimiser_sqlite_begin"
 

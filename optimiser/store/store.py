@@ -6,7 +6,8 @@ What is kept:
 - each run of a scenario (status quo, plan or budget frontier): input hash, package and solver
   versions, options, status, gap, headline figures, timings, the summary and every result table.
 
-Every write is one transaction: a failure part-way leaves no half-saved scenario or run.
+Every write is one transaction: a failure part-way leaves no half-saved scenario or run, and a
+transaction refused because another process held the database is tried again whole (retry.py).
 Where the pieces live: `tables.py` (database tables), `engine.py` (URL and connections),
 `payload.py` (tables and settings as JSON), `hashing.py` (input hash), `content.py` (what a run
 keeps of its result), `versions.py` (package and solver versions).
@@ -16,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import TypeVar
 
 import pandas as pd
 from sqlalchemy import Select, delete, func, select
@@ -40,6 +41,7 @@ from optimiser.store.engine import (
 from optimiser.store.errors import StoreError, reason
 from optimiser.store.hashing import input_hash
 from optimiser.store.payload import from_json, table_from_payload, table_payload, to_json
+from optimiser.store.retry import StillBusy, with_retries
 from optimiser.store.tables import (
     MAX_NAME_LENGTH,
     Base,
@@ -49,6 +51,8 @@ from optimiser.store.tables import (
     ScenarioTableRow,
 )
 from optimiser.store.versions import package_version, solver_version
+
+T = TypeVar("T")
 
 # --- records handed to callers ---------------------------------------------------------------
 
@@ -157,7 +161,10 @@ class Store:
         self._write_sessions = sessionmaker(writer, expire_on_commit=False)
         try:
             # as a writer: two processes opening a new file at once must take turns creating it
-            Base.metadata.create_all(writer)
+            with_retries(lambda: Base.metadata.create_all(writer))
+        except StillBusy as exc:
+            self.engine.dispose()
+            raise StoreError(exc.describe(f"opening the database {self.shown_url}")) from None
         except SQLAlchemyError as exc:
             self.engine.dispose()
             raise StoreError(f"cannot open the database {self.shown_url}: {reason(exc)}. Check "
@@ -177,23 +184,31 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    @contextmanager
-    def _writing(self, what: str) -> Iterator[Session]:
-        """One transaction: committed if the block finishes, rolled back whole if anything fails."""
-        try:
+    def _write(self, what: str, work: Callable[[Session], T]) -> T:
+        """`work(session)` as one transaction: committed if it returns, rolled back whole if
+        anything fails, and tried again whole while another writer holds the database."""
+        def attempt() -> T:
             with self._write_sessions() as session, session.begin():
-                yield session
+                return work(session)
+
+        try:
+            return with_retries(attempt)
+        except StillBusy as exc:
+            raise StoreError(exc.describe(what) + "; nothing was saved") from None
         except IntegrityError as exc:
             raise StoreError(f"{what} was refused by the database and nothing was saved: {reason(exc)}") from None
         except OperationalError as exc:
-            raise StoreError(f"{what} failed and nothing was saved: {reason(exc)}. "
-                             "If the database is busy, try again in a moment.") from None
+            raise StoreError(f"{what} failed and nothing was saved: {reason(exc)}") from None
 
-    @contextmanager
-    def _reading(self) -> Iterator[Session]:
-        try:
+    def _read(self, work: Callable[[Session], T]) -> T:
+        def attempt() -> T:
             with self._read_sessions() as session:
-                yield session
+                return work(session)
+
+        try:
+            return with_retries(attempt)
+        except StillBusy as exc:
+            raise StoreError(exc.describe(f"reading the database {self.shown_url}")) from None
         except OperationalError as exc:
             raise StoreError(f"cannot read the database {self.shown_url}: {reason(exc)}") from None
 
@@ -207,7 +222,8 @@ class Store:
         digest = input_hash(raw)
         config_json = to_json(raw.config, "scenario settings")
         issues_json = to_json([asdict(i) for i in raw.load_issues], "list of load problems")
-        with self._writing(f"saving scenario '{name}'") as session:
+
+        def work(session: Session):
             row = session.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
             if row is not None and not overwrite:
                 raise StoreError(_duplicate_message(row, digest))
@@ -228,29 +244,40 @@ class Store:
             n_runs = session.scalar(select(func.count(RunRow.id)).where(RunRow.scenario_id == row.id))
             return _scenario_record(row, n_runs)
 
+        return self._write(f"saving scenario '{name}'", work)
+
     def list_scenarios(self) -> list[ScenarioRecord]:
         """Every saved scenario, by name."""
-        with self._reading() as session:
+
+        def work(session: Session):
             rows = session.execute(_scenarios_with_run_counts().order_by(ScenarioRow.name)).all()
             return [_scenario_record(row, n) for row, n in rows]
 
+        return self._read(work)
+
     def get_scenario(self, scenario_id: int) -> ScenarioRecord:
-        with self._reading() as session:
+        def work(session: Session):
             found = session.execute(_scenarios_with_run_counts().where(ScenarioRow.id == scenario_id)).first()
             if found is None:
                 raise StoreError(_no_scenario(scenario_id))
             return _scenario_record(*found)
 
+        return self._read(work)
+
     def find_scenarios(self, digest: str) -> list[ScenarioRecord]:
         """Saved scenarios whose content has this input hash (the same scenario saved twice)."""
-        with self._reading() as session:
+
+        def work(session: Session):
             rows = session.execute(_scenarios_with_run_counts()
                                    .where(ScenarioRow.input_hash == digest).order_by(ScenarioRow.name)).all()
             return [_scenario_record(row, n) for row, n in rows]
 
+        return self._read(work)
+
     def load_scenario(self, scenario_id: int) -> RawScenario:
         """The scenario as its author typed it, ready for `validate_raw` or `scenario_from_raw`."""
-        with self._reading() as session:
+
+        def work(session: Session):
             row = session.get(ScenarioRow, scenario_id)
             if row is None:
                 raise StoreError(_no_scenario(scenario_id))
@@ -262,13 +289,18 @@ class Store:
                 load_issues=[Issue(**i) for i in from_json(row.load_issues_json)],
             )
 
+        return self._read(work)
+
     def delete_scenario(self, scenario_id: int) -> None:
         """Delete a saved scenario with all its runs and their tables."""
-        with self._writing(f"deleting scenario {scenario_id}") as session:
+
+        def work(session: Session):
             row = session.get(ScenarioRow, scenario_id)
             if row is None:
                 raise StoreError(_no_scenario(scenario_id))
             session.delete(row)
+
+        return self._write(f"deleting scenario {scenario_id}", work)
 
     # runs
 
@@ -283,7 +315,8 @@ class Store:
         timings_json = to_json(content.timings, "run timings")
         summary_json = to_json(content.summary, "run summary")
         digest = input_hash(raw) if raw is not None else None
-        with self._writing(f"saving a run of scenario {scenario_id}") as session:
+
+        def work(session: Session):
             scenario = session.get(ScenarioRow, scenario_id)
             if scenario is None:
                 raise StoreError(_no_scenario(scenario_id))
@@ -305,9 +338,12 @@ class Store:
                 session.flush()  # as in save_scenario: a later failure rolls these back
             return _run_record(run, scenario.name)
 
+        return self._write(f"saving a run of scenario {scenario_id}", work)
+
     def list_runs(self, scenario_id: int | None = None) -> list[RunRecord]:
         """Runs, newest first; only one scenario's when `scenario_id` is given."""
-        with self._reading() as session:
+
+        def work(session: Session):
             query = _runs_with_scenario_names()
             if scenario_id is not None:
                 if session.get(ScenarioRow, scenario_id) is None:
@@ -316,21 +352,28 @@ class Store:
             rows = session.execute(query.order_by(RunRow.created_at.desc(), RunRow.id.desc())).all()
             return [_run_record(run, name) for run, name in rows]
 
+        return self._read(work)
+
     def get_run(self, run_id: int) -> RunRecord:
-        with self._reading() as session:
+        def work(session: Session):
             found = session.execute(_runs_with_scenario_names().where(RunRow.id == run_id)).first()
             if found is None:
                 raise StoreError(_no_run(run_id))
             return _run_record(*found)
 
+        return self._read(work)
+
     def load_run_tables(self, run_id: int) -> dict[str, pd.DataFrame]:
         """Every table a run saved (name -> DataFrame, dtypes as saved), in the order saved."""
-        with self._reading() as session:
+
+        def work(session: Session):
             if session.get(RunRow, run_id) is None:
                 raise StoreError(_no_run(run_id))
             rows = session.scalars(select(RunTableRow).where(RunTableRow.run_id == run_id)
                                    .order_by(RunTableRow.position)).all()
             return {r.name: table_from_payload(r.payload) for r in rows}
+
+        return self._read(work)
 
 
 # --- messages --------------------------------------------------------------------------------

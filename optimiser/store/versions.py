@@ -5,15 +5,9 @@ from __future__ import annotations
 import importlib.metadata
 from functools import cache
 
-DIST_NAME = "imaging-workforce-optimiser"
+from optimiser.basics.versions import DIST_NAME, package_version
 
-
-@cache
-def package_version() -> str:
-    try:
-        return importlib.metadata.version(DIST_NAME)
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown (package not installed)"
+__all__ = ["DIST_NAME", "package_version", "solver_version"]
 
 
 @cache

@@ -1,8 +1,11 @@
 """The command line on the worked example and on broken input: exit codes, files, no tracebacks."""
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -150,6 +153,142 @@ def test_code_is_lint_clean():
 
 def test_app_refuses_a_bad_port_or_scenario_without_starting(capsys, tmp_path):
     code, _, err = run(capsys, "app", "--port", "99999")
-    assert code == 2 and "not a valid TCP port" in err
+    assert code == 2 and "port must be a whole number from 1 to 65535 (a TCP port, e.g. 8501), not '99999'" in err
     code, _, err = run(capsys, "app", "--scenario", tmp_path / "missing")
     assert code == 2 and "no scenario at" in err
+
+
+# --- options and output folders: refused before any work (issue 16, classes 1, 4 and 8) --------
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Every way a command starts work fails loudly: a refusal must come before all of them."""
+    import optimiser.scenario.io
+    import optimiser.scenario.scenario
+    import optimiser.synthetic
+
+    def work_started(*args, **kwargs):
+        raise AssertionError("work started before the refusal")
+
+    for module, name in ((optimiser.scenario.scenario, "load_scenario"), (optimiser.scenario.io, "load_raw"),
+                         (optimiser.synthetic, "generate")):
+        monkeypatch.setattr(module, name, work_started)
+
+
+BAD_NUMBERS = [
+    (["solve", "--budget-scale", "inf"], "--budget-scale", "budget scale must be a number from 0 to 100"),
+    (["solve", "--budget-scale", "nan"], "--budget-scale", "not 'nan'"),
+    (["solve", "--budget-scale", "1e308"], "--budget-scale", "not '1e308'"),
+    (["solve", "--time-limit", "0"], "--time-limit", "time limit must be a number from 0.01"),
+    (["solve", "--gap", "nan"], "--gap", "relative MIP gap must be"),
+    (["frontier", "--budget-scales", "nan"], "--budget-scales", "each budget scale must be a number from 0 to 100"),
+    (["frontier", "--budget-scales", "0.5,inf,1"], "--budget-scales", "not 'inf'"),
+    (["frontier", "--budget-scales", ","], "--budget-scales", "give at least one budget scale"),
+    (["frontier", "--time-limit", "inf"], "--time-limit", "not 'inf'"),
+    (["sweep", "--samples", "0"], "--samples", "number of sampled futures must be a whole number from 1"),
+    (["sweep", "--samples", "2.5"], "--samples", "not '2.5'"),
+    (["sweep", "-n", "5", "--seed", "nan"], "--seed", "seed must be a whole number from 0"),
+    (["sweep", "-n", "5", "--workers", "0"], "--workers", "number of worker processes must be"),
+    (["generate", "S", "--out", "never", "--seed", "-1"], "--seed", "not '-1'"),
+    (["app", "--port", "nan"], "--port", "port must be a whole number from 1 to 65535"),
+]
+
+
+@pytest.mark.parametrize(("args", "flag", "message"), BAD_NUMBERS, ids=[" ".join(a) for a, _, _ in BAD_NUMBERS])
+def test_a_bad_numeric_option_exits_2_naming_it_before_any_work_and_without_a_warning(capsys, no_work, args,
+                                                                                        flag, message):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code, out, err = run(capsys, *args)
+    assert code == 2
+    assert flag in err and message in err, err
+    assert [str(w.message) for w in caught] == []
+
+
+def _taken(tmp_path, how: str):
+    """A destination no command may write, and the words its refusal must use."""
+    if how == "a file":
+        (tmp_path / "taken.csv").write_text("keep", encoding="utf-8")
+        return tmp_path / "taken.csv", "is a file"
+    if how == "under a file":
+        (tmp_path / "taken.csv").write_text("keep", encoding="utf-8")
+        return tmp_path / "taken.csv" / "out", "taken.csv is a file, not a folder"
+    if how == "unwritable":  # /sys refuses new entries even to root
+        if not _refuses_new_entries("/sys"):
+            pytest.skip("no read-only place to aim at here")
+        return Path("/sys/optimiser-test-out"), "cannot write /sys/optimiser-test-out"
+    (tmp_path / "theirs").mkdir()
+    (tmp_path / "theirs" / "notes.txt").write_text("keep", encoding="utf-8")
+    return tmp_path / "theirs", "theirs"
+
+
+def _refuses_new_entries(folder: str) -> bool:
+    if not os.path.isdir(folder):
+        return False
+    try:
+        os.rmdir(tempfile.mkdtemp(dir=folder))
+    except OSError:
+        return True
+    return False
+
+
+def snapshot(path: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(path)): p.read_bytes() if p.is_file() else b"<dir>" for p in sorted(path.rglob("*"))}
+
+
+COMMANDS = {
+    "solve": lambda out: ["solve", "--out", out],
+    "project": lambda out: ["project", "--out", out],
+    "frontier": lambda out: ["frontier", "--budget-scales", "1", "--out", out],
+    "sweep": lambda out: ["sweep", "-n", "2", "--out", out],
+    "generate": lambda out: ["generate", "S", "--out", out],
+    "convert": lambda out: ["convert", "tests/data/example", out],
+}
+
+
+@pytest.mark.parametrize("how", ["a file", "under a file", "unwritable", "other files"])
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_an_out_that_cannot_or_must_not_be_written_is_refused_before_any_work(capsys, tmp_path, no_work,
+                                                                               command, how):
+    out, words = _taken(tmp_path, how)
+    if command in ("generate", "convert") and how in ("a file", "other files"):
+        words = "already exists; give a new path so nothing is overwritten"  # a new scenario never replaces
+    holder = tmp_path
+    before = snapshot(holder)
+    code, _, err = run(capsys, *COMMANDS[command](out))
+    assert code == 2, err
+    assert words in err and ("give" in err or "choose" in err), err
+    assert snapshot(holder) == before
+
+
+def test_a_run_folder_of_another_kind_is_refused_untouched_then_replaced_with_replace_and_said(
+        capsys, example_dir, tmp_path):
+    from hand_results import plan_result
+
+    from optimiser.outputs.reports import write_plan
+
+    out = tmp_path / "plan"
+    write_plan(plan_result(), out)
+    before = snapshot(out)
+    code, _, err = run(capsys, "project", "-s", example_dir, "-o", out)
+    assert code == 2
+    assert f"--out: {out} holds a plan (optimiser solve) written " in err and "pass --replace" in err
+    assert snapshot(out) == before
+    code, text, _ = run(capsys, "project", "-s", example_dir, "-o", out, "--replace")
+    assert code == 0
+    assert "Replaced a plan (optimiser solve) written " in text and f" in {out}" in text
+    assert sorted(p.name for p in out.iterdir()) == ["projection.csv", "projection_summary.csv", "run.json"]
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["kind"] == "project"
+    # an earlier run of the same kind is replaced without asking, and still said
+    code, text, _ = run(capsys, "project", "-s", example_dir, "-o", out)
+    assert code == 0 and "Replaced a status quo projection (optimiser project) written " in text
+    # files that are not a run's: named, and replaced only when asked
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep", encoding="utf-8")
+    code, _, err = run(capsys, "project", "-s", example_dir, "-o", tmp_path / "mine")
+    assert code == 2 and "already holds other files that are not an optimiser run's (notes.txt)" in err
+    code, text, _ = run(capsys, "project", "-s", example_dir, "-o", tmp_path / "mine", "--replace")
+    assert code == 0 and "Replaced 1 file that was not an optimiser run's (notes.txt)" in text

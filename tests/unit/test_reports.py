@@ -97,7 +97,9 @@ def test_the_plan_workbook_has_every_sheet_with_readable_headings(tmp_path):
 def test_write_projection_writes_the_projection_and_its_summary(tmp_path):
     written = write_projection(status_quo(), tmp_path / "sq")
     assert [p.name for p in written] == ["projection.csv", "projection_summary.csv"]
-    assert sorted(p.name for p in (tmp_path / "sq").iterdir()) == ["projection.csv", "projection_summary.csv"]
+    # and the manifest that marks the folder as one projection's (tests/unit/test_run_folders.py)
+    assert sorted(p.name for p in (tmp_path / "sq").iterdir()) == ["projection.csv", "projection_summary.csv",
+                                                                   "run.json"]
     # whole numbers are written without ".0", so they read back as integers
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "sq" / "projection.csv"), PROJECTION, check_dtype=False)
     summary = pd.read_csv(tmp_path / "sq" / "projection_summary.csv")

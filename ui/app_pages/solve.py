@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optimiser import Status
+from optimiser import NUMBER_OPTIONS, OptionError, Status, number_option
 from ui.runs import collect_solve, start_solve
 from ui.state import current_raw, report_for
 
@@ -33,21 +33,29 @@ with st.form("solve_options"):
         if cfg.get("objective") in objectives else 0, key="solve_objective",
         help="min_shortfall: close the most weighted gap within the limits. "
              "min_cost: reach each group's target shortfall rate at least cost.")
-    budget_scale = c2.number_input("Budget scale (× every budget row)", min_value=0.0, max_value=10.0,
+    scale_rule = NUMBER_OPTIONS["budget_scale"]  # the command line's range too
+    budget_scale = c2.number_input("Budget scale (× every budget row)", min_value=float(scale_rule.low),
+                                   max_value=float(scale_rule.high),
                                    value=1.0, step=0.05, help="1 = the budgets as entered; 1.2 = 20% more",
                                    key="solve_budget_scale")
     time_limit = c3.number_input("Time limit (seconds)", min_value=1.0, max_value=3600.0,
                                  value=float(solver.get("time_limit_s", 60)), step=5.0, key="solve_time_limit")
-    gap = c4.number_input("Relative MIP gap (fraction)", min_value=0.0, max_value=1.0,
+    gap = c4.number_input("Relative MIP gap (fraction)", min_value=float(NUMBER_OPTIONS["gap"].low),
+                          max_value=float(NUMBER_OPTIONS["gap"].high),
                           value=float(solver.get("mip_rel_gap", 0.0001)), step=0.005, format="%.4f",
                           help="HiGHS stops when the plan is proven within this fraction of the best possible",
                           key="solve_gap")
     submitted = st.form_submit_button("Solve", type="primary", disabled=not report.ok or running,
                                       key="solve_submit")
 if submitted and report.ok and not running:
-    start_solve(raw, {"objective": objective, "budget_scale": float(budget_scale),
-                      "time_limit": float(time_limit), "gap": float(gap)})
-    st.rerun()
+    try:  # the engine's one reader of numeric options: finite and in range, whatever the widget allowed
+        numbers = {k: number_option(k, v) for k, v in
+                   (("budget_scale", budget_scale), ("time_limit", time_limit), ("gap", gap))}
+    except OptionError as exc:
+        st.error(f"Not solved: {exc}.")
+    else:
+        start_solve(raw, {"objective": objective, **numbers})
+        st.rerun()
 
 PHASE_WORDS = {"optimising": "Optimising (HiGHS)"}
 

@@ -1,0 +1,163 @@
+"""A run's output folder: all of one run or untouched, marked by its manifest (run.json).
+
+Every folder a run writes (`solve`, `project`, `frontier`, `sweep`) is staged whole and swapped
+into place as one step (optimiser/basics/files.py), with `run.json` naming the kind of run, when
+it was written, the package version and every file it holds with its size in bytes. Before any
+work starts, `check_out_folder` refuses an --out that is a file, cannot be written, or holds
+another kind of run or files that are not a run's; `replace=True` (the command line's
+--replace) allows replacing those, and the check says what will be replaced. A folder holding an
+earlier run of the same kind, and nothing else, is replaced without asking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from optimiser.basics.files import DestinationError, check_writable, destination, recover, staged
+from optimiser.basics.versions import package_version
+
+MANIFEST = "run.json"
+RUN_KINDS = {  # kind -> what a planner calls it
+    "solve": "a plan (optimiser solve)",
+    "project": "a status quo projection (optimiser project)",
+    "frontier": "a budget frontier (optimiser frontier)",
+    "sweep": "an uncertainty sweep (optimiser sweep)",
+}
+_SHOWN_NAMES = 5  # names listed in a message before "and N more"
+# files a file browser leaves in any folder it shows: not a reason to refuse a run folder
+BROWSER_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+@dataclass(frozen=True)
+class Occupant:
+    """What an existing --out folder holds: one run (`kind`, `written_at`) and any `foreign`
+    names that are not part of it (all of them when there is no readable manifest)."""
+
+    kind: str | None
+    written_at: str
+    foreign: tuple[str, ...]
+
+    def describe(self) -> str:
+        if self.foreign:
+            return f"{_count(self.foreign, 'file')} that {'was' if len(self.foreign) == 1 else 'were'} not an optimiser run's ({_names(self.foreign)})"
+        return f"{RUN_KINDS[self.kind]} written {self.written_at}"
+
+
+def _count(names, word: str) -> str:
+    return f"{len(names)} {word}{'' if len(names) == 1 else 's'}"
+
+
+def _names(names: tuple[str, ...]) -> str:
+    shown = ", ".join(names[:_SHOWN_NAMES])
+    return shown + (f" and {len(names) - _SHOWN_NAMES} more" if len(names) > _SHOWN_NAMES else "")
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """A run folder's manifest, or None when it has none that reads as one."""
+    try:
+        manifest = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    ok = (isinstance(manifest, dict) and manifest.get("kind") in RUN_KINDS
+          and isinstance(manifest.get("files"), dict))
+    return manifest if ok else None
+
+
+def occupant(out: Path) -> Occupant | None:
+    """What `out` holds (None: it does not exist or is an empty folder). A file is refused."""
+    if out.is_file():
+        raise DestinationError(f"{out} is a file; give a folder for --out")
+    if not out.is_dir():
+        return None
+    names = sorted(p.name for p in out.iterdir())
+    if not names:
+        return None
+    manifest = read_manifest(out)
+    if manifest is None:
+        return Occupant(None, "", tuple(names))
+    own = set(manifest["files"]) | {MANIFEST} | BROWSER_LITTER
+    return Occupant(manifest["kind"], str(manifest.get("written_at", "at an unknown time")),
+                    tuple(n for n in names if n not in own))
+
+
+def _refusal(out: Path, kind: str, holds: Occupant) -> str | None:
+    """Why a `kind` run must not replace `holds` without --replace (None: it may)."""
+    if holds.foreign:
+        return (f"{out} already holds other files that are not an optimiser run's ({_names(holds.foreign)}): "
+                "give a new or empty folder, or pass --replace to replace the folder and everything in it")
+    if holds.kind != kind:
+        return (f"{out} holds {RUN_KINDS[holds.kind]} written {holds.written_at}, and writing {RUN_KINDS[kind]} "
+                "there would mix two runs: give another folder, or pass --replace to replace it")
+    return None
+
+
+def _never_replaced(out: Path, holds: Occupant | None) -> str | None:
+    """Folders no --replace may remove: the home folder, one holding the working folder, or one
+    holding folders (a run folder holds files only) is surely a mistyped --out."""
+    cwd = Path.cwd().resolve()
+    if out == Path.home().resolve() or out == cwd or out in cwd.parents:
+        where = "your home folder" if out == Path.home().resolve() else "the folder you are working in, or holds it"
+        return (f"{out} is {where}; a run replaces its --out folder whole, so give a new folder, "
+                f"e.g. {out / 'run'}")
+    if holds is None:
+        return None
+    folders = tuple(n for n in holds.foreign if (out / n).is_dir() and not (out / n).is_symlink())
+    if folders:
+        return (f"{out} holds folders ({_names(folders)}) and a run folder never does, so it is not replaced even "
+                "with --replace: give a new folder, or empty this one first")
+    return None
+
+
+def _inspect(out: Path, kind: str, replace: bool) -> str | None:
+    holds = occupant(out)
+    never = _never_replaced(out.resolve(), holds) if out.is_dir() else None
+    if never:
+        raise DestinationError(never)
+    if holds is None:
+        return None
+    why = _refusal(out, kind, holds)
+    if why and not replace:
+        raise DestinationError(why)
+    return holds.describe()
+
+
+def check_out_folder(out: str | Path, kind: str, replace: bool = False) -> str | None:
+    """Refuse (DestinationError) an --out a `kind` run cannot or must not write, before any work.
+
+    Returns what publishing will replace, for a message ("a plan (optimiser solve) written ..."),
+    or None when the folder is new or empty. A publish interrupted earlier is resolved first."""
+    if kind not in RUN_KINDS:
+        raise ValueError(f"unknown kind of run {kind!r}: one of {', '.join(RUN_KINDS)}")
+    out = check_writable(out)
+    recover(out)
+    return _inspect(out, kind, replace)
+
+
+def _write_manifest(folder: Path, kind: str) -> None:
+    files = {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.name != MANIFEST}
+    manifest = {"kind": kind, "written_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                "package_version": package_version(), "files": files}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+@contextmanager
+def run_folder(out: str | Path, kind: str, replace: bool = False) -> Iterator[Path]:
+    """`with run_folder(out, kind) as tmp:` write the run's files into tmp; when the block ends
+    without error, run.json is added and the folder replaces `out` whole. Checked first and again
+    at the swap (`check_out_folder`): what --out holds may change while a long run works."""
+    check_out_folder(out, kind, replace)
+    with staged(destination(out), is_dir=True, check=lambda dst: _inspect(dst, kind, replace)) as tmp:
+        yield tmp
+        _write_manifest(tmp, kind)
+
+
+def run_files(out: str | Path) -> list[Path]:
+    """The files of the run in `out`, as its manifest lists them (without the manifest)."""
+    out = Path(out)
+    manifest = read_manifest(out) or {"files": {}}
+    return sorted(out / name for name in manifest["files"])
