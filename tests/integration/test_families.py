@@ -115,7 +115,7 @@ def test_learner_year_costs_span_the_course():
     assert shortfall(make(t)) == pytest.approx(20 + 16 + 16)
 
 
-@behaviour_of('international')
+@behaviour_of('recruitment')
 def test_international_onboarding_and_national_cap():
     intl = route(route="intl", kind="international", completion_rate=0.5)
     t = {"routes": [route(), intl], "provider_routes": [], "providers": [],

@@ -18,13 +18,15 @@ pytestmark = pytest.mark.unit
 PLAN_CSV = {
     "starts.csv": ["provider", "region", "route", "year", "starts"],
     "international.csv": ["region", "route", "year", "recruits"],
+    "recruits.csv": ["route", "kind", "region", "year", "recruits"],
+    "retention.csv": ["scheme", "staff_group", "region", "year", "retained_wte"],
     "educators.csv": ["region", "year", "extra_educator_wte"],
     "projection.csv": list(PROJECTION.columns),
     "status_quo_projection.csv": list(PROJECTION.columns),
     "costs.csv": ["year", "category", "gbp"],
     "binding.csv": list(BINDING.columns),
 }
-SHEETS = ["How to read this", "Summary", "Starts", "International", "Educators", "Projection",
+SHEETS = ["How to read this", "Summary", "Starts", "International", "Recruits", "Retention", "Educators", "Projection",
           "Status quo", "Costs", "Bottlenecks", "Assumptions"]
 
 
