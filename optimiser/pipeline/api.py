@@ -27,6 +27,7 @@ from optimiser.results.results import (
     read_costs,
     read_decisions,
     read_projection,
+    read_skill_mix,
     system_cost,
     weighted_shortfall,
     year_span,
@@ -97,6 +98,7 @@ def project(scenario: Scenario, objective: str | None = None) -> ProjectionResul
         build_seconds=build,
         solve_seconds=outcome.solve_seconds,
         objective=outcome.objective,
+        skill_mix=read_skill_mix(m, data),
     )
 
 
@@ -221,6 +223,7 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
         dual_bound=outcome.dual_bound,
         **read_decisions(m),
         projection=projection,
+        skill_mix=read_skill_mix(m, data),
         costs=costs,
         binding=read_binding(m, data, compiled, activity, duals),
         column_values=outcome.values,

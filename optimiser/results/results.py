@@ -21,6 +21,8 @@ from optimiser.model.parts import Decision
 
 PROJECTION_COLUMNS = ["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte",
                       "run_out"]
+SKILL_MIX_COLUMNS = ["covering_group", "covered_group", "modality", "region", "year", "deployed_wte", "work_wte",
+                     "share_of_work"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class ProjectionResult:
     build_seconds: float
     solve_seconds: float
     objective: float | None = None  # what its LP minimised (the discounted weighted shortfall, or the gap premium)
+    skill_mix: pd.DataFrame = field(default_factory=pd.DataFrame)  # deployments at today's current_share at most
 
     def summary(self) -> pd.DataFrame:
         return summarise_projection(self.projection)
@@ -61,6 +64,7 @@ class PlanResult:
     retention: pd.DataFrame = field(default_factory=pd.DataFrame)
     educators: pd.DataFrame = field(default_factory=pd.DataFrame)
     projection: pd.DataFrame = field(default_factory=pd.DataFrame)
+    skill_mix: pd.DataFrame = field(default_factory=pd.DataFrame)
     costs: pd.DataFrame = field(default_factory=pd.DataFrame)
     binding: pd.DataFrame = field(default_factory=pd.DataFrame)
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -164,6 +168,21 @@ def read_projection(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
                 u = max(0.0, u)
                 rows.append((g, r, y, _val(m.stock[g, r, y]), d, d - u, u, y in run_out))
     return pd.DataFrame(rows, columns=PROJECTION_COLUMNS)
+
+
+def read_skill_mix(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+    """Every deployment above 1e-6 WTE: WTE of the covering group deployed, the covered group's work it
+    does (productivity x deployed, WTE) and that work's share of the covered group's demand (of the
+    modality's part of it for a row naming a modality). Modality is blank for rows without one."""
+    productivity = {(s.covering, s.covered, s.modality): s.productivity for s in data.skill_mix}
+    rows = []
+    for (h, g, r, y), var in m.deployed.items():
+        rows.append((h, g, "", r, y, _val(var), productivity[(h, g, None)], data.demand.get((g, r, y), 0.0)))
+    for (h, g, q, r, y), var in m.deployed_on_modality.items():
+        rows.append((h, g, q, r, y, _val(var), productivity[(h, g, q)], data.demand_parts.get((g, q, r, y), 0.0)))
+    out = [(h, g, q, r, y, a, rho * a, rho * a / d if d > 0 else 0.0)
+           for h, g, q, r, y, a, rho, d in rows if a > 1e-6]
+    return pd.DataFrame(out, columns=SKILL_MIX_COLUMNS)
 
 
 def read_costs(m: pyo.ConcreteModel) -> pd.DataFrame:
