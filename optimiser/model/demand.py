@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-DEFAULT_CLINICAL_HOURS = 1650.0  # hours of clinical work per WTE-year when the cell is blank
+from optimiser.scenario.activity import modality_demand, workload_groups
 
 
 @dataclass(frozen=True)
@@ -41,65 +41,28 @@ def _column(df: pd.DataFrame, name: str, default) -> list:
     return df[name].tolist() if name in df.columns else [default] * len(df)
 
 
-def examinations(activity: pd.DataFrame, modalities: pd.DataFrame, y0: int,
-                 years: list[int]) -> dict[tuple[str, str, int], float]:
-    """exams[(r, q, y)] for `years`: a blank-year row is the start-year volume grown at the
-    modality's growth, exams0 * (1 + growth_q) ** (y - y0); a dated row replaces that year only.
-    A (region, modality) with only dated rows has examinations in those years alone. Modalities
-    not in modalities.csv (or no such table) do not grow."""
-    growth = dict(zip(_column(modalities, "modality", ""), _column(modalities, "growth", 0.0), strict=True))
-    out: dict[tuple[str, str, int], float] = {}
-    wanted = set(years)
-    rows = list(zip(_column(activity, "region", ""), _column(activity, "modality", ""),
-                    _column(activity, "year", math.nan), _column(activity, "exams", 0.0), strict=True))
-    for r, q, year, exams in rows:
-        if isinstance(year, float) and math.isnan(year):
-            g = float(growth.get(q, 0.0) or 0.0)
-            for y in years:
-                out[(r, q, y)] = float(exams) * (1 + g) ** (y - y0)
-    for r, q, year, exams in rows:
-        if not (isinstance(year, float) and math.isnan(year)) and int(year) in wanted:
-            out[(r, q, int(year))] = float(exams)
-    return out
-
-
 def build_demand(t: dict[str, pd.DataFrame], groups: dict[str, dict], establishment: dict[tuple[str, str], float],
                  y0: int, measured: list[int]) -> Demand:
     """d[g,r,y] for y0 and the measured years, before any demand.csv row replaces it.
 
     A group without workload rows: establishment_wte[g,r] * (1 + demand_growth_g) ** (y - y0).
-    A group with workload rows: sum_q exams[r,q,y] * minutes_per_exam[q,g] / (60 * clinical_hours_g),
+    A group with workload rows: sum_q d_q[g,r,y], d_q = exams[r,q,y] * minutes_per_exam[q,g] /
+    (60 * clinical_hours_g) (optimiser/scenario/activity.py, the one statement of that formula),
     its establishment and growth ignored."""
-    workload = t.get("workload")
-    minutes: dict[str, list[tuple[str, float]]] = {}
-    if workload is not None and not workload.empty:
-        for q, g, mins in zip(workload["modality"].tolist(), workload["staff_group"].tolist(),
-                              workload["minutes_per_exam"].tolist(), strict=True):
-            minutes.setdefault(g, []).append((q, float(mins)))
-    years = [y0, *measured]
+    from_activity = workload_groups(t)
     by_cell: dict[tuple[str, str, int], float] = {}
     for (g, r), est in establishment.items():
-        if g in minutes:
+        if g in from_activity:
             continue
         growth = float(groups[g]["demand_growth"])
         for y in measured:
             by_cell[(g, r, y)] = est * (1 + growth) ** (y - y0)
     parts: dict[tuple[str, str, str, int], float] = {}
-    if minutes:
-        empty = pd.DataFrame()
-        exams = examinations(t.get("activity", empty), t.get("modalities", empty), y0, years)
-        per_modality: dict[str, list[tuple[str, int, float]]] = {}
-        for (r, q, y), n in exams.items():
-            per_modality.setdefault(q, []).append((r, y, n))
-        for g, rows in minutes.items():
-            hours = groups[g].get("clinical_hours_per_wte", DEFAULT_CLINICAL_HOURS)
-            hours = DEFAULT_CLINICAL_HOURS if hours is None or math.isnan(hours) else float(hours)
-            for q, mins in rows:
-                for r, y, n in per_modality.get(q, ()):
-                    wte = n * mins / (60.0 * hours)
-                    parts[(g, q, r, y)] = parts.get((g, q, r, y), 0.0) + wte
-                    by_cell[(g, r, y)] = by_cell.get((g, r, y), 0.0) + wte
-    return Demand(by_cell=by_cell, parts=parts, workload_groups=frozenset(minutes))
+    if from_activity:
+        for (g, r, q, y), wte in modality_demand(t, y0, [y0, *measured]).items():
+            parts[(g, q, r, y)] = wte
+            by_cell[(g, r, y)] = by_cell.get((g, r, y), 0.0) + wte
+    return Demand(by_cell=by_cell, parts=parts, workload_groups=frozenset(from_activity))
 
 
 def skill_mix_rows(skill_mix: pd.DataFrame) -> list[SkillMix]:
