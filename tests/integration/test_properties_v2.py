@@ -90,7 +90,8 @@ def test_the_status_quo_never_uses_more_skill_mix_than_current_share(tmp_path_fa
     t = {"staff_groups": [group(), assistant], "provider_routes": [],
          "workforce": [dict(region="a", staff_group="rad", in_post_wte=80, establishment_wte=100),
                        dict(region="a", staff_group="ap", in_post_wte=20 + surplus, establishment_wte=20)],
-         "activity": [dict(region="a", modality="pf", exams=100_000), dict(region="a", modality="ct", exams=30_000)],
+         # 75.8 WTE of plain film and 24.2 of CT: rad is 20 short, so spare ap are worth deploying
+         "activity": [dict(region="a", modality="pf", exams=150_000), dict(region="a", modality="ct", exams=40_000)],
          "workload": [dict(modality="pf", staff_group="rad", minutes_per_exam=50),
                       dict(modality="ct", staff_group="rad", minutes_per_exam=60)],
          "skill_mix": [dict(covering_group="ap", covered_group="rad", modality=modality, max_share=share,
@@ -100,6 +101,7 @@ def test_the_status_quo_never_uses_more_skill_mix_than_current_share(tmp_path_fa
     for name, limit in (("status_quo_skill_mix.csv", current), ("skill_mix.csv", share)):
         mix = pd.read_csv(out / name)
         assert (mix["share_of_work"] <= limit + 1e-9).all(), name
+        assert surplus == 0 or limit == 0 or not mix.empty, name  # spare staff are deployed up to the limit
 
 
 @FAST
