@@ -107,6 +107,7 @@ def test_min_system_cost_from_the_command_line(capsys, example_dir, example_v2_d
     assert "min_system_cost: the least present value of spending plus the premium" in text
     assert "system cost (present value) GBP 45,965,072.1, of which gap premium GBP 38,915,2" in text
     assert "run-out years 2031-2033 included" in text and "other recruits: return_to_practice 24" in text
+    assert "where the next GBP 1m goes" not in text  # min_shortfall's ranking only
     summary = json.loads((tmp_path / "p" / "summary.json").read_text())
     assert summary["system_cost_gbp"] == pytest.approx(45_965_072.10, abs=0.01)
     # the v1 example prices no gap: min_system_cost cannot run on it
