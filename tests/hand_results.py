@@ -56,7 +56,7 @@ BINDING = pd.DataFrame([
 
 
 # Where the next pound goes: a start in a (3 WTE-years for GBP 1,000) ties with the 2026 budget's shadow price
-LEVERS = pd.DataFrame([("commissions", "ug", "Provider P, Region A, ug, 2026", 1000.0, 3.0, 3000.0),
+LEVERS = pd.DataFrame([("commissions", "ug", "Provider P, Region A, 2026", 1000.0, 3.0, 3000.0),
                        ("budget", "2026", "2026", 1e6, 3000.0, 3000.0)],
                       columns=["lever", "name", "where", "gbp_per_unit", "wte_years_per_unit", "wte_years_per_gbp_m"])
 

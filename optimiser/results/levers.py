@@ -13,7 +13,7 @@ start this year to next year's allowed increase), net of its own objective term:
 (in weighted WTE-years per unit). The limits a lever uses up are left out on purpose: its own cap
 (provider starts, pools, a scheme's reach), the capacities it loads and the budgets are what the
 planner would change to spend more on it, and each has its own shadow price in binding.csv. A
-lever is shown at its best column (provider, region and year named).
+lever is shown at its best column (`where`: provider or staff group, region and year).
 A yearly budget's figure is its shadow price per GBP 1m (the same as binding.csv's). Reported for
 min_shortfall only, whose objective is in weighted WTE-years; the duals are those of the
 shadow-price LP (cohort decisions fixed, starts and recruits continuous).
@@ -34,6 +34,7 @@ from optimiser.model.parts import Role
 LEVER_COLUMNS = ["lever", "name", "where", "gbp_per_unit", "wte_years_per_unit", "wte_years_per_gbp_m"]
 BUDGET_YEARLY = "budget_yearly"
 BUDGETS = (BUDGET_YEARLY, "budget_total")  # the money itself: what the ranking divides by
+NAMING = ("route", "scheme", "kind")  # index parts that name the lever, not where it is pulled
 
 
 def _index_words(key, data: ModelData) -> str:
@@ -81,7 +82,8 @@ def read_levers(m: pyo.ConcreteModel, data: ModelData, compiled, duals: np.ndarr
             name = parts.get("route") or parts.get("scheme") or ""
             value = gain[j] / gbp * 1e6
             if (lever, name) not in best or value > best[(lever, name)][-1]:
-                best[(lever, name)] = (lever, name, _index_words(key, data), gbp, float(gain[j]), float(value))
+                where = tuple(v for k, v in parts.items() if k not in NAMING)
+                best[(lever, name)] = (lever, name, _index_words(where, data), gbp, float(gain[j]), float(value))
     out = list(best.values())
     budget = binding[binding["constraint"] == BUDGET_YEARLY] if not binding.empty else binding
     for year, value in zip(budget.get("year", []), budget.get("value_of_one_more", []), strict=True):
