@@ -43,18 +43,28 @@ def _index_words(key, data: ModelData) -> str:
     return ", ".join(names.get(p, str(p)) if isinstance(p, str) else str(p) for p in parts)
 
 
+def _row_numbers(compiled, names: list[str]) -> np.ndarray:
+    """The row numbers of the named constraint families (`rows_of` without the keys: faster)."""
+    row_of, out = compiled.row_of, []
+    for name in names:
+        component = getattr(compiled.model, name, None)
+        if component is not None:
+            for con in component.values():
+                out.extend(row_of.get(id(con), ()))
+    return np.asarray(out, dtype=np.int64)
+
+
 def read_levers(m: pyo.ConcreteModel, data: ModelData, compiled, duals: np.ndarray | None,
                 binding: pd.DataFrame) -> pd.DataFrame:
     """The ranking, best first (see the module's docstring); empty without duals or under another objective."""
     if duals is None or m.objective_name != "min_shortfall":
         return pd.DataFrame(columns=LEVER_COLUMNS)
-    definitions = [name for name, family in m.families.items() if family.role is Role.DEFINITION]
+    others = [name for name, family in m.families.items() if family.role is not Role.DEFINITION]
     limits = [name for name, family in m.families.items() if family.role is Role.LIMIT and name not in BUDGETS]
-    y = np.zeros(compiled.n_rows)
-    rows = [i for _, _, i in compiled.rows_of(definitions)]
-    y[rows] = duals[rows]
+    y = np.array(duals, dtype=float)  # the definition rows' duals: every row but the other families'
+    y[_row_numbers(compiled, others)] = 0.0
     gain = np.asarray(compiled.matrix.T @ y, dtype=float) - compiled.cost
-    limit_rows = np.asarray([i for _, _, i in compiled.rows_of(limits)], dtype=np.int64)
+    limit_rows = _row_numbers(compiled, limits)
     if len(limit_rows):
         part = compiled.matrix.tocsr()[limit_rows]
         upper = np.isfinite(compiled.row_upper[limit_rows])
@@ -62,31 +72,41 @@ def read_levers(m: pyo.ConcreteModel, data: ModelData, compiled, duals: np.ndarr
         y_upper = np.where(upper, duals[limit_rows], 0.0)
         y_lower = np.where(upper, 0.0, duals[limit_rows])
         gain += np.asarray(part.minimum(0).T @ y_upper + part.maximum(0).T @ y_lower, dtype=float).ravel()
+    per_column = gain.tolist()  # plain floats: numpy scalars cost more than the loop's own work
     column = {id(v): j for j, v in enumerate(compiled.columns)}
     cost: dict[int, float] = {}
-    for (_category, _year), terms in m.cost_terms.items():
+    for terms in m.cost_terms.values():
         for c, v in terms:
-            cost[id(v)] = cost.get(id(v), 0.0) + c
-    best: dict[tuple[str, str], tuple] = {}
+            if c:
+                key = id(v)
+                cost[key] = cost.get(key, 0.0) + c
+    best: dict[tuple[str, str], tuple[float, tuple, float, float]] = {}  # (lever, name) -> value, key, GBP, gain
     for decision in DECISIONS:
         if not decision.lever:
             continue  # not a lever (international.csv: a view of the recruits)
         names = decision.key_names
+        at = {n: i for i, n in enumerate(names)}
+        name_at = at.get("route", at.get("scheme"))
+        kind_at = at.get("kind")
         for key, var in getattr(m, decision.component).items():
-            j = column.get(id(var))
             gbp = cost.get(id(var), 0.0)
-            if j is None or gbp <= 0:
+            j = column.get(id(var)) if gbp > 0 else None
+            if j is None:
                 continue
-            parts = dict(zip(names, key if isinstance(key, tuple) else (key,), strict=True))
-            lever = f"{parts['kind']} {decision.lever}" if "kind" in parts else decision.lever
-            name = parts.get("route") or parts.get("scheme") or ""
-            value = gain[j] / gbp * 1e6
-            if (lever, name) not in best or value > best[(lever, name)][-1]:
-                where = tuple(v for k, v in parts.items() if k not in NAMING)
-                best[(lever, name)] = (lever, name, _index_words(where, data), gbp, float(gain[j]), float(value))
-    out = list(best.values())
-    budget = binding[binding["constraint"] == BUDGET_YEARLY] if not binding.empty else binding
-    for year, value in zip(budget.get("year", []), budget.get("value_of_one_more", []), strict=True):
+            parts = key if isinstance(key, tuple) else (key,)
+            group = (decision.lever if kind_at is None else f"{parts[kind_at]} {decision.lever}",
+                     "" if name_at is None else parts[name_at])
+            value = per_column[j] / gbp * 1e6
+            held = best.get(group)
+            if held is None or value > held[0]:
+                best[group] = (value, tuple(p for n, p in zip(names, parts, strict=True) if n not in NAMING),
+                               gbp, per_column[j])
+    out = [(lever, name, _index_words(where, data), gbp, float(g), float(value))
+           for (lever, name), (value, where, gbp, g) in best.items()]
+    yearly = binding["constraint"].to_numpy() == BUDGET_YEARLY if not binding.empty else []
+    years = binding["year"].to_numpy()[yearly] if len(yearly) else []
+    values = binding["value_of_one_more"].to_numpy()[yearly] if len(yearly) else []
+    for year, value in zip(years, values, strict=True):
         if not math.isnan(value):
             out.append(("budget", str(year), str(year), 1e6, float(value), float(value)))
     df = pd.DataFrame(out, columns=LEVER_COLUMNS)
