@@ -140,6 +140,28 @@ def test_the_v2_example_copy_matches_the_shared_design():
         assert (EXAMPLE_V2_DIR / name).read_bytes() == (shared / name).read_bytes(), name
 
 
+def test_the_v2_example_round_trips_through_a_workbook(example_v2_dir, tmp_path):
+    from optimiser.scenario.io import write_scenario
+
+    write_scenario(load_raw(example_v2_dir), tmp_path / "v2.xlsx")
+    assert optimiser.validate(tmp_path / "v2.xlsx").issues == ()
+    back = optimiser.load_scenario(tmp_path / "v2.xlsx")
+    ours = optimiser.load_scenario(example_v2_dir)
+    for name in ("retention", "recruitment_pool", "policy_shares", "activity", "workload", "skill_mix"):
+        pd.testing.assert_frame_equal(back.tables[name].reset_index(drop=True),
+                                      ours.tables[name].reset_index(drop=True), obj=name)
+
+
+def test_changed_settings_are_checked_against_the_years_again(example_v2_dir):
+    s = optimiser.load_scenario(example_v2_dir)
+    assert s.with_settings(run_out_years=0).config.measured_years == [2026, 2027, 2028, 2029, 2030]
+    assert s.with_settings(first_decision_year=None).config.frozen_years == []
+    with pytest.raises(ValueError, match="first_decision_year 2030 is outside the start years 2025-2029"):
+        s.with_settings(first_decision_year=2030)
+    with pytest.raises(ValueError, match="target_year 2033 is outside the measured years 2026-2030"):
+        s.with_settings(target_year=2033, run_out_years=0)
+
+
 # --- optional tables --------------------------------------------------------------------------
 
 
@@ -504,20 +526,24 @@ def test_every_v2_error_is_reported_at_once(broken_v2):
 # --- v1 scenarios are read as before ----------------------------------------------------------
 
 
-def test_the_v1_example_and_the_default_validate_as_before(example_dir):
-    """No issues, as before v2; the new columns of v1 tables hold their defaults and the new
-    tables are empty."""
-    for path in (example_dir, None):
-        s = optimiser.load_scenario(path)
-        assert s.report.issues == ()
-        c = s.config
-        assert (c.first_decision, c.run_out_years, c.intake_change_limit is None) == (
-            c.start_year, 0, c.max_change_per_year is None)
-        assert c.years == c.decision_years == c.model_years and c.frozen_years == []
-        assert c.run_out_model_years == c.run_out_measured_years == []
-        sg = s.tables["staff_groups"]
-        assert (sg["clinical_hours_per_wte"] == 1650).all() and sg["gap_cost_per_wte"].isna().all()
-        mix = s.tables["skill_mix"]
-        assert (mix["modality"] == "").all() and mix["current_share"].equals(mix["max_share"])
-        for name in ("retention", "recruitment_pool", "policy_shares", "modalities", "activity", "workload"):
-            assert s.tables[name].empty, name
+def test_the_v1_example_reads_as_before(example_dir):
+    """No issues, as before v2; its years are v1's, the new columns of v1 tables hold their
+    defaults and the new tables are empty."""
+    s = optimiser.load_scenario(example_dir)
+    assert s.report.issues == ()
+    c = s.config
+    assert (c.first_decision, c.run_out_years, c.max_change_share) == (c.start_year, 0, 0)
+    assert c.intake_change_limit == (None if c.max_change_per_year is None else (c.max_change_per_year, 0))
+    assert c.years == c.decision_years == c.model_years and c.frozen_years == []
+    assert c.measured_years == [y + 1 for y in c.years]
+    assert c.run_out_model_years == c.run_out_measured_years == []
+    sg = s.tables["staff_groups"]
+    assert (sg["clinical_hours_per_wte"] == 1650).all() and sg["gap_cost_per_wte"].isna().all()
+    mix = s.tables["skill_mix"]
+    assert (mix["modality"] == "").all() and mix["current_share"].equals(mix["max_share"])
+    for name in ("retention", "recruitment_pool", "policy_shares", "modalities", "activity", "workload"):
+        assert s.tables[name].empty, name
+
+
+def test_the_default_still_validates_with_no_issues():
+    assert optimiser.validate().issues == ()
