@@ -66,6 +66,7 @@ _PUBLIC = {
     # the pipeline: status quo, plan, frontier, why no plan exists
     "FrontierResult": "optimiser.pipeline.api",
     "InfeasibleProjection": "optimiser.pipeline.api",
+    "ObjectiveError": "optimiser.pipeline.api",
     "build_plan": "optimiser.pipeline.api",
     "explain_infeasibility": "optimiser.pipeline.api",
     "frontier": "optimiser.pipeline.api",
@@ -103,6 +104,7 @@ __all__ = [
     "NUMBER_OPTIONS",
     "NumberOption",
     "OptionError",
+    "ObjectiveError",
     "PlanResult",
     "PlanRun",
     "ProjectionResult",
@@ -187,6 +189,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.pipeline.api import (
         FrontierResult,
         InfeasibleProjection,
+        ObjectiveError,
         build_plan,
         explain_infeasibility,
         frontier,

@@ -37,8 +37,8 @@ def test_solve_writes_every_output(capsys, example_dir, tmp_path):
     code, text, _ = run(capsys, "solve", "--scenario", example_dir, "--out", out)
     assert code == 0
     assert "weighted shortfall   plan 1,007.5   status quo 1,533.4" in text
-    expected = {"summary.json", "starts.csv", "international.csv", "educators.csv", "projection.csv",
-                "status_quo_projection.csv", "costs.csv", "binding.csv", "plan.xlsx"}
+    expected = {"summary.json", "starts.csv", "international.csv", "recruits.csv", "retention.csv", "educators.csv",
+                "projection.csv", "status_quo_projection.csv", "costs.csv", "binding.csv", "plan.xlsx"}
     assert expected <= {p.name for p in out.iterdir()}
     summary = json.loads((out / "summary.json").read_text())
     for key in ("status", "objective", "total_shortfall_wte_years", "status_quo_shortfall_wte_years",
@@ -46,7 +46,9 @@ def test_solve_writes_every_output(capsys, example_dir, tmp_path):
         assert key in summary
     assert summary["status"] == "optimal"
     proj = pd.read_csv(out / "projection.csv")
-    assert list(proj.columns) == ["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte"]
+    assert list(proj.columns) == ["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte",
+                                  "run_out"]
+    assert not proj["run_out"].any()  # the example has no run-out years
     assert proj.loc[proj["year"] > 2025, "shortfall_wte"].sum() == pytest.approx(summary["total_shortfall_wte_years"], rel=1e-5)
     costs = pd.read_csv(out / "costs.csv")
     assert costs["gbp"].sum() == pytest.approx(summary["total_cost_gbp"])
@@ -100,6 +102,20 @@ def test_bad_flags_exit_2(capsys, example_dir, tmp_path):
     assert run(capsys, "solve", "-s", example_dir, "--budget-scale", "-1")[0] == 2
     assert run(capsys, "frontier", "-s", example_dir, "--budget-scales", "1,lots")[0] == 2
     assert run(capsys, "solve", "-s", tmp_path / "missing")[0] == 2
+
+
+def test_min_system_cost_from_the_command_line(capsys, example_dir, example_v2_dir, tmp_path):
+    code, text, _ = run(capsys, "solve", "-s", example_v2_dir, "--objective", "min_system_cost", "-o", tmp_path / "p")
+    assert code == 0
+    assert "min_system_cost: the least present value of spending plus the premium" in text
+    assert "system cost (present value) GBP 45,965,072.1, of which gap premium GBP 38,915,2" in text
+    assert "run-out years 2031-2033 included" in text and "other recruits: return_to_practice 24" in text
+    assert "where the next GBP 1m goes" not in text  # min_shortfall's ranking only
+    summary = json.loads((tmp_path / "p" / "summary.json").read_text())
+    assert summary["system_cost_gbp"] == pytest.approx(45_965_072.10, abs=0.01)
+    # the v1 example prices no gap: min_system_cost cannot run on it
+    code, _, err = run(capsys, "solve", "-s", example_dir, "--objective", "min_system_cost")
+    assert code == 2 and "gap_cost_per_wte" in err and "nothing was run or written" in err
 
 
 def test_project_and_frontier(capsys, example_dir, tmp_path):
