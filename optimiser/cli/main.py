@@ -167,9 +167,8 @@ def solve(
         raise Exit(1, f"the solver found no plan: {result.message}; nothing was written")
     _print_plan(result)
     if out:
-        optimiser.write_plan(result, out)
-        typer.echo(f"Wrote {out}/summary.json, starts.csv, international.csv, recruits.csv, retention.csv, "
-                   "educators.csv, projection.csv, status_quo_projection.csv, costs.csv, binding.csv, plan.xlsx")
+        written = optimiser.write_plan(result, out)
+        typer.echo(f"Wrote {out}/" + ", ".join(p.name for p in written))
 
 
 @app.command()
