@@ -7,8 +7,9 @@ rather than per column.
 
 `min` and `max` are inclusive ("0" allows 0); a leading ">" or "<" makes one strict: min ">0"
 allows anything above 0 but not 0 itself, max "<1" anything below 1. `default` is what a blank
-optional cell or an absent optional setting means. Settings (table `scenario`) whose description
-starts with "[solver]" belong in scenario.toml's [solver] section.
+optional cell or an absent optional setting means; in a numeric column it may name another
+column of the same table, whose value a blank cell then takes. Settings (table `scenario`) whose
+description starts with "[solver]" belong in scenario.toml's [solver] section.
 """
 
 from __future__ import annotations
@@ -43,9 +44,18 @@ class ColumnSpec:
         return self.type in NUMERIC_TYPES
 
     @property
+    def default_column(self) -> str | None:
+        """The column a blank cell copies, when `default` names one (skill_mix.current_share's
+        default is "max_share": today's share is the largest allowed unless stated)."""
+        if self.numeric and self.default != "" and finite_number(self.default) is None:
+            return self.default
+        return None
+
+    @property
     def default_value(self) -> int | float | str | None:
-        """`default` typed: None when blank, a number in a numeric column, else the text."""
-        if self.default == "":
+        """`default` typed: None when blank or naming a column, a number in a numeric column,
+        else the text."""
+        if self.default == "" or self.default_column is not None:
             return None
         if not self.numeric:
             return self.default
@@ -101,22 +111,31 @@ class TableSpec:
 
 
 # name: (required file, needs rows, key columns). Order = order of sheets and tabs.
+# Only scenario.toml, regions, staff_groups and workforce are required: every other table may be
+# absent or header-only, and then means none (no routes, no travel links, no limit).
 _TABLE_FACTS: dict[str, tuple[bool, bool, tuple[str, ...]]] = {
     "regions": (True, True, ("region",)),
-    "links": (True, False, ("region_a", "region_b")),
+    "links": (False, False, ("region_a", "region_b")),
     "staff_groups": (True, True, ("staff_group",)),
     "workforce": (True, True, ("region", "staff_group")),
     "committed_inflows": (False, False, ("region", "staff_group", "year")),
-    "routes": (True, False, ("route",)),
-    "providers": (True, False, ("provider",)),
-    "provider_routes": (True, False, ("provider", "route", "year")),
+    "routes": (False, False, ("route",)),
+    "providers": (False, False, ("provider",)),
+    "provider_routes": (False, False, ("provider", "route", "year")),
     "placement_capacity": (False, False, ("region", "year")),
     "educator_capacity": (False, False, ("region", "year")),
     "international_capacity": (False, False, ("region", "year")),
-    "skill_mix": (False, False, ("covering_group", "covered_group")),
+    "recruitment_pool": (False, False, ("route", "region", "year")),
+    "skill_mix": (False, False, ("covering_group", "covered_group", "modality")),
     "budget": (False, False, ("year",)),
     "baseline_starts": (False, False, ("provider", "region", "route", "year")),
+    # routes is a set of route identifiers: validation compares it as one (order and spacing aside)
+    "policy_shares": (False, False, ("staff_group", "routes", "year")),
+    "retention": (False, False, ("scheme", "region", "year")),
     "demand": (False, False, ("region", "staff_group", "year")),
+    "modalities": (False, False, ("modality",)),
+    "activity": (False, False, ("region", "modality", "year")),
+    "workload": (False, False, ("modality", "staff_group")),
     "graduate_destinations": (False, False, ("from_region", "to_region")),
     "regional_rates": (False, False, ("region", "staff_group")),
     "uncertainty": (False, False, ("parameter", "scope")),  # read only by `optimiser sweep`
@@ -153,6 +172,11 @@ def load_dictionary() -> tuple[dict[str, TableSpec], tuple[ColumnSpec, ...]]:
             required=r["required"] == "yes", default=r["default"], min=lo, max=hi,
             description=r["description"], min_exclusive=lo_strict, max_exclusive=hi_strict,
         ))
+    for s in specs:
+        if s.default_column is not None and not any(
+                o.table == s.table and o.column == s.default_column and o.numeric for o in specs):
+            raise ValueError(f"{DICTIONARY_PATH.name}, {s.table}.{s.column}: default "
+                             f"{s.default!r} is neither a number nor a numeric column of {s.table}")
     tables = {
         name: TableSpec(
             name=name,

@@ -160,14 +160,18 @@ def check_config(raw: RawScenario) -> tuple[ScenarioConfig | None, list[Issue]]:
             value = err.get("input")
             issues.append(
                 Issue("error", "check_config", where, err["msg"].removeprefix("Value error, "),
-                      ScenarioConfig.fix_for(key), column=key,
+                      ScenarioConfig.fix_for(key, raw.config), column=key,
                       value=None if isinstance(value, dict) else str(value))
             )
         return None, issues
 
 
 def typed_tables(raw: RawScenario) -> dict[str, pd.DataFrame]:
-    """Tables with numeric columns as numbers and blanks as missing; every dictionary column exists."""
+    """Tables with numeric columns as numbers and blanks as missing; every dictionary column exists.
+
+    Every table of the dictionary is present: an absent file reads as an empty table with its
+    columns, so readers can always index `tables[name]`. A blank optional cell takes the
+    dictionary's default, or the value of the column the default names."""
     out = {}
     for name, spec in table_specs().items():
         df = raw.tables.get(name)
@@ -179,9 +183,12 @@ def typed_tables(raw: RawScenario) -> dict[str, pd.DataFrame]:
                 df[c.column] = "" if not c.numeric else None
             if c.numeric:
                 df[c.column] = numbers(df[c.column].replace("", None)).astype(float)
-                if c.default and not c.required:
+                if c.default_value is not None and not c.required:
                     df[c.column] = df[c.column].fillna(c.default_value)
             else:
                 df[c.column] = df[c.column].fillna("").astype(str)
+        for c in spec.columns:  # after every column is typed: a default may name a later one
+            if c.default_column is not None:
+                df[c.column] = df[c.column].fillna(df[c.default_column])
         out[name] = df[[c.column for c in spec.columns]]
     return out

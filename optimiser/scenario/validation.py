@@ -23,7 +23,8 @@ from optimiser.scenario.regions import region_graph
 from optimiser.scenario.schemas import check_config, check_files, check_schemas, typed_tables
 from optimiser.scenario.uncertainty import parse_uncertainty
 
-ROUTE_KINDS = ("training", "international")
+ROUTE_KINDS = ("training", "international", "returner")
+NON_TRAINING_KINDS = ("international", "returner")  # recruits arrive in a region: no provider
 
 
 def _rows(df: pd.DataFrame):
@@ -125,7 +126,7 @@ def check_routes(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issue]:
     for row, r in _rows(t["routes"]):
         if r["kind"] not in ROUTE_KINDS:
             issues.append(Issue("error", "check_routes", where, "unknown route kind",
-                                "write training or international", row=row, column="kind", value=r["kind"]))
+                                "write training, international or returner", row=row, column="kind", value=r["kind"]))
         if r["draws_from"] and r["draws_from"] == r["produces"]:
             issues.append(Issue("error", "check_routes", where,
                                 "the route draws from the staff group it produces",
@@ -167,28 +168,41 @@ def check_cohorts(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issue]:
     return issues
 
 
-# Tables whose years are measured years (stock at the start of y0+1 .. y0+H), not decision years.
-MEASURED_YEAR_TABLES = {"demand"}
+# The years a table's `year` column may name (see ScenarioConfig): stock compared with demand in
+# measured years; starts, recruits and their limits in start years; every other flow (committed
+# arrivals, capacities, budgets) in model years, run-out years included.
+MEASURED_YEAR_TABLES = {"demand", "activity"}
+START_YEAR_TABLES = {"provider_routes", "baseline_starts", "international_capacity",
+                     "recruitment_pool", "policy_shares", "retention"}
+
+
+def _table_years(name: str, config: ScenarioConfig) -> tuple[list[int], str]:
+    """The years rows of table `name` may name, and what they are called in a warning."""
+    if name in MEASURED_YEAR_TABLES:
+        return config.measured_years, "the measured years"
+    if name in START_YEAR_TABLES or config.run_out_years == 0:
+        return config.years, "the horizon"
+    return config.model_years, "the model years (horizon and run-out)"
 
 
 def check_years(raw: RawScenario, t: dict[str, pd.DataFrame], config: ScenarioConfig) -> list[Issue]:
     """Years outside the planning horizon are ignored: warn so a typo does not go unseen.
 
-    Decision and flow tables cover y0 .. y0+H-1; `demand` covers the measured years y0+1 .. y0+H
-    (the start-of-year stock it is compared with)."""
+    Start-year tables cover y0 .. y0+H-1, other flow tables the model years y0 .. y0+H+E-1, and
+    `demand` and `activity` the measured years y0+1 .. y0+H+E (the start-of-year stock they are
+    compared with)."""
     issues = []
     for name in t:
         if "year" not in t[name].columns:
             continue
-        first = config.start_year + (1 if name in MEASURED_YEAR_TABLES else 0)
-        last = first + config.horizon_years
-        what = "the measured years" if name in MEASURED_YEAR_TABLES else "the horizon"
+        years, what = _table_years(name, config)
+        first, last = years[0], years[-1]
         for row, r in _rows(t[name]):
             y = r["year"]
-            if isinstance(y, float) and not math.isnan(y) and not (first <= y < last):
+            if isinstance(y, float) and not math.isnan(y) and not (first <= y <= last):
                 issues.append(Issue("warning", "check_years", raw.where(name),
-                                    f"year is outside {what} {first}-{last - 1} and is ignored",
-                                    f"use a year from {first} to {last - 1}, or blank for every year",
+                                    f"year is outside {what} {first}-{last} and is ignored",
+                                    f"use a year from {first} to {last}, or blank for every year",
                                     row=row, column="year", value=f"{y:g}"))
     return issues
 

@@ -51,8 +51,9 @@ def test_unknown_settings_are_refused():
 
 def test_the_fix_names_the_setting_its_meaning_unit_and_range():
     assert ScenarioConfig.fix_for("horizon_years") == (
-        "set horizon_years to number of years planned; stock is projected to start_year + horizon_years "
-        "(years), at least 1 and at most 60")
+        "set horizon_years to number of years planned (starts and recruits happen in start_year .. "
+        "start_year + horizon_years - 1); stock is projected to start_year + horizon_years, plus "
+        "run_out_years (years), at least 1 and at most 60")
     # no upper bound: the lower one alone
     assert ScenarioConfig.fix_for("max_travel_minutes").endswith("(minutes), at least 0")
     # a strict bound says so, and a solver key's "[solver]" tag is not shown

@@ -77,7 +77,10 @@ def test_each_bound_admits_and_refuses_what_the_dictionary_says(example_dir, spe
         try:
             ScenarioConfig.from_mapping(data)
         except ValidationError as exc:
-            return next((e for e in exc.errors() if e["loc"][-1:] == (spec.column,)), None)
+            # a year setting is also checked against the scenario's own years ("... is outside
+            # the start years 2025-2030"): that refusal is not the dictionary's bound
+            return next((e for e in exc.errors() if e["loc"][-1:] == (spec.column,)
+                         and "is outside the" not in e["msg"]), None)
         return None
 
     typed = int if spec.type == "integer" else float

@@ -168,9 +168,6 @@ CASES = {
     "header_only_required_table": (
         lambda s: s.header_only("workforce"),
         Expect("error", "check_files", "workforce.csv", None, None, None, "header but no rows")),
-    "header_only_required_file_that_may_be_empty": (
-        lambda s: s.header_only("links"),
-        Expect("warning", "check_files", "links.csv", None, None, None, "header but no rows")),
     "unknown_column": (
         lambda s: s.replace_text("workforce.csv", "establishment_wte", "establishment_wte,colour"),
         Expect("warning", "check_columns", "workforce.csv", None, "colour", None, "not in the data dictionary")),
@@ -267,7 +264,8 @@ CASES = {
         Expect("error", "check_config", "scenario.toml", None, "max_travel_minutes", None, "Field required")),
     "target_year_outside_measured_years": (
         toml("discount = 1.0", "discount = 1.0\ntarget_year = 2040"),
-        Expect("error", "check_config", "scenario.toml", None, None, None, "target_year 2040 is outside")),
+        Expect("error", "check_config", "scenario.toml", None, "target_year", "2040",
+               "target_year 2040 is outside the measured years 2026-2031")),
     # 19. graduate destinations
     "graduate_shares_not_summing_to_one": (
         lambda s: s.write("graduate_destinations.csv", "from_region,to_region,share\n"
