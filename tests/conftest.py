@@ -14,6 +14,8 @@ pytest_plugins = ["pytester"]  # tests/unit/test_tiers.py runs pytest on small t
 
 # A verbatim copy of <repo>/../shared/design/example, so the tests run wherever the repo is copied.
 EXAMPLE_DIR = Path(__file__).resolve().parent / "data" / "example"
+# The same for <repo>/../shared/design/example_v2: a scenario using every v2 table and setting.
+EXAMPLE_V2_DIR = Path(__file__).resolve().parent / "data" / "example_v2"
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +24,15 @@ def example_dir() -> Path:
     shared = os.environ.get("OPTIMISER_SHARED_DIR")
     path = Path(shared) / "design" / "example" if shared else EXAMPLE_DIR
     assert (path / "scenario.toml").is_file(), f"example scenario not found at {path}"
+    return path
+
+
+@pytest.fixture(scope="session")
+def example_v2_dir() -> Path:
+    """The valid v2 worked example. OPTIMISER_SHARED_DIR=<shared> uses <shared>/design/example_v2."""
+    shared = os.environ.get("OPTIMISER_SHARED_DIR")
+    path = Path(shared) / "design" / "example_v2" if shared else EXAMPLE_V2_DIR
+    assert (path / "scenario.toml").is_file(), f"v2 example scenario not found at {path}"
     return path
 
 

@@ -17,19 +17,29 @@ import pandas as pd
 
 from optimiser.basics.issues import Issue, ValidationReport
 from optimiser.scenario.config import ScenarioConfig
+from optimiser.scenario.demand_checks import (
+    check_gap_cost,
+    check_modalities,
+    check_skill_mix_modalities,
+)
 from optimiser.scenario.dictionary import table_specs
 from optimiser.scenario.io import RawScenario
+from optimiser.scenario.lever_checks import (
+    check_policy_shares,
+    check_recruitment_pool,
+    check_retention,
+    route_set,
+)
 from optimiser.scenario.regions import region_graph
+from optimiser.scenario.rowwise import references
+from optimiser.scenario.rowwise import rows as _rows
 from optimiser.scenario.schemas import check_config, check_files, check_schemas, typed_tables
 from optimiser.scenario.uncertainty import parse_uncertainty
 
 ROUTE_KINDS = ("training", "international", "returner")
 NON_TRAINING_KINDS = ("international", "returner")  # recruits arrive in a region: no provider
-
-
-def _rows(df: pd.DataFrame):
-    for i, row in df.iterrows():
-        yield int(i) + 2, row
+RECRUITS_OF = {"international": "international recruitment", "returner": "returners"}
+CAPPED_IN = {"international": "international_capacity or recruitment_pool", "returner": "recruitment_pool"}
 
 
 def check_duplicate_keys(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issue]:
@@ -41,9 +51,13 @@ def check_duplicate_keys(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[I
         keys = df[list(spec.key)].astype(object).where(df[list(spec.key)].notna(), "").astype(str)
         if name == "links":  # a link is undirected: a-b and b-a are the same link
             keys = pd.DataFrame(
-                [sorted(pair) for pair in keys.itertuples(index=False)], columns=list(spec.key)
+                [sorted(pair) for pair in keys.itertuples(index=False)], columns=list(spec.key),
+                index=keys.index,
             )
-        undirected = " (a link is undirected: a-b and b-a are the same link)" if name == "links" else ""
+        if name == "policy_shares":  # the selected routes are a set: order and spacing aside
+            keys["routes"] = keys["routes"].map(lambda cell: " ".join(route_set(cell)))
+        undirected = {"links": " (a link is undirected: a-b and b-a are the same link)",
+                      "policy_shares": " (routes are a set: their order does not matter)"}.get(name, "")
         dup = keys.duplicated(keep="first")
         for i in dup[dup].index:
             first = keys.index[(keys == keys.loc[i]).all(axis=1)][0]
@@ -54,23 +68,9 @@ def check_duplicate_keys(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[I
     return issues
 
 
-def _ref(raw, table, df, column, known: set[str], what: str, source: str, *, blank_ok=False) -> list[Issue]:
-    issues = []
-    for row, r in _rows(df):
-        v = r[column]
-        if v == "" and blank_ok:
-            continue
-        if v not in known:
-            hint = ", ".join(sorted(known)[:8]) + (" ..." if len(known) > 8 else "")
-            issues.append(Issue("error", "check_references", raw.where(table),
-                                f"unknown {what}",
-                                f"use a {what} listed in {source} ({hint}) or add it there",
-                                row=row, column=column, value=v))
-    return issues
-
-
 def check_references(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issue]:
-    """Every region, staff group, route and provider named in a table is defined."""
+    """Every region, staff group, route and provider named in a table is defined (the routes of
+    policy_shares: lever_checks; modalities: demand_checks)."""
     regions = set(t["regions"]["region"])
     groups = set(t["staff_groups"]["staff_group"])
     routes = set(t["routes"]["route"])
@@ -103,10 +103,17 @@ def check_references(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issue
         ("graduate_destinations", "to_region", regions, "region", R, False),
         ("regional_rates", "region", regions, "region", R, False),
         ("regional_rates", "staff_group", groups, "staff group", G, False),
+        ("recruitment_pool", "route", routes, "route", K, False),
+        ("recruitment_pool", "region", regions, "region", R, True),
+        ("policy_shares", "staff_group", groups, "staff group", G, False),
+        ("retention", "staff_group", groups, "staff group", G, False),
+        ("retention", "region", regions, "region", R, True),
+        ("activity", "region", regions, "region", R, False),
+        ("workload", "staff_group", groups, "staff group", G, False),
     ]
     issues = []
     for table, column, known, what, source, blank_ok in refs:
-        issues += _ref(raw, table, t[table], column, known, what, source, blank_ok=blank_ok)
+        issues += references(raw, table, t[table], column, known, what, source, blank_ok=blank_ok)
     return issues
 
 
@@ -132,17 +139,19 @@ def check_routes(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issue]:
                                 "the route draws from the staff group it produces",
                                 "blank draws_from, or name the group learners leave while training",
                                 row=row, column="draws_from", value=r["draws_from"]))
-        if r["kind"] == "international" and r["draws_from"]:
+        if r["kind"] in NON_TRAINING_KINDS and r["draws_from"]:
             issues.append(Issue("error", "check_routes", where,
-                                "an international route cannot draw from a staff group",
-                                "blank draws_from for international recruitment",
+                                f"{'an' if r['kind'] == 'international' else 'a'} {r['kind']} route "
+                                f"cannot draw from a staff group",
+                                f"blank draws_from for {RECRUITS_OF[r['kind']]}",
                                 row=row, column="draws_from", value=r["draws_from"]))
     kinds = dict(zip(t["routes"]["route"], t["routes"]["kind"], strict=True))
     for row, r in _rows(t["provider_routes"]):
-        if kinds.get(r["route"]) == "international":
+        kind = kinds.get(r["route"])
+        if kind in NON_TRAINING_KINDS:
             issues.append(Issue("error", "check_routes", raw.where("provider_routes"),
-                                "international routes are not run by providers",
-                                "delete the row; cap international recruits in international_capacity",
+                                f"{kind} routes are not run by providers",
+                                f"delete the row; cap {RECRUITS_OF[kind]} in {CAPPED_IN[kind]}",
                                 row=row, column="route", value=r["route"]))
     return issues
 
@@ -219,16 +228,18 @@ def check_skill_mix(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issue]
 
 
 def check_baseline_starts(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issue]:
-    """Baseline starts must be runnable: the provider offers the route; international rows have no provider."""
+    """Baseline starts must be runnable: the provider offers the route; international and returner
+    rows (recruits into a region) have no provider."""
     issues = []
     kinds = dict(zip(t["routes"]["route"], t["routes"]["kind"], strict=True))
     offered = set(zip(t["provider_routes"]["provider"], t["provider_routes"]["route"], strict=True))
     where = raw.where("baseline_starts")
     for row, r in _rows(t["baseline_starts"]):
         kind = kinds.get(r["route"])
-        if kind == "international" and r["provider"]:
+        if kind in NON_TRAINING_KINDS and r["provider"]:
             issues.append(Issue("error", "check_baseline_starts", where,
-                                "international recruits have no provider", "blank the provider cell",
+                                f"{kind} recruits have no provider",
+                                "blank the provider cell (the row gives recruits into its region)",
                                 row=row, column="provider", value=r["provider"]))
         elif kind == "training" and not r["provider"]:
             issues.append(Issue("error", "check_baseline_starts", where,
@@ -290,9 +301,10 @@ def check_uncertainty(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issu
 TABLE_CHECKS: tuple[Callable, ...] = (
     check_duplicate_keys, check_references, check_links, check_routes, check_cohorts,
     check_skill_mix, check_baseline_starts, check_graduate_destinations, check_regions_connected,
-    check_uncertainty,
+    check_uncertainty, check_retention, check_recruitment_pool, check_policy_shares,
+    check_modalities, check_skill_mix_modalities,
 )
-CONFIG_CHECKS: tuple[Callable, ...] = (check_years, check_educator_group)
+CONFIG_CHECKS: tuple[Callable, ...] = (check_years, check_educator_group, check_gap_cost)
 
 
 def validate_raw(raw: RawScenario) -> tuple[ValidationReport, dict[str, pd.DataFrame] | None, ScenarioConfig | None]:
