@@ -58,6 +58,7 @@ _PUBLIC = {
     # the pipeline: status quo, plan, frontier, why no plan exists
     "FrontierResult": "optimiser.pipeline.api",
     "InfeasibleProjection": "optimiser.pipeline.api",
+    "ObjectiveError": "optimiser.pipeline.api",
     "build_plan": "optimiser.pipeline.api",
     "explain_infeasibility": "optimiser.pipeline.api",
     "frontier": "optimiser.pipeline.api",
@@ -91,6 +92,7 @@ __all__ = [
     "InfeasibleProjection",
     "Issue",
     "MAX_UPLOAD_BYTES",
+    "ObjectiveError",
     "PlanResult",
     "PlanRun",
     "ProjectionResult",
@@ -165,6 +167,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.pipeline.api import (
         FrontierResult,
         InfeasibleProjection,
+        ObjectiveError,
         build_plan,
         explain_infeasibility,
         frontier,

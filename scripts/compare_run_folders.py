@@ -4,18 +4,24 @@
 
 CSV files must be byte-identical; summary.json must agree on every key but the *_seconds
 timings; plan.xlsx must hold the same sheets and cell values, except cells of rows that name a
-timing (`... seconds` / `..._seconds`). Keys of summary.json and rows of the workbook's Summary
-sheet that only AFTER has are listed as "added" (a new measure, not a changed one). Prints one
-line per difference and exits 1 if any (added measures alone exit 0).
+timing (`... seconds` / `..._seconds`). What only AFTER has is listed as "added" (a new measure,
+not a changed one): keys of summary.json; files; columns of a CSV file or sheet whose other
+columns are identical; sheets; and rows of the descriptive sheets (Summary, Assumptions, How to
+read this) whose key (first cell) BEFORE lacks. Prints one line per difference and exits 1 if any
+(added measures alone exit 0).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 from pathlib import Path
 
 import openpyxl
+
+KEYED_SHEETS = ("Summary", "Assumptions", "How to read this")  # rows keyed by their first cell
 
 
 def _timing(text: object) -> bool:
@@ -35,6 +41,23 @@ def _sheets(path: Path) -> dict[str, list[tuple]]:
     return out
 
 
+def _added_columns(rows_a: list, rows_b: list) -> list[str] | None:
+    """The header cells only `rows_b` has, if dropping them leaves `rows_a` exactly; else None."""
+    if not rows_a or not rows_b or len(rows_a) != len(rows_b):
+        return None
+    head_a, head_b = list(rows_a[0]), list(rows_b[0])
+    if len(set(head_b)) != len(head_b) or not set(head_a) <= set(head_b) or head_a == head_b:
+        return None
+    keep = [head_b.index(h) for h in head_a]
+    if [tuple(r[i] for i in keep) for r in rows_b] != [tuple(r) for r in rows_a]:
+        return None
+    return [h for h in head_b if h not in head_a]
+
+
+def _csv_rows(path: Path) -> list[tuple]:
+    return [tuple(r) for r in csv.reader(io.StringIO(path.read_text(encoding="utf-8")))]
+
+
 def compare(before: Path, after: Path) -> tuple[list[str], list[str]]:
     """(differences, added measures)."""
     problems: list[str] = []
@@ -42,8 +65,10 @@ def compare(before: Path, after: Path) -> tuple[list[str], list[str]]:
     names = sorted({p.name for p in before.iterdir()} | {p.name for p in after.iterdir()})
     for name in names:
         a, b = before / name, after / name
-        if not a.exists() or not b.exists():
-            problems.append(f"{name}: only in {'after' if not a.exists() else 'before'}")
+        if not b.exists():
+            problems.append(f"{name}: only in before")
+        elif not a.exists():
+            added.append(f"{name}: added file")
         elif name.endswith(".json"):
             ja, jb = json.loads(a.read_text()), json.loads(b.read_text())
             for key in sorted(set(ja) | set(jb)):
@@ -57,14 +82,29 @@ def compare(before: Path, after: Path) -> tuple[list[str], list[str]]:
             sa, sb = _sheets(a), _sheets(b)
             for sheet in sorted(set(sa) | set(sb)):
                 rows_a, rows_b = sa.get(sheet), sb.get(sheet)
-                if sheet == "Summary" and rows_a is not None and rows_b is not None:
+                if rows_b is None:
+                    problems.append(f"{name} [{sheet}]: only in before")
+                    continue
+                if rows_a is None:
+                    added.append(f"{name} [{sheet}]: added sheet")
+                    continue
+                if sheet in KEYED_SHEETS:
                     known = {r[0] for r in rows_a}
-                    added += [f"{name} [Summary]: added row {r[0]!r}" for r in rows_b if r[0] not in known]
+                    added += [f"{name} [{sheet}]: added row {r[0]!r}" for r in rows_b if r[0] not in known]
                     rows_b = [r for r in rows_b if r[0] in known]
-                if rows_a != rows_b:
+                if rows_a == rows_b:
+                    continue
+                columns = _added_columns(rows_a, rows_b)
+                if columns is None:
                     problems.append(f"{name} [{sheet}]: cell values differ")
+                else:
+                    added.append(f"{name} [{sheet}]: added column(s) {', '.join(map(str, columns))}")
         elif a.read_bytes() != b.read_bytes():
-            problems.append(f"{name}: contents differ")
+            columns = _added_columns(_csv_rows(a), _csv_rows(b)) if name.endswith(".csv") else None
+            if columns is None:
+                problems.append(f"{name}: contents differ")
+            else:
+                added.append(f"{name}: added column(s) {', '.join(columns)}")
     return problems, added
 
 

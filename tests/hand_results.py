@@ -20,6 +20,11 @@ PROJECTION = pd.DataFrame(
      ("son", "a", 2027, 18.0, 22.0, 18.0, 4.0)],
     columns=["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte"])
 
+# 2 WTE of son deployed on rad's plain-film work in a, 2026, at productivity 0.5: 1 WTE of rad's work
+SKILL_MIX = pd.DataFrame([("son", "rad", "plain_film", "a", 2026, 2.0, 1.0, 0.02)],
+                         columns=["covering_group", "covered_group", "modality", "region", "year", "deployed_wte",
+                                  "work_wte", "share_of_work"])
+
 BINDING_COLUMNS = ["family", "constraint", "index", "year", "limit", "used", "slack", "unit",
                    "shadow_price", "value_of_one_more", "value_of_1pct_more", "binding"]
 
@@ -52,7 +57,7 @@ BINDING = pd.DataFrame([
 
 def status_quo() -> ProjectionResult:
     return ProjectionResult(
-        scenario_name="Two ICBs by hand", status="optimal", projection=PROJECTION,
+        scenario_name="Two ICBs by hand", status="optimal", projection=PROJECTION, skill_mix=SKILL_MIX,
         weighted_shortfall=22.0, total_shortfall_wte_years=22.0,  # 6 + 4 + 2 + 4 + 2 + 4
         costs=pd.DataFrame({"year": [2025, 2026], "category": ["training", "training"], "gbp": [1e6, 1e6]}),
         build_seconds=0.1, solve_seconds=0.2)
@@ -64,8 +69,13 @@ def plan_result(objective_name: str = "min_shortfall", with_status_quo: bool = T
         starts=pd.DataFrame({"provider": ["p", "p"], "region": ["a", "b"], "route": ["ug", "ug"],
                              "year": [2025, 2026], "starts": [10, 4]}),
         international=pd.DataFrame({"region": ["a"], "route": ["intl"], "year": [2026], "recruits": [3]}),
+        recruits=pd.DataFrame({"route": ["intl", "rtp"], "kind": ["international", "returner"], "region": ["a", "b"],
+                               "year": [2026, 2026], "recruits": [3, 2]}),
+        retention=pd.DataFrame({"scheme": ["flexible_working"], "staff_group": ["rad"], "region": ["a"],
+                                "year": [2026], "retained_wte": [1.5]}),
         educators=pd.DataFrame({"region": ["a"], "year": [2026], "extra_educator_wte": [0.5]}),
         projection=PROJECTION,
+        skill_mix=SKILL_MIX,
         costs=pd.DataFrame({"year": [2025, 2026], "category": ["training", "international"],
                             "gbp": [1.5e6, 2.5e5]}),
         binding=BINDING,

@@ -9,7 +9,7 @@ skill mix is still chosen to minimise weighted shortfall, as in the status quo.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,9 @@ from optimiser.solver import run
 DECISION_LIMITS = tuple(name for name, f in ROW_FAMILIES.items() if f.limits_decisions)
 # A plan folder's decision files: file -> (FixedPlan attribute, key columns, value column)
 PLAN_FILES = {d.file: (d.table, list(d.index), d.value) for d in DECISIONS}
+# Files that plan folders written before v2 lack: read as no such decisions (their recruits are
+# then those of international.csv, and no one is retained).
+ADDED_IN_V2 = ("recruits.csv", "retention.csv")
 PROJECTION_KEYS = ["staff_group", "region", "year"]
 
 
@@ -45,16 +48,22 @@ class FixedPlan:
     international: pd.DataFrame  # region, route, year, recruits
     educators: pd.DataFrame  # region, year, extra_educator_wte
     source: str
+    recruits: pd.DataFrame = field(default_factory=pd.DataFrame)  # route, kind, region, year, recruits
+    retention: pd.DataFrame = field(default_factory=pd.DataFrame)  # scheme, staff_group, region, year, retained_wte
 
 
 def read_plan_folder(folder: Path) -> FixedPlan:
-    """starts.csv, international.csv and educators.csv of `optimiser solve --out`; every problem
-    (file, row, column, value, fix) in one SweepError."""
+    """The decision files of `optimiser solve --out` (starts.csv, international.csv, recruits.csv,
+    retention.csv, educators.csv); every problem (file, row, column, value, fix) in one SweepError."""
     folder = Path(folder)
     problems: list[str] = []
     tables: dict[str, pd.DataFrame] = {}
     for name, (attr, keys, value) in PLAN_FILES.items():
         path = folder / name
+        if not path.is_file() and name in ADDED_IN_V2:
+            tables[attr] = pd.DataFrame({c: pd.Series(dtype=float if c in ("year", value) else str)
+                                         for c in [*keys, value]})
+            continue
         if not path.is_file():
             problems.append(f"{path}: file is missing. Fix: give the folder written by `optimiser solve --out`")
             continue
@@ -78,9 +87,8 @@ def read_plan_folder(folder: Path) -> FixedPlan:
         tables[attr] = df
     if problems:
         raise SweepError("the plan folder has errors:\n  " + "\n  ".join(problems))
-    tables["starts"]["year"] = tables["starts"]["year"].astype(int)
-    tables["international"]["year"] = tables["international"]["year"].astype(int)
-    tables["educators"]["year"] = tables["educators"]["year"].astype(int)
+    for df in tables.values():
+        df["year"] = df["year"].astype(int)
     return FixedPlan(source=str(folder), **tables)
 
 
@@ -88,11 +96,12 @@ def _column_map(compiled) -> dict[tuple[str, object], int]:
     return {(v.parent_component().name, v.index()): j for j, v in enumerate(compiled.columns)}
 
 
-def _decision_values(plan: FixedPlan, cols: dict) -> tuple[dict[int, float], list[str]]:
+def _decision_values(plan: FixedPlan, cols: dict, model=None) -> tuple[dict[int, float], list[str]]:
     """Column number -> fixed value for every decision column; plan rows with no such column are problems.
 
     Every declared decision is fixed (to 0 where the plan has no row); each gated cohort is open
-    exactly when the plan starts anyone in it."""
+    exactly when the plan starts anyone in it. Rows of a frozen year (before first_decision_year)
+    are the scenario's baseline, already fixed in `model`: they are not columns and are skipped."""
     components = {d.component for d in DECISIONS}
     values: dict[int, float] = {j: 0.0 for (name, _), j in cols.items() if name in components}
     problems = []
@@ -100,10 +109,14 @@ def _decision_values(plan: FixedPlan, cols: dict) -> tuple[dict[int, float], lis
     for d in DECISIONS:
         keys = list(d.index)
         df = getattr(plan, d.table)
+        if df.empty:
+            continue
         for i, row in zip(df.index, df[d.columns].itertuples(index=False, name=None), strict=True):
             *key, amount = row
-            key = tuple(int(k) if c == "year" else k for c, k in zip(keys, key, strict=True))
+            key = d.key_of(tuple(int(k) if c == "year" else k for c, k in zip(keys, key, strict=True)))
             j = cols.get((d.component, key))
+            if j is None and model is not None and _fixed(model, d.component, key):
+                continue
             if j is None:
                 if amount > 0:
                     problems.append(f"{d.file}, row {i + 2}: {', '.join(map(str, key))} is not a decision this scenario allows "
@@ -119,6 +132,11 @@ def _decision_values(plan: FixedPlan, cols: dict) -> tuple[dict[int, float], lis
         if name == COHORT_OPEN:
             values[j] = 1.0 if cohort.get(key, 0.0) > 0 else 0.0
     return values, problems
+
+
+def _fixed(model, component: str, key: tuple) -> bool:
+    var = getattr(model, component, None)
+    return var is not None and key in var and var[key].fixed
 
 
 @dataclass(frozen=True)
@@ -140,7 +158,7 @@ def evaluate_fixed_plan(scenario: Scenario, plan: FixedPlan) -> tuple[Evaluation
     """The plan's outcome in `scenario`, and the limits it breaks (if any)."""
     built = api.build_plan(scenario, "min_shortfall")
     compiled = built.compiled
-    values, problems = _decision_values(plan, _column_map(compiled))
+    values, problems = _decision_values(plan, _column_map(compiled), compiled.model)
     if problems:
         raise SweepError("the plan does not fit the scenario:\n  " + "\n  ".join(problems))
     limits = compiled.rows_of(DECISION_LIMITS)

@@ -228,7 +228,8 @@ def _plan_to_fix(scenario: Scenario, plan: str | Path) -> FixedPlan:
         if not r.feasible:
             raise SweepError(f"the plan could not be optimised on the unperturbed scenario ({r.status}: {r.message}); "
                              "run `optimiser solve` for the explanation")
-        return FixedPlan(r.starts, r.international, r.educators, "optimised on the unperturbed scenario")
+        return FixedPlan(r.starts, r.international, r.educators, "optimised on the unperturbed scenario",
+                         recruits=r.recruits, retention=r.retention)
     folder = Path(plan)
     if not folder.is_dir():
         raise SweepError(f"--plan must be status_quo, optimised or a plan folder written by `optimiser solve --out`; "

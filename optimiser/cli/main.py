@@ -38,6 +38,14 @@ def _load(path: Path | None):
     return scenario
 
 
+OBJECTIVE_MEANING = {
+    "min_shortfall": "min_shortfall: the least weighted shortfall (discounted) within every limit.",
+    "min_cost": "min_cost: the least total cost that meets every group's shortfall target.",
+    "min_system_cost": "min_system_cost: the least present value of spending plus the premium paid to cover "
+                       "the remaining gap (agency, bank, outsourcing).",
+}
+
+
 def _fmt(x, unit="") -> str:
     return "n/a" if x is None else f"{x:,.1f}{unit}"
 
@@ -57,9 +65,12 @@ def project(scenario: ScenarioOpt = None, out: OutOpt = None):
     sc = _load(scenario)
     result = optimiser.project(sc)
     summary = result.summary()
-    typer.echo(f"Status quo projection: {sc.name} ({sc.config.start_year}-{sc.config.start_year + sc.config.horizon_years})")
+    measured = sc.config.measured_years
+    run_out = sc.config.run_out_measured_years
+    typer.echo(f"Status quo projection: {sc.name} ({sc.config.start_year}-{measured[-1]})")
     typer.echo(summary.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
-    typer.echo(f"Shortfall over {sc.config.start_year + 1}-{sc.config.start_year + sc.config.horizon_years}: "
+    typer.echo(f"Shortfall over {measured[0]}-{measured[-1]}"
+               + (f" (run-out years {run_out[0]}-{run_out[-1]} included)" if run_out else "") + ": "
                f"{result.total_shortfall_wte_years:,.1f} WTE-years ({result.weighted_shortfall:,.1f} weighted)")
     if out:
         optimiser.write_projection(result, out)
@@ -70,9 +81,15 @@ def _print_plan(result) -> None:
     sq = result.status_quo
     typer.echo(f"Plan for {result.scenario_name}: {result.status} (objective {result.objective_name}, "
                f"gap {_fmt(None if result.mip_gap is None else 100 * result.mip_gap, '%')})")
+    typer.echo(f"  {OBJECTIVE_MEANING.get(result.objective_name, '')} Objective value: {_fmt(result.objective)}")
+    if result.run_out_years:
+        typer.echo(f"  shortfall measured {result.measured_years}, run-out years {result.run_out_years} included")
     typer.echo(f"  weighted shortfall   plan {_fmt(result.weighted_shortfall)}   status quo {_fmt(sq.weighted_shortfall if sq else None)}")
     typer.echo(f"  shortfall WTE-years  plan {_fmt(result.total_shortfall_wte_years)}   status quo {_fmt(sq.total_shortfall_wte_years if sq else None)}")
     typer.echo(f"  total cost           GBP {_fmt(result.total_cost_gbp)}")
+    if result.system_cost_gbp is not None:
+        typer.echo(f"  system cost (present value) GBP {_fmt(result.system_cost_gbp)}, of which gap premium "
+                   f"GBP {_fmt(result.gap_premium_gbp)}")
     if not result.costs.empty:
         by_year = result.costs.groupby("year")["gbp"].sum()
         typer.echo("  cost by year: " + ", ".join(f"{y} GBP {v / 1e6:,.2f}m" for y, v in by_year.items()))
@@ -84,6 +101,13 @@ def _print_plan(result) -> None:
     if not result.international.empty:
         rec = result.international.groupby("region")["recruits"].sum().sort_values(ascending=False)
         typer.echo("  international recruits: " + ", ".join(f"{r} {v:,.0f}" for r, v in rec.items()))
+    others = result.recruits[result.recruits["kind"] != "international"] if not result.recruits.empty else result.recruits
+    if not others.empty:
+        rec = others.groupby("route")["recruits"].sum().sort_values(ascending=False)
+        typer.echo("  other recruits: " + ", ".join(f"{k} {v:,.0f}" for k, v in rec.items()))
+    if not result.retention.empty:
+        kept = result.retention.groupby("scheme")["retained_wte"].sum().sort_values(ascending=False)
+        typer.echo("  WTE retained by schemes: " + ", ".join(f"{k} {v:,.1f}" for k, v in kept.items()))
     if not result.educators.empty:
         typer.echo(f"  extra educator WTE-years funded: {result.educators['extra_educator_wte'].sum():,.1f}")
     bn = result.bottlenecks(5)
@@ -116,16 +140,19 @@ def _fail_infeasible(result) -> None:
 def solve(
     scenario: ScenarioOpt = None,
     out: OutOpt = None,
-    objective: Annotated[str | None, typer.Option(help="min_shortfall or min_cost")] = None,
+    objective: Annotated[str | None, typer.Option(help="min_shortfall, min_cost or min_system_cost")] = None,
     budget_scale: Annotated[float, typer.Option(min=0, help="Multiply every budget by this")] = 1.0,
     time_limit: Annotated[float | None, typer.Option(min=0.01, help="Solver time limit (s)")] = None,
     gap: Annotated[float | None, typer.Option(min=0, max=1, help="Relative MIP gap")] = None,
 ):
     """Optimise the plan and compare it with the status quo."""
-    if objective not in (None, "min_shortfall", "min_cost"):
-        raise Exit(2, f"--objective must be min_shortfall or min_cost, not {objective!r}")
+    if objective not in (None, *OBJECTIVE_MEANING):
+        raise Exit(2, f"--objective must be min_shortfall, min_cost or min_system_cost, not {objective!r}")
     sc = _load(scenario)
-    result = optimiser.solve(sc, objective=objective, budget_scale=budget_scale, time_limit=time_limit, gap=gap)
+    try:
+        result = optimiser.solve(sc, objective=objective, budget_scale=budget_scale, time_limit=time_limit, gap=gap)
+    except optimiser.ObjectiveError as exc:
+        raise Exit(2, f"{exc}; nothing was run or written") from None
     if result.status == optimiser.Status.INFEASIBLE:
         _fail_infeasible(result)
     if not result.feasible:
@@ -133,8 +160,8 @@ def solve(
     _print_plan(result)
     if out:
         optimiser.write_plan(result, out)
-        typer.echo(f"Wrote {out}/summary.json, starts.csv, international.csv, educators.csv, projection.csv, "
-                   "status_quo_projection.csv, costs.csv, binding.csv, plan.xlsx")
+        typer.echo(f"Wrote {out}/summary.json, starts.csv, international.csv, recruits.csv, retention.csv, "
+                   "educators.csv, projection.csv, status_quo_projection.csv, costs.csv, binding.csv, plan.xlsx")
 
 
 @app.command()

@@ -13,9 +13,11 @@ from optimiser.model.families import (
     budget,
     coverage,
     educators,
-    international,
     objective,
     placements,
+    policy_shares,
+    recruitment,
+    retention,
     stability,
     stock,
     training,
@@ -27,14 +29,16 @@ from optimiser.model.parts import Decision, RowFamily
 FAMILIES = (
     stock,  # staff in post, net losses, committed inflows
     training,  # starts, cohorts, learners in training, completions, upskilling
-    international,  # international recruits, onboarding and national caps
+    recruitment,  # recruits on non-training routes: onboarding, national and pool caps
+    retention,  # retention and flexible-retirement schemes
     educators,  # practice-educator capacity and funded extra educators
     placements,  # clinical placement weeks
     budget,  # yearly and whole-horizon spending limits
     stability,  # year-on-year change in commissioning
+    policy_shares,  # bounds on routes' shares of a group's new supply
     coverage,  # demand met by own staff and skill mix; shortfall
     balances,  # the stock balance, from every family's terms
-    objective,  # min_shortfall or min_cost
+    objective,  # min_shortfall, min_cost or min_system_cost
 )
 
 ROW_FAMILIES: dict[str, RowFamily] = {f.name: f for family in FAMILIES for f in family.ROWS}

@@ -10,6 +10,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from optimiser.model.demand import SkillMix, build_demand, skill_mix_rows
+from optimiser.model.levers import (
+    PolicyShare,
+    RetentionOffer,
+    policy_shares,
+    pool_caps,
+    retention_offers,
+)
 from optimiser.scenario.config import ScenarioConfig
 from optimiser.scenario.regions import graduate_shares, region_graph, travel_reach
 from optimiser.scenario.scenario import Scenario
@@ -63,14 +71,21 @@ class Route:
 
 @dataclass(frozen=True)
 class ModelData:
-    """Everything `build_model` reads. Built by `prepare`; never mutated."""
+    """Everything `build_model` reads. Built by `prepare`; never mutated.
+
+    Years (y0 = start_year, H = horizon_years, E = run_out_years, F = first decision year):
+    `years` are the model years y0 .. y0+H+E-1 (flows, learners in training, costs, capacity and
+    budget rows); `start_years` y0 .. y0+H-1 have starts and recruits, fixed to the baseline
+    before F (and in every year in the status quo); `decision_years` F .. y0+H-1; `stock_years`
+    y0 .. y0+H+E; `measured_years` y0+1 .. y0+H+E, of which `run_out_years` are after y0+H.
+    A v1 scenario has E = 0 and F = y0: start, decision and model years are the same."""
 
     config: ScenarioConfig
     mode: str  # "plan" | "status_quo"
     start_year: int
-    years: list[int]  # decision years y0 .. y0+H-1
-    stock_years: list[int]  # y0 .. y0+H
-    measured_years: list[int]  # y0+1 .. y0+H
+    years: list[int]  # model years y0 .. y0+H+E-1
+    stock_years: list[int]  # y0 .. y0+H+E
+    measured_years: list[int]  # y0+1 .. y0+H+E
     regions: list[str]
     region_names: dict[str, str]
     groups: list[str]
@@ -86,23 +101,38 @@ class ModelData:
     committed: dict[tuple[str, str, int], float]
     weight: dict[str, float]
     target_rate: dict[str, float]
-    skill_mix: list[tuple[str, str, float, float]]  # (covering h, covered g, max_share, productivity)
+    skill_mix: list[SkillMix]
     educator_group: dict[str, str]
-    starts_index: pd.DataFrame  # provider, region, route, year: allowed starts
-    max_starts: dict[tuple[str, str, int], float]  # (p, k, y)
+    starts_index: pd.DataFrame  # provider, region, route, year: allowed (or, before F, fixed) starts
+    max_starts: dict[tuple[str, str, int], float]  # (p, k, y), decision years
     min_starts: dict[tuple[str, str, int], float]
-    recruit_index: pd.DataFrame  # region, route, year: allowed recruits
-    max_recruits: dict[tuple[str, int], float]
-    placement_weeks: dict[tuple[str, int], float]
-    educator_wte: dict[tuple[str, int], float]
-    budget: dict[int, float]
+    recruit_index: pd.DataFrame  # route, kind, region, year: allowed (or fixed) recruits, every non-training route
+    max_recruits: dict[tuple[str, int], float]  # international onboarding, (r, y)
+    placement_weeks: dict[tuple[str, int], float]  # (r, y), model years from F
+    educator_wte: dict[tuple[str, int], float]  # (r, y), model years from F
+    budget: dict[int, float]  # model years from F
     total_budget: float | None
     national_international_cap: float | None
     max_extra_educator_wte: float
     educator_cost_per_wte: float
     baseline_starts: dict[tuple[str, str, str, int], float] = field(default_factory=dict)
-    baseline_recruits: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    baseline_recruits: dict[tuple[str, str, int], float] = field(default_factory=dict)  # (r, k, y)
     budget_scale: float = 1.0
+    first_decision_year: int = 0  # F (prepare sets it; 0 only in hand-made objects)
+    start_years: list[int] = field(default_factory=list)  # y0 .. y0+H-1
+    decision_years: list[int] = field(default_factory=list)  # F .. y0+H-1
+    run_out_years: list[int] = field(default_factory=list)  # measured years y0+H+1 .. y0+H+E
+    demand_parts: dict[tuple[str, str, str, int], float] = field(default_factory=dict)  # (g, q, r, y) -> WTE
+    retention: list[RetentionOffer] = field(default_factory=list)  # plan only
+    loss_rate: dict[tuple[str, str], float] = field(default_factory=dict)  # (g, leavers|retirements) -> rate
+    pool_region: dict[tuple[str, str, int], float] = field(default_factory=dict)  # (k, r, y) -> recruits
+    pool_total: dict[tuple[str, int], float] = field(default_factory=dict)  # (k, y) -> recruits
+    policy_shares: list[PolicyShare] = field(default_factory=list)
+    gap_cost: dict[str, float] = field(default_factory=dict)  # g -> GBP per WTE-year of shortfall
+
+    def is_frozen(self, year: int) -> bool:
+        """A start year before F: its starts and recruits are the baseline, fixed."""
+        return year < self.first_decision_year
 
 
 def net_loss_rate(rates: dict) -> float:
@@ -110,14 +140,21 @@ def net_loss_rate(rates: dict) -> float:
     return rates["leaver_rate"] + rates["retirement_rate"] + rates["net_churn_rate"] - rates["labour_market_rate"]
 
 
+def _number(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
 def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -> ModelData:
     """Turn a validated scenario into the model's data object (sparse sets and parameters)."""
     cfg = scenario.config
     t = scenario.tables
-    y0, H = cfg.start_year, cfg.horizon_years
-    years = list(range(y0, y0 + H))
-    stock_years = list(range(y0, y0 + H + 1))
-    measured = stock_years[1:]
+    y0 = cfg.start_year
+    F = cfg.first_decision
+    years = cfg.model_years
+    start_years = cfg.years
+    decision_years = cfg.decision_years
+    measured = cfg.measured_years
+    stock_years = [y0, *measured]
 
     regions = t["regions"]["region"].tolist()
     graph = region_graph(regions, t["links"])
@@ -134,20 +171,21 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
     for g, r, wte, est in _rows(t["workforce"], "staff_group", "region", "in_post_wte", "establishment_wte"):
         in_post[(g, r)] = float(wte)
         establishment[(g, r)] = float(est)
-    demand = {}
-    for (g, r), est in establishment.items():
-        growth = float(sg[g]["demand_growth"])
-        for y in measured:
-            demand[(g, r, y)] = est * (1 + growth) ** (y - y0)
+    grown = build_demand(t, sg, establishment, y0, measured)
+    demand = {k: v for k, v in grown.by_cell.items() if k[2] != y0}
+    for g in grown.workload_groups:  # the y0 row of the projection: activity-based demand
+        for r in regions:
+            establishment.pop((g, r), None)
+    establishment.update({(g, r): v for (g, r, y), v in grown.by_cell.items() if y == y0})
     for g, r, year, wte in _rows(t["demand"], "staff_group", "region", "year", "demand_wte"):
-        if y0 < year <= y0 + H:
+        if y0 < year <= stock_years[-1]:
             demand[(g, r, int(year))] = float(wte)
     demand = {k: v for k, v in demand.items() if v > 0}
 
     committed: dict[tuple[str, str, int], float] = {}
     for g, r, year, wte in _rows(t["committed_inflows"], "staff_group", "region", "year", "wte"):
         y = int(year)
-        if y0 <= y < y0 + H:
+        if y0 <= y <= years[-1]:
             committed[(g, r, y)] = committed.get((g, r, y), 0.0) + float(wte)
 
     routes = {
@@ -164,45 +202,58 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
     provider_region = {p: r for p, r, _name in providers}
 
     pr = t["provider_routes"]
-    max_starts = _by_year(pr, ["provider", "route"], "max_starts", years)
-    min_starts = {k: v for k, v in _by_year(pr, ["provider", "route"], "min_starts", years).items() if v > 0}
+    max_starts = _by_year(pr, ["provider", "route"], "max_starts", decision_years)
+    min_starts = {k: v for k, v in _by_year(pr, ["provider", "route"], "min_starts", decision_years).items() if v > 0}
 
     baseline_starts: dict[tuple[str, str, str, int], float] = {}
     baseline_recruits: dict[tuple[str, str, int], float] = {}
     bs = t["baseline_starts"]
-    for key, starts in _by_year(bs, ["provider", "region", "route"], "starts", years).items():
+    for key, starts in _by_year(bs, ["provider", "region", "route"], "starts", start_years).items():
         p, r, k, y = key
         if starts <= 0:
             continue
-        if routes[k].kind == "international":
+        if routes[k].kind != "training":
             baseline_recruits[(r, k, y)] = baseline_recruits.get((r, k, y), 0.0) + starts
         else:
             baseline_starts[key] = starts
 
-    max_recruits = _by_year(t["international_capacity"], ["region"], "max_recruits", years)
+    recruiting = [k for k, rt in routes.items() if rt.kind != "training"]
+    max_recruits = _by_year(t["international_capacity"], ["region"], "max_recruits", decision_years)
+    pool_region, pool_total = pool_caps(t.get("recruitment_pool"), decision_years)
     if mode == "status_quo":
         starts_index = pd.DataFrame(list(baseline_starts), columns=["provider", "region", "route", "year"])
-        recruit_index = pd.DataFrame(list(baseline_recruits), columns=["region", "route", "year"])
+        recruit_rows = [(k, routes[k].kind, r, y) for (r, k, y) in baseline_recruits]
     else:
         reach = travel_reach(graph, cfg.max_travel_minutes)
-        rows = [
+        frozen = [key for key in baseline_starts if key[3] < F]
+        rows = frozen + [
             (p, r, k, y)
             for (p, k, y), cap in max_starts.items()
             if cap > 0 and p in provider_region
             for r in sorted(reach[provider_region[p]])
         ]
         starts_index = pd.DataFrame(rows, columns=["provider", "region", "route", "year"])
-        intl = [k for k, rt in routes.items() if rt.kind == "international"]
-        recruit_index = pd.DataFrame(
-            [(r, k, y) for k in intl for r in regions for y in years if max_recruits.get((r, y), 1) > 0],
-            columns=["region", "route", "year"],
-        )
+
+        def allowed(k: str, r: str, y: int) -> bool:
+            if y < F:
+                return (r, k, y) in baseline_recruits
+            if routes[k].kind == "international" and max_recruits.get((r, y), 1) <= 0:
+                return False
+            return pool_region.get((k, r, y), 1) > 0 and pool_total.get((k, y), 1) > 0
+
+        recruit_rows = [(k, routes[k].kind, r, y) for k in recruiting for r in regions for y in start_years
+                        if allowed(k, r, y)]
+    recruit_index = pd.DataFrame(recruit_rows, columns=["route", "kind", "region", "year"])
     if mode == "plan" and cfg.max_extra_educator_wte > 0:
         extra_educator = cfg.max_extra_educator_wte
     else:
         extra_educator = 0.0
 
-    budget = {y: v for (y,), v in _by_year(t["budget"], [], "budget_gbp", years).items()}
+    def from_f(values: dict) -> dict:
+        """Limits are imposed from the first decision year on."""
+        return {k: v for k, v in values.items() if k[-1] >= F}
+
+    budget = {y: v for (y,), v in _by_year(t["budget"], [], "budget_gbp", years).items() if y >= F}
     region_rows = _rows(t["regions"], "region", "name", "educator_group")
     return ModelData(
         config=cfg,
@@ -227,18 +278,15 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
         weight={g: float(row["shortfall_weight"]) for g, row in sg.items()},
         target_rate={g: float(row["target_shortfall_rate"]) for g, row in sg.items()
                      if not math.isnan(row["target_shortfall_rate"])},
-        skill_mix=[
-            (h, g, float(share), float(rho))
-            for h, g, share, rho in _rows(t["skill_mix"], "covering_group", "covered_group", "max_share", "productivity")
-        ],
+        skill_mix=skill_mix_rows(t["skill_mix"]),
         educator_group={r: g for r, _name, g in region_rows if g},
         starts_index=starts_index,
         max_starts=max_starts,
         min_starts=min_starts,
         recruit_index=recruit_index,
         max_recruits=max_recruits,
-        placement_weeks=_by_year(t["placement_capacity"], ["region"], "placement_weeks", years),
-        educator_wte=_by_year(t["educator_capacity"], ["region"], "educator_wte", years),
+        placement_weeks=from_f(_by_year(t["placement_capacity"], ["region"], "placement_weeks", years)),
+        educator_wte=from_f(_by_year(t["educator_capacity"], ["region"], "educator_wte", years)),
         budget={y: v * budget_scale for y, v in budget.items()},
         total_budget=None if cfg.total_budget is None else cfg.total_budget * budget_scale,
         national_international_cap=cfg.national_international_cap,
@@ -247,4 +295,16 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
         baseline_starts=baseline_starts,
         baseline_recruits=baseline_recruits,
         budget_scale=budget_scale,
+        first_decision_year=F,
+        start_years=start_years,
+        decision_years=decision_years,
+        run_out_years=measured[len(start_years):],
+        demand_parts={k: v for k, v in grown.parts.items() if k[3] != y0},
+        retention=retention_offers(t.get("retention"), regions, decision_years) if mode == "plan" else [],
+        loss_rate={(g, stream): float(row[column]) for g, row in sg.items()
+                   for stream, column in (("leavers", "leaver_rate"), ("retirements", "retirement_rate"))},
+        pool_region=pool_region,
+        pool_total=pool_total,
+        policy_shares=policy_shares(t.get("policy_shares"), decision_years),
+        gap_cost={g: v for g, row in sg.items() if (v := _number(row.get("gap_cost_per_wte"))) is not None},
     )

@@ -64,7 +64,11 @@ class Decision:
     The table is `PlanResult.<table>`, `<table>.csv` and the workbook sheet `sheet`, with columns
     `index` + `value` (in `unit`); rows with a value at or below `shown_above` are left out.
     `integer` decisions are read rounded to whole numbers. `description` says what a row means
-    (the workbook's "How to read this")."""
+    (the workbook's "How to read this").
+
+    A table may show part of a variable another table shows whole: `key` then names the variable's
+    index parts (default: `index`) and `where` fixes those the table leaves out, which selects its
+    rows (international.csv: the recruits of kind international, without the kind column)."""
 
     component: str
     table: str
@@ -75,6 +79,8 @@ class Decision:
     description: str
     integer: bool
     shown_above: float = 0.0
+    key: tuple[str, ...] = ()
+    where: tuple[tuple[str, object], ...] = ()
 
     @property
     def file(self) -> str:
@@ -83,6 +89,27 @@ class Decision:
     @property
     def columns(self) -> list[str]:
         return [*self.index, self.value]
+
+    @property
+    def key_names(self) -> tuple[str, ...]:
+        """The names of the variable's index parts."""
+        return self.key or self.index
+
+    def row_of(self, key: tuple) -> tuple | None:
+        """The table's index columns for a variable key, or None when `where` leaves the key out."""
+        if not self.key and not self.where:
+            return key
+        parts = dict(zip(self.key_names, key, strict=True))
+        if any(parts[name] != value for name, value in self.where):
+            return None
+        return tuple(parts[name] for name in self.index)
+
+    def key_of(self, row: tuple) -> tuple:
+        """The variable key of a table row's index columns (the inverse of `row_of`)."""
+        if not self.key and not self.where:
+            return row
+        parts = dict(self.where) | dict(zip(self.index, row, strict=True))
+        return tuple(parts[name] for name in self.key_names)
 
 
 def lin(terms: Iterable[tuple[float, object]], constant: float = 0.0) -> LinearExpression:
@@ -102,6 +129,12 @@ def lin(terms: Iterable[tuple[float, object]], constant: float = 0.0) -> LinearE
         else:
             coefs[i] += c
     return LinearExpression(constant=constant, linear_coefs=coefs, linear_vars=variables)
+
+
+def has_free(terms: Iterable[tuple[float, object]]) -> bool:
+    """Whether any variable among the terms is free: a row of fixed variables only (learners of a
+    frozen year's intake) is a constant that no decision can change, so it is not written."""
+    return any(not v.fixed for _c, v in terms)
 
 
 def add_rows(m: pyo.ConcreteModel, family: RowFamily, rows: dict[Hashable, object]) -> None:

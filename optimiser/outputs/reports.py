@@ -40,6 +40,7 @@ def write_projection(result: ProjectionResult, out: str | Path) -> list[Path]:
 PLAN_FILES = {
     **{d.file: d.table for d in DECISIONS},
     "projection.csv": "projection",
+    "skill_mix.csv": "skill_mix",
     "costs.csv": "costs",
     "binding.csv": "binding",
 }
@@ -55,6 +56,7 @@ def write_plan(result: PlanResult, out: str | Path) -> list[Path]:
             _write_csv(getattr(result, attr), tmp / name)
         if result.status_quo is not None:
             _write_csv(result.status_quo.projection, tmp / "status_quo_projection.csv")
+            _write_csv(result.status_quo.skill_mix, tmp / "status_quo_skill_mix.csv")
         write_plan_workbook(result, tmp / "plan.xlsx")
     return sorted(out.iterdir())
 
@@ -65,6 +67,8 @@ HOW_TO_READ = [
     *((d.sheet, d.description) for d in DECISIONS),
     ("Projection", "Supply, demand, covered and shortfall WTE per staff group, region and year under the plan. The first year is the baseline (in post against establishment)."),
     ("Status quo", "The same measures if current commissioning simply continues."),
+    ("Skill mix", "WTE of each covering group deployed on another group's work (of one modality where named), "
+                  "by region and year: the work it does and that work's share of the covered group's demand."),
     ("Costs", "Spending by year and category (GBP)."),
     ("Bottlenecks", "Every limit with its use, slack and shadow price: the weighted WTE-years of gap that one more unit of the limit would close (per GBP 1m for budgets), from the plan's linear relaxation with cohort decisions fixed."),
     ("Assumptions", "The scenario settings and run options used."),
@@ -137,6 +141,7 @@ def write_plan_workbook(result: PlanResult, path: Path) -> None:
     sheet("Projection", result.projection)
     if result.status_quo is not None:
         sheet("Status quo", result.status_quo.projection)
+    sheet("Skill mix", result.skill_mix)
     sheet("Costs", result.costs)
     binding = result.binding.copy()
     if not binding.empty:

@@ -27,7 +27,10 @@ from optimiser.results.results import (
     read_costs,
     read_decisions,
     read_projection,
+    read_skill_mix,
+    system_cost,
     weighted_shortfall,
+    year_span,
 )
 from optimiser.scenario.scenario import Scenario
 from optimiser.solver import (
@@ -50,11 +53,29 @@ class InfeasibleProjection(RuntimeError):
     pass
 
 
-def project(scenario: Scenario) -> ProjectionResult:
-    """The status quo: baseline starts continued, no new decisions, skill mix still applied."""
+class ObjectiveError(ValueError):
+    """The objective asked for needs inputs the scenario lacks (min_system_cost: gap costs)."""
+
+
+def check_objective(data: ModelData, objective: str) -> None:
+    """min_system_cost prices every WTE-year of shortfall: each group with demand needs gap_cost_per_wte."""
+    if objective != "min_system_cost":
+        return
+    missing = sorted({g for (g, _r, _y) in data.demand} - set(data.gap_cost), key=data.groups.index)
+    if missing:
+        raise ObjectiveError(
+            f"min_system_cost needs staff_groups.gap_cost_per_wte for every group with demand; missing for "
+            f"{', '.join(missing)}. Fix: give each a cost per WTE-year of shortfall (GBP), or use another objective")
+
+
+def project(scenario: Scenario, objective: str | None = None) -> ProjectionResult:
+    """The status quo: baseline starts continued, no new decisions, skill mix still applied (at
+    today's current_share), chosen to minimise the discounted weighted shortfall (or, under
+    `min_system_cost`, the gap premium). `objective` defaults to the scenario's."""
     data = prepare(scenario, mode="status_quo")
+    check_objective(data, objective or scenario.config.objective)
     t0 = time.perf_counter()
-    m = build_model(data)
+    m = build_model(data, objective)
     build = time.perf_counter() - t0
     compiled = compile_model(m)
     outcome = run(compiled, scenario.config.solver.time_limit_s, 1e-9)
@@ -76,6 +97,8 @@ def project(scenario: Scenario) -> ProjectionResult:
         costs=read_costs(m),
         build_seconds=build,
         solve_seconds=outcome.solve_seconds,
+        objective=outcome.objective,
+        skill_mix=read_skill_mix(m, data),
     )
 
 
@@ -93,6 +116,7 @@ class BuiltPlan:
 def build_plan(scenario: Scenario, objective: str | None = None, budget_scale: float = 1.0) -> BuiltPlan:
     objective = objective or scenario.config.objective
     data = prepare(scenario, mode="plan", budget_scale=budget_scale)
+    check_objective(data, objective)
     t0 = time.perf_counter()
     m = build_model(data, objective)
     build = time.perf_counter() - t0
@@ -189,6 +213,7 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
     duals = lp[0] if lp is not None else None
     projection = read_projection(m, data)
     costs = read_costs(m)
+    premium, system = system_cost(m, data) if built.objective_name == "min_system_cost" else (None, None)
     result = PlanResult(
         objective=outcome.objective,
         weighted_shortfall=weighted_shortfall(m, data),
@@ -198,9 +223,14 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
         dual_bound=outcome.dual_bound,
         **read_decisions(m),
         projection=projection,
+        skill_mix=read_skill_mix(m, data),
         costs=costs,
         binding=read_binding(m, data, compiled, activity, duals),
         column_values=outcome.values,
+        measured_years=year_span(data.measured_years),
+        run_out_years=year_span(data.run_out_years),
+        gap_premium_gbp=premium,
+        system_cost_gbp=system,
         **common,
     )
     timings["shadow_price_seconds"] = duals_seconds
@@ -218,7 +248,7 @@ def solve(scenario: Scenario, objective: str | None = None, budget_scale: float 
     step = phase or (lambda _step: None)
     if with_status_quo:
         step("projecting the status quo")
-    sq = project(scenario) if with_status_quo else None
+    sq = project(scenario, objective) if with_status_quo else None
     step("building the model")
     built = build_plan(scenario, objective, budget_scale)
     step("optimising")

@@ -11,11 +11,18 @@ import pyomo.environ as pyo
 from optimiser.basics.status import holds_plan
 from optimiser.model.build import DECISIONS, ROW_FAMILIES
 from optimiser.model.data import ModelData
-from optimiser.model.families.objective import shortfall_terms
+from optimiser.model.families.objective import (
+    gap_premium_terms,
+    present_cost_terms,
+    reported_shortfall_terms,
+    shortfall_terms,
+)
 from optimiser.model.parts import Decision
 
-PROJECTION_COLUMNS = ["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte"]
-
+PROJECTION_COLUMNS = ["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte",
+                      "run_out"]
+SKILL_MIX_COLUMNS = ["covering_group", "covered_group", "modality", "region", "year", "deployed_wte", "work_wte",
+                     "share_of_work"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,8 @@ class ProjectionResult:
     costs: pd.DataFrame
     build_seconds: float
     solve_seconds: float
+    objective: float | None = None  # what its LP minimised (the discounted weighted shortfall, or the gap premium)
+    skill_mix: pd.DataFrame = field(default_factory=pd.DataFrame)  # deployments at today's current_share at most
 
     def summary(self) -> pd.DataFrame:
         return summarise_projection(self.projection)
@@ -51,8 +60,11 @@ class PlanResult:
     size: dict[str, int]
     starts: pd.DataFrame = field(default_factory=pd.DataFrame)
     international: pd.DataFrame = field(default_factory=pd.DataFrame)
+    recruits: pd.DataFrame = field(default_factory=pd.DataFrame)  # every non-training route, international included
+    retention: pd.DataFrame = field(default_factory=pd.DataFrame)
     educators: pd.DataFrame = field(default_factory=pd.DataFrame)
     projection: pd.DataFrame = field(default_factory=pd.DataFrame)
+    skill_mix: pd.DataFrame = field(default_factory=pd.DataFrame)
     costs: pd.DataFrame = field(default_factory=pd.DataFrame)
     binding: pd.DataFrame = field(default_factory=pd.DataFrame)
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -63,6 +75,10 @@ class PlanResult:
     presolve_rechecked: bool = False  # an infeasible verdict was re-checked with presolve off
     solver_status: str = ""  # HiGHS's own words for how the run that gave this answer ended
     phases: dict = field(default_factory=dict)  # the relax-and-round start (optimiser/solver/rounding.py)
+    measured_years: str = ""  # "2026-2033": the years whose shortfall the totals count
+    run_out_years: str = ""  # "2031-2033" when the totals include run-out years past the horizon
+    gap_premium_gbp: float | None = None  # min_system_cost: present value of the premium on the shortfall
+    system_cost_gbp: float | None = None  # min_system_cost: present value of spending plus that premium
 
     @property
     def feasible(self) -> bool:
@@ -84,6 +100,10 @@ class PlanResult:
             "total_cost_gbp": self.total_cost_gbp,
             "status_quo_cost_gbp": float(sq.costs["gbp"].sum()) if sq is not None and not sq.costs.empty else 0.0,
             "mip_gap": self.mip_gap,
+            **({"gap_premium_gbp": self.gap_premium_gbp, "system_cost_gbp": self.system_cost_gbp}
+               if self.objective_name == "min_system_cost" else {}),
+            **({"measured_years": self.measured_years, "run_out_years": self.run_out_years}
+               if self.run_out_years else {}),
             "budget_scale": self.budget_scale,
             "build_seconds": self.timings.get("build_seconds"),
             "handoff_seconds": self.timings.get("handoff_seconds"),
@@ -125,14 +145,15 @@ def _val(v) -> float:
 
 
 def read_projection(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
-    """Supply, demand, covered and shortfall per staff group, region and year (y0 .. y0+H).
+    """Supply, demand, covered and shortfall per staff group, region and year (y0 .. y0+H+E).
 
-    y0 is the baseline (shortfall = establishment - in post, no skill mix); later years come from
-    the model. covered_wte = demand_wte - shortfall_wte: the part of demand met by own staff
-    and by other groups' skill mix.
+    y0 is the baseline (shortfall = demand at the start of y0 - in post, no skill mix); later years
+    come from the model. covered_wte = demand_wte - shortfall_wte: the part of demand met by own
+    staff and by other groups' skill mix. run_out is true in the run-out years past the horizon.
     """
     rows = []
     y0 = data.start_year
+    run_out = set(data.run_out_years)
     for g in data.groups:
         for r in data.regions:
             d0 = data.establishment.get((g, r), 0.0)
@@ -140,13 +161,28 @@ def read_projection(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
             if d0 == 0 and s0 == 0 and all(_val(m.stock[g, r, y]) < 1e-9 for y in data.measured_years):
                 continue
             short0 = max(0.0, d0 - s0)
-            rows.append((g, r, y0, s0, d0, d0 - short0, short0))
+            rows.append((g, r, y0, s0, d0, d0 - short0, short0, False))
             for y in data.measured_years:
                 d = data.demand.get((g, r, y), 0.0)
                 u = _val(m.shortfall[g, r, y]) if (g, r, y) in data.demand else 0.0
                 u = max(0.0, u)
-                rows.append((g, r, y, _val(m.stock[g, r, y]), d, d - u, u))
+                rows.append((g, r, y, _val(m.stock[g, r, y]), d, d - u, u, y in run_out))
     return pd.DataFrame(rows, columns=PROJECTION_COLUMNS)
+
+
+def read_skill_mix(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+    """Every deployment above 1e-6 WTE: WTE of the covering group deployed, the covered group's work it
+    does (productivity x deployed, WTE) and that work's share of the covered group's demand (of the
+    modality's part of it for a row naming a modality). Modality is blank for rows without one."""
+    productivity = {(s.covering, s.covered, s.modality): s.productivity for s in data.skill_mix}
+    rows = []
+    for (h, g, r, y), var in m.deployed.items():
+        rows.append((h, g, "", r, y, _val(var), productivity[(h, g, None)], data.demand.get((g, r, y), 0.0)))
+    for (h, g, q, r, y), var in m.deployed_on_modality.items():
+        rows.append((h, g, q, r, y, _val(var), productivity[(h, g, q)], data.demand_parts.get((g, q, r, y), 0.0)))
+    out = [(h, g, q, r, y, a, rho * a, rho * a / d if d > 0 else 0.0)
+           for h, g, q, r, y, a, rho, d in rows if a > 1e-6]
+    return pd.DataFrame(out, columns=SKILL_MIX_COLUMNS)
 
 
 def read_costs(m: pyo.ConcreteModel) -> pd.DataFrame:
@@ -159,17 +195,41 @@ def read_costs(m: pyo.ConcreteModel) -> pd.DataFrame:
     return df
 
 
+def _sum(terms: list) -> float:
+    return float(sum(c * _val(v) for c, v in terms))
+
+
 def weighted_shortfall(m: pyo.ConcreteModel, data: ModelData) -> float:
-    return float(sum(c * _val(v) for c, v in shortfall_terms(m, data)))
+    """sum weight_g * shortfall over every measured year (run-out included), undiscounted."""
+    return _sum(reported_shortfall_terms(m, data))
+
+
+def discounted_shortfall(m: pyo.ConcreteModel, data: ModelData) -> float:
+    """What min_shortfall minimises, equity and cost terms aside: weight * discount**(y-y0-1) * shortfall."""
+    return _sum(shortfall_terms(m, data))
+
+
+def system_cost(m: pyo.ConcreteModel, data: ModelData) -> tuple[float, float]:
+    """(gap premium, spending plus gap premium), both present values in GBP (min_system_cost's terms)."""
+    premium = _sum(gap_premium_terms(m, data))
+    return premium, premium + _sum(present_cost_terms(m, data))
+
+
+def year_span(years: list[int]) -> str:
+    """'2026-2033' (or '2026' for one year, '' for none)."""
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
 
 
 def read_decision(m: pyo.ConcreteModel, decision: Decision) -> pd.DataFrame:
     """A decision's output table: its index columns and value, rows above `shown_above` only."""
     var = getattr(m, decision.component)
+    shown = ((decision.row_of(key), v) for key, v in var.items())
     if decision.integer:
-        rows = [(*key, round(_val(v))) for key, v in var.items()]
+        rows = [(*key, round(_val(v))) for key, v in shown if key is not None]
     else:
-        rows = [(*key, _val(v)) for key, v in var.items()]
+        rows = [(*key, _val(v)) for key, v in shown if key is not None]
     df = pd.DataFrame(rows, columns=decision.columns)
     return df[df[decision.value] > decision.shown_above].reset_index(drop=True)
 
@@ -237,10 +297,12 @@ def bottleneck_sentence(row: pd.Series, objective_name: str) -> str:
 
 
 def summarise_projection(projection: pd.DataFrame) -> pd.DataFrame:
-    """Per staff group: supply, demand and shortfall in the first and last year."""
+    """Per staff group: supply, demand and shortfall in the first and last year (with
+    `last_year_run_out` when the projection runs on past the horizon: the last year is a run-out year)."""
     if projection.empty:
         return projection
     first, last = projection["year"].min(), projection["year"].max()
+    run_out = "run_out" in projection.columns and bool(projection.loc[projection["year"] == last, "run_out"].any())
     agg = projection.groupby(["staff_group", "year"])[["supply_wte", "demand_wte", "shortfall_wte"]].sum()
     out = []
     for g in projection["staff_group"].unique():
@@ -250,5 +312,6 @@ def summarise_projection(projection: pd.DataFrame) -> pd.DataFrame:
             f"supply_{first}": a["supply_wte"], f"demand_{first}": a["demand_wte"], f"gap_{first}": a["demand_wte"] - a["supply_wte"],
             f"supply_{last}": b["supply_wte"], f"demand_{last}": b["demand_wte"], f"gap_{last}": b["demand_wte"] - b["supply_wte"],
             f"shortfall_{last}": b["shortfall_wte"],
+            **({"last_year_run_out": True} if run_out else {}),
         })
     return pd.DataFrame(out)

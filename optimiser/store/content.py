@@ -34,11 +34,12 @@ class RunContent:
 
 def _plan_content(result: PlanResult) -> RunContent:
     tables = [*((d.table, getattr(result, d.table)) for d in DECISIONS), ("projection", result.projection),
-              ("costs", result.costs), ("binding", result.binding), ("conflicts", result.conflicts)]
+              ("skill_mix", result.skill_mix), ("costs", result.costs), ("binding", result.binding), ("conflicts", result.conflicts)]
     timings = dict(result.timings)
     sq = result.status_quo
     if sq is not None:
-        tables += [("status_quo_projection", sq.projection), ("status_quo_costs", sq.costs)]
+        tables += [("status_quo_projection", sq.projection), ("status_quo_skill_mix", sq.skill_mix),
+                   ("status_quo_costs", sq.costs)]
         timings["status_quo_build_seconds"] = sq.build_seconds
         timings["status_quo_solve_seconds"] = sq.solve_seconds
     tables.append(("assumptions", result.assumptions))
@@ -54,7 +55,7 @@ def _projection_content(result: ProjectionResult) -> RunContent:
                "weighted_shortfall": result.weighted_shortfall,
                "total_shortfall_wte_years": result.total_shortfall_wte_years,
                "total_cost_gbp": cost, **timings}
-    tables = [("projection", result.projection), ("costs", result.costs),
+    tables = [("projection", result.projection), ("skill_mix", result.skill_mix), ("costs", result.costs),
               ("summary_by_group", result.summary())]
     return RunContent("status_quo", result.status, None, None, result.weighted_shortfall,
                       result.total_shortfall_wte_years, cost, timings, summary, tables)

@@ -34,8 +34,8 @@ def test_solve_writes_every_output(capsys, example_dir, tmp_path):
     code, text, _ = run(capsys, "solve", "--scenario", example_dir, "--out", out)
     assert code == 0
     assert "weighted shortfall   plan 1,007.5   status quo 1,533.4" in text
-    expected = {"summary.json", "starts.csv", "international.csv", "educators.csv", "projection.csv",
-                "status_quo_projection.csv", "costs.csv", "binding.csv", "plan.xlsx"}
+    expected = {"summary.json", "starts.csv", "international.csv", "recruits.csv", "retention.csv", "educators.csv",
+                "projection.csv", "status_quo_projection.csv", "costs.csv", "binding.csv", "plan.xlsx"}
     assert expected <= {p.name for p in out.iterdir()}
     summary = json.loads((out / "summary.json").read_text())
     for key in ("status", "objective", "total_shortfall_wte_years", "status_quo_shortfall_wte_years",
@@ -43,7 +43,9 @@ def test_solve_writes_every_output(capsys, example_dir, tmp_path):
         assert key in summary
     assert summary["status"] == "optimal"
     proj = pd.read_csv(out / "projection.csv")
-    assert list(proj.columns) == ["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte"]
+    assert list(proj.columns) == ["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte",
+                                  "run_out"]
+    assert not proj["run_out"].any()  # the example has no run-out years
     assert proj.loc[proj["year"] > 2025, "shortfall_wte"].sum() == pytest.approx(summary["total_shortfall_wte_years"], rel=1e-5)
     costs = pd.read_csv(out / "costs.csv")
     assert costs["gbp"].sum() == pytest.approx(summary["total_cost_gbp"])

@@ -115,7 +115,7 @@ def test_learner_year_costs_span_the_course():
     assert shortfall(make(t)) == pytest.approx(20 + 16 + 16)
 
 
-@behaviour_of('international')
+@behaviour_of('recruitment')
 def test_international_onboarding_and_national_cap():
     intl = route(route="intl", kind="international", completion_rate=0.5)
     t = {"routes": [route(), intl], "provider_routes": [], "providers": [],
@@ -188,8 +188,9 @@ def test_equity_term_is_the_worst_shortfall_rate():
 
 @behaviour_of('objective')
 def test_discount_weights_later_years_less():
-    # Status quo: 20 a year, discounted 1, 0.5, 0.25: 20 + 10 + 5.
-    assert optimiser.project(make(discount=0.5)).weighted_shortfall == pytest.approx(35)
+    # Status quo: 20 a year, discounted 1, 0.5, 0.25: 20 + 10 + 5; reports show it undiscounted: 60.
+    sq = optimiser.project(make(discount=0.5))
+    assert (sq.objective, sq.weighted_shortfall) == (pytest.approx(35), pytest.approx(60))
     plan = optimiser.solve(make(discount=0.5), with_status_quo=False)
     assert plan.objective == pytest.approx(10)  # only 2026 is short, weight 1
 
@@ -231,6 +232,129 @@ def test_budget_below_contracted_minimum_is_explained():
     assert budget["change"].tolist() == pytest.approx([3000, 3000, 3000])
     contracted = c[c["family"] == "contracted minimum starts"]
     assert contracted["change"].tolist() == pytest.approx([-3, -3, -3])
+
+
+# --- v2 families and readings ---------------------------------------------------------------
+
+INTL = route(route="intl", kind="international")
+RETURNER = route(route="rtp", kind="returner", completion_rate=0.5)
+
+
+@behaviour_of('retention')
+def test_retention_keeps_leavers_up_to_each_scheme_and_the_stream():
+    # 10% leave a year and no one starts: 90, 81, 72.9 in post against 120: short 30 + 39 + 47.1.
+    t = {"staff_groups": [group(leaver_rate=0.1)], "provider_routes": []}
+    assert optimiser.project(make(t)).weighted_shortfall == pytest.approx(116.1)
+    # Keeping half the leavers (at no cost) loses 5% a year: 95, 90.25, 85.7375.
+    scheme = dict(scheme="flex", staff_group="rad", applies_to="leavers", max_share=0.5, cost_per_wte=1000)
+    assert shortfall(make({**t, "retention": [scheme]})) == pytest.approx(25 + 29.75 + 34.2625)
+    # GBP 4,000 a year retains 4 WTE: 94, 0.9 * 94 + 4 = 88.6, 83.74.
+    budget = [dict(budget_gbp=4000)]
+    assert shortfall(make({**t, "retention": [scheme], "budget": budget})) == pytest.approx(26 + 31.4 + 36.26)
+    # Two schemes of 80% each cannot keep more than every leaver: the stock holds at 100.
+    both = [dict(scheme, max_share=0.8), dict(scheme, scheme="other", max_share=0.8)]
+    plan = optimiser.solve(make({**t, "retention": both}), with_status_quo=False)
+    assert plan.weighted_shortfall == pytest.approx(60)
+    assert plan.retention.groupby("year")["retained_wte"].sum().tolist() == pytest.approx([10, 10, 10])
+    assert set(plan.costs["category"]) == {"retention"}
+
+
+@behaviour_of('recruitment')
+def test_returners_are_capped_by_pools_not_by_onboarding():
+    t = {"routes": [RETURNER], "provider_routes": [], "providers": [],
+         "international_capacity": [dict(region="a", max_recruits=0)],  # international only
+         "recruitment_pool": [dict(route="rtp", max_recruits=6)]}
+    # 6 returners a year at 50%: +3 WTE a year: 17 + 14 + 11 = 42.
+    plan = optimiser.solve(make(t), with_status_quo=False)
+    assert plan.weighted_shortfall == pytest.approx(42)
+    assert plan.recruits[["route", "kind"]].drop_duplicates().values.tolist() == [["rtp", "returner"]]
+    assert plan.international.empty
+    # A region row of 4 applies as well as the pooled row: +2 a year: 18 + 16 + 14 = 48.
+    t["recruitment_pool"] += [dict(route="rtp", region="a", max_recruits=4)]
+    assert shortfall(make(t)) == pytest.approx(48)
+    # A dated row replaces the blank-year row of its key in that year: 2025 region cap 0: 20 + 18 + 16.
+    t["recruitment_pool"] += [dict(route="rtp", region="a", year=2025, max_recruits=0)]
+    assert shortfall(make(t)) == pytest.approx(54)
+
+
+@behaviour_of('policy_shares')
+def test_policy_shares_bound_routes_shares_of_new_supply():
+    t = {"routes": [route(), INTL], "international_capacity": [dict(region="a", max_recruits=3)]}
+    # Free: 10 starts + 3 recruits in 2025 (113), 7 in 2026: short 7.
+    assert shortfall(make(t)) == pytest.approx(7)
+    # International at least half of new supply: starts <= recruits <= 3: 6 a year: 14 + 8 + 2.
+    t["policy_shares"] = [dict(staff_group="rad", routes="intl", min_share=0.5)]
+    assert shortfall(make(t)) == pytest.approx(24)
+    # International at most 20%: recruits <= starts / 4 <= 2.5: 12 in 2025, 8 in 2026: short 8.
+    t["policy_shares"] = [dict(staff_group="rad", routes="intl", max_share=0.2)]
+    plan = optimiser.solve(make(t), with_status_quo=False)
+    assert plan.weighted_shortfall == pytest.approx(8)
+    assert plan.international.set_index("year")["recruits"].get(2025, 0) <= 2
+
+
+@behaviour_of('training', 'stability')
+def test_frozen_years_keep_the_baseline_and_intakes_move_by_a_share():
+    frozen = {"baseline_starts": [dict(provider="p", region="a", route="ug", year=2025, starts=2)]}
+    # Free: 10 in 2025 and 2026: short 10. Frozen 2025 at its baseline 2: 18, then 10 and 8: 18 + 8 = 26.
+    assert shortfall(make(frozen)) == pytest.approx(10)
+    plan = optimiser.solve(make(frozen, first_decision_year=2026), with_status_quo=False)
+    assert plan.weighted_shortfall == pytest.approx(26)
+    assert plan.starts.query("year == 2025")["starts"].tolist() == [2]
+    # Intakes move by half of last year's at most: 2 -> 3 -> 4: short 18 + 15 + 11.
+    assert shortfall(make(frozen, first_decision_year=2026, max_change_share=0.5)) == pytest.approx(44)
+    # ... plus 4 a year: 2 -> 7 -> 10 (cap): short 18 + 11 + 1.
+    sc = make(frozen, first_decision_year=2026, max_change_share=0.5, max_change_per_year=4)
+    assert shortfall(sc) == pytest.approx(30)
+
+
+@behaviour_of('budget', 'coverage')
+def test_run_out_years_measure_late_starts_and_count_their_learners_costs():
+    # A 3-year course: only 2025's starts arrive by 2028. With 2 run-out years 2026's and 2027's
+    # arrive in 2029 and 2030 (demand 125 in 2030): 2025 and 2026 starts 10, 2027 starts 5.
+    t = {"routes": [route(duration_years=3, cost_per_learner_year=1000)],
+         "demand": [dict(region="a", staff_group="rad", year=2030, demand_wte=125)]}
+    plan = optimiser.solve(make(t, run_out_years=2), with_status_quo=False)
+    assert plan.weighted_shortfall == pytest.approx(20 + 20 + 10)
+    assert plan.projection.groupby("year")["run_out"].first().to_dict() == {
+        2025: False, 2026: False, 2027: False, 2028: False, 2029: True, 2030: True}
+    # 2029 is a run-out year, and 2027's learners are still in training: a 2029 budget of 3000 leaves
+    # 3 of them: 2030 is 2 short.
+    t["budget"] = [dict(year=2029, budget_gbp=3000)]
+    assert shortfall(make(t, run_out_years=2)) == pytest.approx(52)
+
+
+@behaviour_of('objective')
+def test_min_system_cost_buys_staff_while_the_gap_premium_is_dearer():
+    # A start costs 1500 and is one WTE from the next year on. At GBP 1,000 per WTE-year of gap,
+    # 2025 starts save 3000 and 2026 starts 2000: 10 each, short 10 in 2026: 10,000 + 30,000.
+    t = {"routes": [route(cost_per_start=1500)], "staff_groups": [group(gap_cost_per_wte=1000)]}
+    plan = optimiser.solve(make(t, objective="min_system_cost"))
+    assert plan.objective == pytest.approx(40_000)
+    assert (plan.gap_premium_gbp, plan.system_cost_gbp) == (pytest.approx(10_000), pytest.approx(40_000))
+    # At GBP 700, 2026 starts save 1400 < 1500: only 2025's 10, short 10 a year: 21,000 + 15,000.
+    t["staff_groups"] = [group(gap_cost_per_wte=700)]
+    assert optimiser.solve(make(t, objective="min_system_cost")).objective == pytest.approx(36_000)
+
+
+@behaviour_of('coverage')
+def test_modality_skill_mix_and_todays_share_in_the_status_quo():
+    # rad's demand comes from activity: 60,000 plain films and 60,000 CT at 60 minutes, 1,000 hours a
+    # WTE: 60 + 60 WTE. 10 reporters may do 5% of plain film (3 WTE); today they do 2% (1.2 WTE).
+    rep = group(staff_group="rep", name="Reporter")
+    t = {"staff_groups": [group(clinical_hours_per_wte=1000), rep], "provider_routes": [],
+         "workforce": [dict(region="a", staff_group="rad", in_post_wte=100, establishment_wte=0),
+                       dict(region="a", staff_group="rep", in_post_wte=10, establishment_wte=0)],
+         "activity": [dict(region="a", modality="pf", exams=60_000), dict(region="a", modality="ct", exams=60_000)],
+         "workload": [dict(modality="pf", staff_group="rad", minutes_per_exam=60),
+                      dict(modality="ct", staff_group="rad", minutes_per_exam=60)],
+         "skill_mix": [dict(covering_group="rep", covered_group="rad", modality="pf", max_share=0.05,
+                            productivity=1, current_share=0.02)]}
+    plan = optimiser.solve(make(t))
+    assert plan.status_quo.weighted_shortfall == pytest.approx(3 * 18.8)
+    assert plan.weighted_shortfall == pytest.approx(3 * 17)
+    # Without the modality the 5% is of all 120 WTE of rad's work: 6 WTE.
+    t["skill_mix"][0]["modality"] = ""
+    assert shortfall(make(t)) == pytest.approx(3 * 14)
 
 
 def test_every_family_has_a_behaviour_test():

@@ -22,8 +22,8 @@ from optimiser.store import StoreError, input_hash
 
 pytestmark = pytest.mark.integration
 
-PLAN_TABLES = ["starts", "international", "educators", "projection", "costs", "binding", "conflicts",
-               "status_quo_projection", "status_quo_costs", "assumptions"]
+PLAN_TABLES = ["starts", "international", "recruits", "retention", "educators", "projection", "skill_mix", "costs",
+               "binding", "conflicts", "status_quo_projection", "status_quo_skill_mix", "status_quo_costs", "assumptions"]
 
 store = unit_store.store  # opens store_url below
 row_counts = unit_store.row_counts
@@ -96,7 +96,7 @@ def test_a_plan_run_is_saved_with_every_table_and_its_provenance(store, broken, 
 
     tables = store.load_run_tables(run.id)
     assert list(tables) == PLAN_TABLES
-    for name in PLAN_TABLES[:7] + ["assumptions"]:
+    for name in PLAN_TABLES[:10] + ["assumptions"]:
         pd.testing.assert_frame_equal(tables[name], getattr(plan, name), check_exact=True, obj=name)
     pd.testing.assert_frame_equal(tables["status_quo_projection"], plan.status_quo.projection, check_exact=True)
     # the headline figures agree with the reloaded tables, recomputed independently
@@ -120,7 +120,7 @@ def test_a_status_quo_run_and_the_history_newest_first(store, broken, plan, stat
 
     assert (second.kind, second.objective, second.mip_gap) == ("status_quo", None, None)
     tables = store.load_run_tables(second.id)
-    assert list(tables) == ["projection", "costs", "summary_by_group"]
+    assert list(tables) == ["projection", "skill_mix", "costs", "summary_by_group"]
     pd.testing.assert_frame_equal(tables["projection"], status_quo.projection, check_exact=True)
     later = tables["projection"]["year"] > tables["projection"]["year"].min()
     assert math.isclose(tables["projection"].loc[later, "shortfall_wte"].sum(),
@@ -174,9 +174,9 @@ def test_deleting_a_scenario_deletes_its_runs_and_their_tables(store, broken, st
     store.delete_scenario(gone.id)
     assert [s.name for s in store.list_scenarios()] == ["keep"]
     assert [r.id for r in store.list_runs()] == [kept_run.id]
-    # only keep's rows remain: its tables (one per scenario file), one run, three run tables
+    # only keep's rows remain: its tables (one per scenario file), one run, four run tables
     assert row_counts(store) == {"optimiser_scenarios": 1, "optimiser_scenario_tables": len(load_raw(broken()).tables),
-                                 "optimiser_runs": 1, "optimiser_run_tables": 3}
+                                 "optimiser_runs": 1, "optimiser_run_tables": 4}
 
 
 def test_the_database_itself_cascades_deletes(store, broken, status_quo):
@@ -193,7 +193,7 @@ def test_a_run_save_that_fails_midway_leaves_no_run(store, broken, plan, monkeyp
     before = row_counts(store)
     inserts = count_inserts(store, "optimiser_run_tables")
     failing_on_call(3, monkeypatch)
-    with pytest.raises(RuntimeError, match="disk full while writing table 'educators'"):
+    with pytest.raises(RuntimeError, match="disk full while writing table 'recruits'"):
         store.save_run(scenario.id, plan, {})
     assert inserts[0] == 2
     assert row_counts(store) == before

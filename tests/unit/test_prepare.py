@@ -92,9 +92,11 @@ def test_index_sets_plan_and_status_quo(scenario):
     assert list(plan.starts_index.itertuples(index=False, name=None)) == [
         ("p", "a", "ug", 2025), ("p", "b", "ug", 2025), ("p", "a", "ug", 2027), ("p", "b", "ug", 2027)]
     # every region and year except b in 2026 (onboarding 0)
+    intl = ("intl", "international")
     assert list(plan.recruit_index.itertuples(index=False, name=None)) == [
-        ("a", "intl", 2025), ("a", "intl", 2026), ("a", "intl", 2027), ("b", "intl", 2025), ("b", "intl", 2027)]
+        (*intl, "a", 2025), (*intl, "a", 2026), (*intl, "a", 2027), (*intl, "b", 2025), (*intl, "b", 2027)]
     sq = prepare(scenario, "status_quo")
     assert list(sq.starts_index.itertuples(index=False, name=None)) == list(sq.baseline_starts)
-    assert list(sq.recruit_index.itertuples(index=False, name=None)) == list(sq.baseline_recruits)
+    assert list(sq.recruit_index.itertuples(index=False, name=None)) == [
+        (k, "international", r, y) for r, k, y in sq.baseline_recruits]
     assert sq.max_extra_educator_wte == 0.0

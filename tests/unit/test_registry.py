@@ -42,14 +42,14 @@ def test_readers_derive_from_the_roles():
     assert set(RAISABLE_LIMITS) == {n for n, r in ROW_FAMILIES.items() if r.role is Role.LIMIT}
     assert set(LOWERABLE_REQUIREMENTS) == {n for n, r in ROW_FAMILIES.items() if r.role is Role.REQUIREMENT}
     assert {"budget_yearly", "placement_capacity", "cohort_max"} <= set(RAISABLE_LIMITS)
-    assert {"shortfall_target", "contracted_starts"} == set(LOWERABLE_REQUIREMENTS)
+    assert {"shortfall_target", "contracted_starts", "policy_share_min"} == set(LOWERABLE_REQUIREMENTS)
     assert not ROW_FAMILIES["stock_balance"].limits_decisions
     assert ROW_FAMILIES["cohort_min"].limits_decisions and not ROW_FAMILIES["cohort_min"].reported
 
 
 def test_every_decision_has_a_plan_table_an_output_file_and_planner_names():
     fields = {f.name for f in dataclasses.fields(PlanResult)}
-    assert [d.table for d in DECISIONS] == ["starts", "international", "educators"]
+    assert [d.table for d in DECISIONS] == ["starts", "international", "recruits", "retention", "educators"]
     for d in DECISIONS:
         assert d.table in fields
         assert PLAN_FILES[d.file] == d.table

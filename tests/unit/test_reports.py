@@ -12,20 +12,25 @@ import pytest
 from hand_results import BINDING, PROJECTION, plan_result, status_quo
 
 from optimiser.outputs.reports import readable, write_plan, write_projection
+from optimiser.results.results import SKILL_MIX_COLUMNS
 
 pytestmark = pytest.mark.unit
 
 PLAN_CSV = {
     "starts.csv": ["provider", "region", "route", "year", "starts"],
     "international.csv": ["region", "route", "year", "recruits"],
+    "recruits.csv": ["route", "kind", "region", "year", "recruits"],
+    "retention.csv": ["scheme", "staff_group", "region", "year", "retained_wte"],
     "educators.csv": ["region", "year", "extra_educator_wte"],
     "projection.csv": list(PROJECTION.columns),
     "status_quo_projection.csv": list(PROJECTION.columns),
+    "skill_mix.csv": SKILL_MIX_COLUMNS,
+    "status_quo_skill_mix.csv": SKILL_MIX_COLUMNS,
     "costs.csv": ["year", "category", "gbp"],
     "binding.csv": list(BINDING.columns),
 }
-SHEETS = ["How to read this", "Summary", "Starts", "International", "Educators", "Projection",
-          "Status quo", "Costs", "Bottlenecks", "Assumptions"]
+SHEETS = ["How to read this", "Summary", "Starts", "International", "Recruits", "Retention", "Educators", "Projection",
+          "Status quo", "Skill mix", "Costs", "Bottlenecks", "Assumptions"]
 
 
 def header(path) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimiser.model.data import ModelData
-from optimiser.model.parts import Role, RowFamily, add_row, add_rows, lin
+from optimiser.model.parts import Role, RowFamily, add_row, add_rows, has_free, lin
 
 # Budget rows are stated in GBP thousands: coefficients near 1-60 instead of 1e4-6e4 keep the
 # matrix well scaled for HiGHS (reports convert back to GBP).
@@ -23,18 +23,26 @@ def year_cost_terms(m: pyo.ConcreteModel, y: int) -> list:
 
 
 def add(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """cost[y] = sum cost_per_learner_year_k * T + sum cost_per_start_k * (starts + recruits) + educator_cost * extra_educators  (GBP)
+    """cost[y] = sum cost_per_learner_year_k * T + sum cost_per_start_k * (starts + recruits)
+               + educator_cost * extra_educators + sum cost_per_wte_s * retained     (GBP, model years)
 
-        cost[y] <= budget[y] * budget_scale          for years listed in budget.csv
-        sum_y cost[y] <= total_budget * budget_scale  when total_budget is set
+        cost[y] <= budget[y] * budget_scale                  for years F.. listed in budget.csv (run-out included)
+        sum_{y=F..y0+H+E-1} cost[y] <= total_budget * budget_scale   when total_budget is set
+
+    A frozen year's intake costs money in later years (its learners) and counts there; rows with no
+    decision in them are not written.
     """
     if data.mode != "plan":
         return
     k = BUDGET_ROW_SCALE
     yearly = {}
     for y, cap in data.budget.items():
-        yearly[y] = lin((c / k, v) for c, v in year_cost_terms(m, y)) <= cap / k
+        terms = year_cost_terms(m, y)
+        if terms and not has_free(terms):
+            continue
+        yearly[y] = lin((c / k, v) for c, v in terms) <= cap / k
     add_rows(m, BUDGET_YEARLY, yearly)
     if data.total_budget is not None:
-        terms = [t for terms in m.cost_terms.values() for t in terms]
+        first = data.first_decision_year
+        terms = [t for (_category, y), terms in m.cost_terms.items() if y >= first for t in terms]
         add_row(m, BUDGET_TOTAL, lin((c / k, v) for c, v in terms) <= data.total_budget / k)

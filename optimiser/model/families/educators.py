@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimiser.model.data import ModelData
-from optimiser.model.parts import Decision, Role, RowFamily, add_rows, lin
+from optimiser.model.parts import Decision, Role, RowFamily, add_rows, has_free, lin
 
 EDUCATOR_CAPACITY = RowFamily(
     "educator_capacity", "practice educator WTE", ("region", "year"), "WTE", Role.LIMIT,
@@ -19,13 +19,16 @@ DECISIONS = (EXTRA_EDUCATORS,)
 
 
 def add(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Educator capacity, for each (r,y) listed in educator_capacity with learners in training:
+    """Educator capacity, for each (r,y) listed in educator_capacity, y >= F (run-out years included),
+    with learners in training (of every route kind):
 
         sum_{p,k} educator_load_k * T[p,r,k,y] <= educator_wte[r,y] + extra_educators[r,y]      (WTE)
 
     extra_educators[r,y] in [0, max_extra_educator_wte] (WTE) exists only when that setting is above 0 (plan
-    only), for regions with an educator limit. It costs educator_cost_per_wte * extra_educators (GBP, year y)
-    and, from y0+1, is drawn from the region's educator_group: it leaves that group's own work.
+    only), for regions with an educator limit, in years F .. y0+H+E-1 with learners there. It costs
+    educator_cost_per_wte * extra_educators (GBP, year y) and, from y0+1, is drawn from the region's
+    educator_group: it leaves that group's own work. A row with no decision in it (only a frozen
+    intake's learners and no extra educators) is not written.
     """
     plan = data.mode == "plan"
     v_keys = []
@@ -47,5 +50,6 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
             continue
         if (r, y) in m.extra_educators:
             terms.append((-1.0, m.extra_educators[r, y]))
-        rows[(r, y)] = lin(terms) <= cap
+        if has_free(terms):
+            rows[(r, y)] = lin(terms) <= cap
     add_rows(m, EDUCATOR_CAPACITY, rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimiser.model.data import ModelData
-from optimiser.model.parts import Role, RowFamily, add_rows, lin
+from optimiser.model.parts import Role, RowFamily, add_rows, has_free, lin
 
 STABILITY_UP = RowFamily(
     "stability_up", "stability (increase)", ("provider", "route", "year"), "starts", Role.LIMIT,
@@ -18,24 +18,39 @@ DECISIONS = ()
 
 
 def add(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """When max_change_per_year D is set, for every provider p, route k and y > y0 with starts in both years:
+    """With c = max_change_per_year and rho = max_change_share (when either is set; c = 0 when only
+    rho is), X[p,k,y] = sum_r starts[p,r,k,y], for every (p,k) in provider_routes and every year y
+    with max(F, y0+1) <= y <= y0+H-1:
 
-        -D <= sum_r starts[p,r,k,y] - sum_r starts[p,r,k,y-1] <= D        (starts)
+        X[p,k,y] - (1 + rho) * X[p,k,y-1] <= c        (starts)
+        X[p,k,y] - (1 - rho) * X[p,k,y-1] >= -c       i.e. |X[y] - X[y-1]| <= c + rho * X[y-1]
+
+    X of a frozen year is its baseline starts (fixed); X of a year without starts is 0. Rows with
+    no decided start in them are left out (nothing a plan could change).
     """
-    D = data.config.max_change_per_year
-    if data.mode != "plan" or D is None:
+    limit = data.config.intake_change_limit
+    if data.mode != "plan" or limit is None:
         return
+    c, rho = limit
     totals: dict[tuple[str, str, int], list] = {}
     for key in m.starts:
         p, _r, k, y = key
         totals.setdefault((p, k, y), []).append(m.starts[key])
+    first = max(data.first_decision_year, data.start_year + 1)
+    cells = [cell for cell in totals if cell[2] >= first]
+    offered = dict.fromkeys((p, k) for p, k, _y in data.max_starts)
+    seen = set(cells)
+    cells += [(p, k, y) for p, k in offered for y in data.decision_years
+              if y >= first and (p, k, y) not in seen and (p, k, y - 1) in totals]
     up, down = {}, {}
-    for (p, k, y), xs in totals.items():
-        before = totals.get((p, k, y - 1))
-        if before is None:
+    for cell in cells:
+        p, k, y = cell
+        now, before = totals.get(cell, []), totals.get((p, k, y - 1), [])
+        up_terms = [(1.0, v) for v in now] + [(-(1.0 + rho), v) for v in before]
+        down_terms = [(1.0, v) for v in now] + [(-(1.0 - rho), v) for v in before]
+        if not has_free(up_terms):
             continue
-        terms = [(1.0, v) for v in xs] + [(-1.0, v) for v in before]
-        up[(p, k, y)] = lin(terms) <= D
-        down[(p, k, y)] = lin(terms) >= -D
+        up[cell] = lin(up_terms) <= c
+        down[cell] = lin(down_terms) >= -c
     add_rows(m, STABILITY_UP, up)
     add_rows(m, STABILITY_DOWN, down)

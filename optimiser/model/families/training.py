@@ -24,15 +24,17 @@ COHORT_OPEN = "cohort_open"  # binary per gated cohort: fixed from the starts wh
 def add(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Starts starts[p,r,k,y] (integer learners) and what they do to stock, capacity and cost.
 
-    Index: the sparse set `data.starts_index` (p offers k in year y with max_starts > 0, r within
-    max_travel_minutes of p's region). In the status quo the set is the baseline starts, fixed.
-    Cohorts (plan only), for (p,k,y) with max_starts > 0:
+    Index: the sparse set `data.starts_index` (p offers k in decision year y with max_starts > 0, r
+    within max_travel_minutes of p's region; before the first decision year F, the baseline starts,
+    fixed). In the status quo the set is the baseline starts of every start year, fixed.
+    Cohorts (plan only, decision years y >= F), for (p,k,y) with max_starts > 0:
         min_cohort_k > 1:  min_cohort_k * cohort_open[p,k,y] <= sum_r starts[p,r,k,y] <= max_starts[p,k,y] * cohort_open[p,k,y]
         otherwise:         sum_r starts[p,r,k,y] <= max_starts[p,k,y]
         contracted:        sum_r starts[p,r,k,y] >= min_starts[p,k,y]
-    Learners in training T[p,r,k,y] = sum_{y'=max(y0,y-L_k+1)..y} starts[p,r,k,y'] feed `m.learners`
-    (placements, educators) and the cost sum_y cost_per_learner_year_k * T + cost_per_start_k * starts (GBP).
-    Stock (WTE), for a start in year y completing into the stock of y+L_k (only when y+L_k <= y0+H):
+    Learners in training T[p,r,k,y] = sum_{y'=max(y0,y-L_k+1)..y} starts[p,r,k,y'], for model years y
+    (run-out years included), feed `m.learners` (placements, educators) and the cost
+    sum_y cost_per_learner_year_k * T + cost_per_start_k * starts (GBP).
+    Stock (WTE), for a start in year y completing into the stock of y+L_k (only when y+L_k <= y0+H+E):
         not upskilling:  + M[r,r'] * c_k * starts   into stock[produces, r', y+L_k]
         upskilling:      + c_k * starts into stock[produces, r, y+L_k];  - starts from stock[draws_from, r, y+1];
                          + (1 - c_k) * starts back into stock[draws_from, r, y+L_k]
@@ -50,9 +52,10 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
         p, r, k, y = key
         route = data.routes[k]
         var = m.starts[key]
-        if not plan:
+        if not plan or data.is_frozen(y):
             var.fix(data.baseline_starts[key])
-        by_cohort.setdefault((p, k, y), []).append(var)
+        else:
+            by_cohort.setdefault((p, k, y), []).append(var)
         for year in range(y, min(y + route.duration, data.years[-1] + 1)):
             m.learners[(r, year)].append((route, var))
         m.cost_terms[("training starts", y)].append((route.cost_per_start, var))
