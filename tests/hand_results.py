@@ -55,6 +55,12 @@ BINDING = pd.DataFrame([
 ], columns=BINDING_COLUMNS)
 
 
+# Where the next pound goes: a start in a (3 WTE-years for GBP 1,000) ties with the 2026 budget's shadow price
+LEVERS = pd.DataFrame([("commissions", "ug", "Provider P, Region A, 2026", 1000.0, 3.0, 3000.0),
+                       ("budget", "2026", "2026", 1e6, 3000.0, 3000.0)],
+                      columns=["lever", "name", "where", "gbp_per_unit", "wte_years_per_unit", "wte_years_per_gbp_m"])
+
+
 def status_quo() -> ProjectionResult:
     return ProjectionResult(
         scenario_name="Two ICBs by hand", status="optimal", projection=PROJECTION, skill_mix=SKILL_MIX,
@@ -79,6 +85,7 @@ def plan_result(objective_name: str = "min_shortfall", with_status_quo: bool = T
         costs=pd.DataFrame({"year": [2025, 2026], "category": ["training", "international"],
                             "gbp": [1.5e6, 2.5e5]}),
         binding=BINDING,
+        levers=LEVERS,
         assumptions=pd.DataFrame({"setting": ["objective", "solver.time_limit_s"],
                                   "value": [objective_name, "60"]}),
     )

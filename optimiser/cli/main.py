@@ -110,11 +110,19 @@ def _print_plan(result) -> None:
         typer.echo("  WTE retained by schemes: " + ", ".join(f"{k} {v:,.1f}" for k, v in kept.items()))
     if not result.educators.empty:
         typer.echo(f"  extra educator WTE-years funded: {result.educators['extra_educator_wte'].sum():,.1f}")
+    levers = result.levers
+    if not levers.empty:
+        typer.echo("  where the next GBP 1m goes (weighted WTE-years it closes at the margin, best first):")
+        for _, row in levers.head(5).iterrows():
+            name = f" {row['name']}" if row["name"] and row["lever"] != "budget" else ""
+            where = f"budget {row['name']}" if row["lever"] == "budget" else f"{row['lever']}{name} ({row['where']})"
+            typer.echo(f"    {row['wte_years_per_gbp_m']:,.1f}  {where}")
     bn = result.bottlenecks(5)
     if not bn.empty:
-        typer.echo("  top bottlenecks (gain from loosening each limit by 1%):")
+        typer.echo("  top bottlenecks (gain from loosening each limit by 1%, best first):")
         for _, row in bn.iterrows():
-            typer.echo("    " + optimiser.bottleneck_sentence(row, result.objective_name))
+            typer.echo(f"    {row['value_of_1pct_more']:.3g} for 1% more: "
+                       + optimiser.bottleneck_sentence(row, result.objective_name))
     kinds = result.bottlenecks(per_family=1)
     if len(kinds) > 1:
         typer.echo("  the most valuable limit of each kind:")
@@ -159,9 +167,8 @@ def solve(
         raise Exit(1, f"the solver found no plan: {result.message}; nothing was written")
     _print_plan(result)
     if out:
-        optimiser.write_plan(result, out)
-        typer.echo(f"Wrote {out}/summary.json, starts.csv, international.csv, recruits.csv, retention.csv, "
-                   "educators.csv, projection.csv, status_quo_projection.csv, costs.csv, binding.csv, plan.xlsx")
+        written = optimiser.write_plan(result, out)
+        typer.echo(f"Wrote {out}/" + ", ".join(p.name for p in written))
 
 
 @app.command()

@@ -68,7 +68,9 @@ class Decision:
 
     A table may show part of a variable another table shows whole: `key` then names the variable's
     index parts (default: `index`) and `where` fixes those the table leaves out, which selects its
-    rows (international.csv: the recruits of kind international, without the kind column)."""
+    rows (international.csv: the recruits of kind international, without the kind column).
+    `lever` names the kind of lever the decision is for the planner ("commissions", "retention", ...)
+    where the plan ranks where the next pound goes (optimiser/results/levers.py); blank for a view."""
 
     component: str
     table: str
@@ -81,6 +83,7 @@ class Decision:
     shown_above: float = 0.0
     key: tuple[str, ...] = ()
     where: tuple[tuple[str, object], ...] = ()
+    lever: str = ""
 
     @property
     def file(self) -> str:

@@ -43,6 +43,7 @@ PLAN_FILES = {
     "skill_mix.csv": "skill_mix",
     "costs.csv": "costs",
     "binding.csv": "binding",
+    "levers.csv": "levers",
 }
 
 
@@ -71,6 +72,10 @@ HOW_TO_READ = [
                   "by region and year: the work it does and that work's share of the covered group's demand."),
     ("Costs", "Spending by year and category (GBP)."),
     ("Bottlenecks", "Every limit with its use, slack and shadow price: the weighted WTE-years of gap that one more unit of the limit would close (per GBP 1m for budgets), from the plan's linear relaxation with cohort decisions fixed."),
+    ("Levers", "Where the next pound goes: each lever (commissions by route, recruits by route, retention schemes, extra "
+               "educators) at its best provider, region and year, and each yearly budget, ranked by the weighted "
+               "WTE-years one more GBP 1m would close at the margin (from the plan's shadow prices and each lever's "
+               "cost; min_shortfall only)."),
     ("Assumptions", "The scenario settings and run options used."),
     ("Units", "WTE = whole-time equivalent; years are NHS financial years named by the calendar year they start in; money in GBP."),
 ]
@@ -147,6 +152,7 @@ def write_plan_workbook(result: PlanResult, path: Path) -> None:
     if not binding.empty:
         binding["meaning"] = [bottleneck_sentence(r, result.objective_name) for _, r in binding.iterrows()]
     sheet("Bottlenecks", binding)
+    sheet("Levers", result.levers)
     sheet("Assumptions", result.assumptions)
     wb.close()
 

@@ -19,6 +19,7 @@ from optimiser.basics.status import Status
 from optimiser.model.build import ROW_FAMILIES, build_model
 from optimiser.model.data import ModelData, prepare
 from optimiser.model.parts import Role
+from optimiser.results.levers import read_levers
 from optimiser.results.results import (
     PlanResult,
     ProjectionResult,
@@ -214,6 +215,7 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
     projection = read_projection(m, data)
     costs = read_costs(m)
     premium, system = system_cost(m, data) if built.objective_name == "min_system_cost" else (None, None)
+    binding = read_binding(m, data, compiled, activity, duals)
     result = PlanResult(
         objective=outcome.objective,
         weighted_shortfall=weighted_shortfall(m, data),
@@ -225,7 +227,8 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
         projection=projection,
         skill_mix=read_skill_mix(m, data),
         costs=costs,
-        binding=read_binding(m, data, compiled, activity, duals),
+        binding=binding,
+        levers=read_levers(m, data, compiled, duals, binding),
         column_values=outcome.values,
         measured_years=year_span(data.measured_years),
         run_out_years=year_span(data.run_out_years),

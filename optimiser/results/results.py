@@ -67,6 +67,7 @@ class PlanResult:
     skill_mix: pd.DataFrame = field(default_factory=pd.DataFrame)
     costs: pd.DataFrame = field(default_factory=pd.DataFrame)
     binding: pd.DataFrame = field(default_factory=pd.DataFrame)
+    levers: pd.DataFrame = field(default_factory=pd.DataFrame)  # where the next pound goes (results/levers.py)
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
     status_quo: ProjectionResult | None = None
     assumptions: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -34,7 +34,8 @@ class RunContent:
 
 def _plan_content(result: PlanResult) -> RunContent:
     tables = [*((d.table, getattr(result, d.table)) for d in DECISIONS), ("projection", result.projection),
-              ("skill_mix", result.skill_mix), ("costs", result.costs), ("binding", result.binding), ("conflicts", result.conflicts)]
+              ("skill_mix", result.skill_mix), ("costs", result.costs), ("binding", result.binding),
+              ("levers", result.levers), ("conflicts", result.conflicts)]
     timings = dict(result.timings)
     sq = result.status_quo
     if sq is not None:

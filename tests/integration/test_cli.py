@@ -101,6 +101,20 @@ def test_bad_flags_exit_2(capsys, example_dir, tmp_path):
     assert run(capsys, "solve", "-s", tmp_path / "missing")[0] == 2
 
 
+def test_min_system_cost_from_the_command_line(capsys, example_dir, example_v2_dir, tmp_path):
+    code, text, _ = run(capsys, "solve", "-s", example_v2_dir, "--objective", "min_system_cost", "-o", tmp_path / "p")
+    assert code == 0
+    assert "min_system_cost: the least present value of spending plus the premium" in text
+    assert "system cost (present value) GBP 45,965,072.1, of which gap premium GBP 38,915,2" in text
+    assert "run-out years 2031-2033 included" in text and "other recruits: return_to_practice 24" in text
+    assert "where the next GBP 1m goes" not in text  # min_shortfall's ranking only
+    summary = json.loads((tmp_path / "p" / "summary.json").read_text())
+    assert summary["system_cost_gbp"] == pytest.approx(45_965_072.10, abs=0.01)
+    # the v1 example prices no gap: min_system_cost cannot run on it
+    code, _, err = run(capsys, "solve", "-s", example_dir, "--objective", "min_system_cost")
+    assert code == 2 and "gap_cost_per_wte" in err and "nothing was run or written" in err
+
+
 def test_project_and_frontier(capsys, example_dir, tmp_path):
     code, text, _ = run(capsys, "project", "-s", example_dir, "-o", tmp_path / "p")
     assert code == 0 and "1,533.4 weighted" in text

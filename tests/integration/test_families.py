@@ -106,6 +106,17 @@ def test_yearly_and_total_budget():
     assert shortfall(make(t2, total_budget=5000)) == pytest.approx(45)
 
 
+@behaviour_of('budget')
+def test_total_budget_leaves_out_the_frozen_years():
+    # 2025 is frozen at 2 starts (GBP 2,000, not in the total): 10,000 buys 10 starts in 2026:
+    # short 18 + 8 + 8. Counting the frozen 2,000 would leave 8 starts: 18 + 10 + 10.
+    t = {"routes": [route(cost_per_start=1000)],
+         "baseline_starts": [dict(provider="p", region="a", route="ug", year=2025, starts=2)]}
+    plan = optimiser.solve(make(t, first_decision_year=2026, total_budget=10_000), with_status_quo=False)
+    assert plan.weighted_shortfall == pytest.approx(34)
+    assert plan.total_cost_gbp == pytest.approx(12_000)  # total cost counts every model year
+
+
 @behaviour_of('training', 'budget')
 def test_learner_year_costs_span_the_course():
     # A two-year course at 1000 per learner-year, budget 4000 a year: learners in training <= 4.

@@ -23,7 +23,8 @@ from optimiser.store import StoreError, input_hash
 pytestmark = pytest.mark.integration
 
 PLAN_TABLES = ["starts", "international", "recruits", "retention", "educators", "projection", "skill_mix", "costs",
-               "binding", "conflicts", "status_quo_projection", "status_quo_skill_mix", "status_quo_costs", "assumptions"]
+               "binding", "levers", "conflicts", "status_quo_projection", "status_quo_skill_mix", "status_quo_costs",
+               "assumptions"]
 
 store = unit_store.store  # opens store_url below
 row_counts = unit_store.row_counts
@@ -96,7 +97,7 @@ def test_a_plan_run_is_saved_with_every_table_and_its_provenance(store, broken, 
 
     tables = store.load_run_tables(run.id)
     assert list(tables) == PLAN_TABLES
-    for name in PLAN_TABLES[:10] + ["assumptions"]:
+    for name in PLAN_TABLES[:11] + ["assumptions"]:
         pd.testing.assert_frame_equal(tables[name], getattr(plan, name), check_exact=True, obj=name)
     pd.testing.assert_frame_equal(tables["status_quo_projection"], plan.status_quo.projection, check_exact=True)
     # the headline figures agree with the reloaded tables, recomputed independently

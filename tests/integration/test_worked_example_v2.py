@@ -232,3 +232,17 @@ def test_the_four_required_tables_alone_are_a_scenario(variant):
     assert plan.objective == pytest.approx(1079.711, abs=1e-3)
     assert plan.status_quo.objective == pytest.approx(1079.711, abs=1e-3)
     assert plan.starts.empty and plan.recruits.empty and plan.total_cost_gbp == 0
+
+
+def test_a_v2_plan_folder_evaluated_in_its_scenario_gives_its_own_shortfall(shipped, example_v2_dir, tmp_path):
+    from optimiser.analysis.evaluate import evaluate_fixed_plan, read_plan_folder
+
+    optimiser.write_plan(shipped, tmp_path / "plan")
+    plan = read_plan_folder(tmp_path / "plan")  # the frozen 2025 intake is the baseline: skipped, not refused
+    evaluation, breaches = evaluate_fixed_plan(optimiser.load_scenario(example_v2_dir), plan)
+    assert evaluation.weighted_shortfall == pytest.approx(shipped.weighted_shortfall, abs=1e-6)
+    assert breaches == []
+    # without its retention the same starts and recruits leave a larger gap
+    (tmp_path / "plan" / "retention.csv").unlink()  # as in a folder written before v2: no one retained
+    worse, _ = evaluate_fixed_plan(optimiser.load_scenario(example_v2_dir), read_plan_folder(tmp_path / "plan"))
+    assert worse.weighted_shortfall > shipped.weighted_shortfall + 1

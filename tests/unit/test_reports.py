@@ -12,6 +12,7 @@ import pytest
 from hand_results import BINDING, PROJECTION, plan_result, status_quo
 
 from optimiser.outputs.reports import readable, write_plan, write_projection
+from optimiser.results.levers import LEVER_COLUMNS
 from optimiser.results.results import SKILL_MIX_COLUMNS
 
 pytestmark = pytest.mark.unit
@@ -28,9 +29,10 @@ PLAN_CSV = {
     "status_quo_skill_mix.csv": SKILL_MIX_COLUMNS,
     "costs.csv": ["year", "category", "gbp"],
     "binding.csv": list(BINDING.columns),
+    "levers.csv": LEVER_COLUMNS,
 }
 SHEETS = ["How to read this", "Summary", "Starts", "International", "Recruits", "Retention", "Educators", "Projection",
-          "Status quo", "Skill mix", "Costs", "Bottlenecks", "Assumptions"]
+          "Status quo", "Skill mix", "Costs", "Bottlenecks", "Levers", "Assumptions"]
 
 
 def header(path) -> list[str]:

@@ -14,7 +14,7 @@ ROWS = (EDUCATOR_CAPACITY,)
 EXTRA_EDUCATORS = Decision(
     "extra_educators", "educators", ("region", "year"), "extra_educator_wte", "WTE",
     "Educators", "Extra practice-educator WTE funded by region and year (drawn from the region's educator "
-    "staff group).", integer=False, shown_above=1e-6)
+    "staff group).", integer=False, shown_above=1e-6, lever="extra educators")
 DECISIONS = (EXTRA_EDUCATORS,)
 
 

@@ -28,7 +28,7 @@ INTERNATIONAL = Decision(
 RECRUITS = Decision(
     "recruits", "recruits", ("route", "kind", "region", "year"), "recruits", "recruits",
     "Recruits", "Recruits on every non-training route (international, returner) by route, arrival region and "
-    "year.", integer=True)
+    "year.", integer=True, lever="recruits")
 DECISIONS = (INTERNATIONAL, RECRUITS)
 
 

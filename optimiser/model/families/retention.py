@@ -17,7 +17,7 @@ ROWS = (RETENTION_CAP, RETENTION_STREAM)
 RETAINED = Decision(
     "retained", "retention", ("scheme", "staff_group", "region", "year"), "retained_wte", "WTE",
     "Retention", "WTE retained by each retention or flexible-retirement scheme, by region and year: staff who "
-    "would have left or retired during the year and stay.", integer=False, shown_above=1e-6)
+    "would have left or retired during the year and stay.", integer=False, shown_above=1e-6, lever="retention")
 DECISIONS = (RETAINED,)
 
 

@@ -16,7 +16,7 @@ CONTRACTED_STARTS = RowFamily("contracted_starts", "contracted minimum starts", 
 ROWS = (COHORT_MIN, COHORT_MAX, CONTRACTED_STARTS)
 STARTS = Decision("starts", "starts", ("provider", "region", "route", "year"), "starts", "learners",
                   "Starts", "Learners to start on each training route, by provider, placement region and year.",
-                  integer=True)
+                  integer=True, lever="commissions")
 DECISIONS = (STARTS,)
 COHORT_OPEN = "cohort_open"  # binary per gated cohort: fixed from the starts when a plan is evaluated
 

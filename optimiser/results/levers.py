@@ -1,0 +1,113 @@
+"""Where the next pound goes: every lever a plan pulls (commissions by route, recruits by route,
+retention schemes, extra educators) and every yearly budget, ranked by the weighted WTE-years one
+more GBP 1m would buy at the margin.
+
+For a decision column j the gain of one more unit is what it does through the stock and flow at
+the plan's marginal values (the duals y of the definition rows: stock balances, demand coverage,
+own work), plus the value of any limit it adds room to (an extra educator to educator capacity, a
+start this year to next year's allowed increase), net of its own objective term:
+
+    gain_j = sum_{i definition row} a_ij * y_i + sum_{i limit row j relieves} a_ij * y_i - c_j
+    per GBP 1m = gain_j / cost_j * 1e6,  cost_j = GBP per unit over every model year (undiscounted)
+
+(in weighted WTE-years per unit). The limits a lever uses up are left out on purpose: its own cap
+(provider starts, pools, a scheme's reach), the capacities it loads and the budgets are what the
+planner would change to spend more on it, and each has its own shadow price in binding.csv. A
+lever is shown at its best column (`where`: provider or staff group, region and year).
+A yearly budget's figure is its shadow price per GBP 1m (the same as binding.csv's). Reported for
+min_shortfall only, whose objective is in weighted WTE-years; the duals are those of the
+shadow-price LP (cohort decisions fixed, starts and recruits continuous).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from optimiser.model.build import DECISIONS
+from optimiser.model.data import ModelData
+from optimiser.model.parts import Role
+
+LEVER_COLUMNS = ["lever", "name", "where", "gbp_per_unit", "wte_years_per_unit", "wte_years_per_gbp_m"]
+BUDGET_YEARLY = "budget_yearly"
+BUDGETS = (BUDGET_YEARLY, "budget_total")  # the money itself: what the ranking divides by
+NAMING = ("route", "scheme", "kind")  # index parts that name the lever, not where it is pulled
+
+
+def _index_words(key, data: ModelData) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    names = {**data.provider_names, **data.region_names, **data.group_names}
+    return ", ".join(names.get(p, str(p)) if isinstance(p, str) else str(p) for p in parts)
+
+
+def _row_numbers(compiled, names: list[str]) -> np.ndarray:
+    """The row numbers of the named constraint families (`rows_of` without the keys: faster)."""
+    row_of, out = compiled.row_of, []
+    for name in names:
+        component = getattr(compiled.model, name, None)
+        if component is not None:
+            for con in component.values():
+                out.extend(row_of.get(id(con), ()))
+    return np.asarray(out, dtype=np.int64)
+
+
+def read_levers(m: pyo.ConcreteModel, data: ModelData, compiled, duals: np.ndarray | None,
+                binding: pd.DataFrame) -> pd.DataFrame:
+    """The ranking, best first (see the module's docstring); empty without duals or under another objective."""
+    if duals is None or m.objective_name != "min_shortfall":
+        return pd.DataFrame(columns=LEVER_COLUMNS)
+    others = [name for name, family in m.families.items() if family.role is not Role.DEFINITION]
+    limits = [name for name, family in m.families.items() if family.role is Role.LIMIT and name not in BUDGETS]
+    y = np.array(duals, dtype=float)  # the definition rows' duals: every row but the other families'
+    y[_row_numbers(compiled, others)] = 0.0
+    gain = np.asarray(compiled.matrix.T @ y, dtype=float) - compiled.cost
+    limit_rows = _row_numbers(compiled, limits)
+    if len(limit_rows):
+        part = compiled.matrix.tocsr()[limit_rows]
+        upper = np.isfinite(compiled.row_upper[limit_rows])
+        # room is added by a negative entry in a row with an upper limit, a positive one in a lower
+        y_upper = np.where(upper, duals[limit_rows], 0.0)
+        y_lower = np.where(upper, 0.0, duals[limit_rows])
+        gain += np.asarray(part.minimum(0).T @ y_upper + part.maximum(0).T @ y_lower, dtype=float).ravel()
+    per_column = gain.tolist()  # plain floats: numpy scalars cost more than the loop's own work
+    column = {id(v): j for j, v in enumerate(compiled.columns)}
+    cost: dict[int, float] = {}
+    for terms in m.cost_terms.values():
+        for c, v in terms:
+            if c:
+                key = id(v)
+                cost[key] = cost.get(key, 0.0) + c
+    best: dict[tuple[str, str], tuple[float, tuple, float, float]] = {}  # (lever, name) -> value, key, GBP, gain
+    for decision in DECISIONS:
+        if not decision.lever:
+            continue  # not a lever (international.csv: a view of the recruits)
+        names = decision.key_names
+        at = {n: i for i, n in enumerate(names)}
+        name_at = at.get("route", at.get("scheme"))
+        kind_at = at.get("kind")
+        for key, var in getattr(m, decision.component).items():
+            gbp = cost.get(id(var), 0.0)
+            j = column.get(id(var)) if gbp > 0 else None
+            if j is None:
+                continue
+            parts = key if isinstance(key, tuple) else (key,)
+            group = (decision.lever if kind_at is None else f"{parts[kind_at]} {decision.lever}",
+                     "" if name_at is None else parts[name_at])
+            value = per_column[j] / gbp * 1e6
+            held = best.get(group)
+            if held is None or value > held[0]:
+                best[group] = (value, tuple(p for n, p in zip(names, parts, strict=True) if n not in NAMING),
+                               gbp, per_column[j])
+    out = [(lever, name, _index_words(where, data), gbp, float(g), float(value))
+           for (lever, name), (value, where, gbp, g) in best.items()]
+    yearly = binding["constraint"].to_numpy() == BUDGET_YEARLY if not binding.empty else []
+    years = binding["year"].to_numpy()[yearly] if len(yearly) else []
+    values = binding["value_of_one_more"].to_numpy()[yearly] if len(yearly) else []
+    for year, value in zip(years, values, strict=True):
+        if not math.isnan(value):
+            out.append(("budget", str(year), str(year), 1e6, float(value), float(value)))
+    df = pd.DataFrame(out, columns=LEVER_COLUMNS)
+    return df.sort_values("wte_years_per_gbp_m", ascending=False, kind="stable").reset_index(drop=True)
