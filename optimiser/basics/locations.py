@@ -23,6 +23,9 @@ def _shipped(in_wheel: str, in_checkout: str) -> Path:
 INPUTS_DIR = _shipped("_inputs", "inputs")
 DICTIONARY_PATH = INPUTS_DIR / "data_dictionary.csv"
 DEFAULT_SCENARIO_DIR = INPUTS_DIR / "west_midlands"  # the West Midlands scenario every command defaults to
+# The v1 default, kept as shipped for comparison; the synthetic presets are derived from it, so
+# they do not move when the default gains v2 tables.
+V1_SCENARIO_DIR = INPUTS_DIR / "west_midlands_v1"
 SYNTHETIC_DIR = INPUTS_DIR / "synthetic"  # presets.toml and the region tables of the synthetic presets
 
 APP_HOME = _shipped("_app", ".")  # the folder holding the `ui` package (put on sys.path by the app)

@@ -1,4 +1,6 @@
-"""The template every synthetic figure is derived from: the West Midlands default scenario."""
+"""The template every synthetic figure is derived from: the West Midlands v1 default scenario
+(inputs/west_midlands_v1, kept as shipped), so the presets stay fixed while the default gains v2
+tables."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from functools import cache
 
 import pandas as pd
 
-from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
+from optimiser.basics.locations import V1_SCENARIO_DIR
 from optimiser.scenario.io import RawScenario, load_raw
 from optimiser.scenario.validation import validate_raw
 from optimiser.synthetic.geography import reference_regions
@@ -16,7 +18,7 @@ from optimiser.synthetic.presets import settings
 
 @dataclass(frozen=True)
 class Template:
-    """The West Midlands default, typed, with its residents in millions (the per-million base)."""
+    """The West Midlands v1 default, typed, with its residents in millions (the per-million base)."""
 
     raw: RawScenario
     t: dict[str, pd.DataFrame]
@@ -43,10 +45,10 @@ class Template:
 
 @cache
 def template() -> Template:
-    raw = load_raw(DEFAULT_SCENARIO_DIR)
+    raw = load_raw(V1_SCENARIO_DIR)
     report, tables, _ = validate_raw(raw)
     if tables is None:
-        raise RuntimeError(f"the template scenario {DEFAULT_SCENARIO_DIR} has errors:\n{report.render()}")
+        raise RuntimeError(f"the template scenario {V1_SCENARIO_DIR} has errors:\n{report.render()}")
     ref = reference_regions("england").set_index("region")
     ids = settings()["template"]["regions"]
     return Template(raw=raw, t=tables, population_m=float(ref.loc[ids, "population_m"].sum()))

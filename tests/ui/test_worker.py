@@ -29,14 +29,15 @@ def _wait(job, seconds: float, cancel_after: float | None = None) -> list[dict]:
 
 def test_solve_in_a_worker_process_reports_progress_and_returns_the_plan(monkeypatch):
     monkeypatch.delenv("OPTIMISER_UI_INLINE_WORKER", raising=False)
-    job = start_job("solve", load_raw(DEFAULT_SCENARIO_DIR), {"gap": 0.02, "time_limit": 60})
+    # the default's shipped gap (3%): about 25 s of HiGHS on the v2 default, where 2% takes 90-120 s
+    job = start_job("solve", load_raw(DEFAULT_SCENARIO_DIR), {"gap": 0.03, "time_limit": 120})
     assert job.process is not None and job.process.pid > 0
-    seen = _wait(job, 120)
+    seen = _wait(job, 240)
     phases = {s["progress"].get("phase") for s in seen}
     assert "optimising" in phases
     assert job.status()["state"] == "finished"
     plan = job.result()
-    assert plan.status == "optimal" and plan.mip_gap <= 0.02
+    assert plan.status == "optimal" and plan.mip_gap <= 0.03
     assert plan.weighted_shortfall < plan.status_quo.weighted_shortfall
     job.cleanup()
     assert not job.folder.exists()

@@ -63,9 +63,9 @@ def test_preset_sizes_match_the_brief(raws):
 
 
 def load_raw_default():
-    from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
+    from optimiser.basics.locations import V1_SCENARIO_DIR  # the template (the v1 default)
 
-    return load_raw(DEFAULT_SCENARIO_DIR)
+    return load_raw(V1_SCENARIO_DIR)
 
 
 def test_same_seed_same_scenario_other_seed_other_noise():

@@ -62,7 +62,8 @@ def test_workbook_written_by_the_app_uploads_back_unchanged(tmp_path: Path):
     assert typed_up is not None and typed_disk is not None
     for name, df in typed_disk.items():
         pd.testing.assert_frame_equal(typed_up[name].reset_index(drop=True), df.reset_index(drop=True))
-    assert up.config["horizon_years"] == 14 and up.config["solver"]["mip_rel_gap"] == 0.02
+    assert up.config["horizon_years"] == 14 and up.config["solver"]["mip_rel_gap"] == 0.03
+    assert up.config["first_decision_year"] == 2024 and up.config["run_out_years"] == 5  # v2 settings survive too
     assert up.source == "wm.xlsx"
 
 
@@ -140,7 +141,7 @@ def test_zip_without_scenario_files_and_other_file_types_are_refused():
 
 def test_bad_cell_in_an_upload_is_reported_with_table_row_and_column():
     members = {p.name: p.read_bytes() for p in DEFAULT_SCENARIO_DIR.iterdir() if p.suffix in (".csv", ".toml")}
-    members["budget.csv"] = members["budget.csv"].replace(b"20600000", b"lots", 1)
+    members["budget.csv"] = members["budget.csv"].replace(b"23500000", b"lots", 1)
     up = parse_upload("wm.zip", _zip(members))
     report, _, _ = validate_raw(up)
     bad = [i for i in report.errors]
