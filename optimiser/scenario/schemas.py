@@ -59,7 +59,7 @@ def table_schema(spec: TableSpec) -> pa.DataFrameSchema:
     )
 
 
-def _schema_issue(raw: RawScenario, spec: TableSpec, case: pd.Series) -> Issue:
+def _schema_issue(raw: RawScenario, spec: TableSpec, case: dict) -> Issue:
     where = raw.where(spec.name)
     check = str(case["check"])
     column = None if pd.isna(case["column"]) else str(case["column"])
@@ -140,8 +140,7 @@ def check_schemas(raw: RawScenario) -> list[Issue]:
         try:
             table_schema(spec).validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-            for _, case in cases.iterrows():
+            for case in exc.failure_cases.to_dict("records"):
                 issues.append(_schema_issue(raw, spec, case))
     return issues
 
