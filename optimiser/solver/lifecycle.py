@@ -17,6 +17,8 @@ shadow prices, elastic re-solves) are copies made by `copy`, with the current ro
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -34,9 +36,34 @@ from optimiser.solver.standard_form import INF, StandardForm, integrality, to_st
 THREADS = 1
 
 
+_made_one = False  # whether this process has made a highspy.Highs yet (see _quiet_highs)
+
+
+def _quiet_highs() -> highspy.Highs:
+    """highspy.Highs(), the first one of a process with the file behind stdout shut off: highspy
+    1.16 prints its banner there while it makes a process's first instance, before `output_flag`
+    can be set, and the planner's command output would start with it."""
+    global _made_one
+    if _made_one:
+        return highspy.Highs()
+    _made_one = True
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):  # no stdout to protect
+        return highspy.Highs()
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def new_highs() -> highspy.Highs:
     """A silent HiGHS instance; `THREADS` threads and a fixed seed so that every run repeats exactly."""
-    h = highspy.Highs()
+    h = _quiet_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", THREADS)
     h.setOptionValue("random_seed", 0)

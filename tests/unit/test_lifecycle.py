@@ -2,6 +2,8 @@
 together, and every temporary change is put back exactly, in reverse order, exceptions included.
 Models are compiled and handed to HiGHS here, never solved."""
 
+import subprocess
+import sys
 from contextlib import nullcontext
 
 import numpy as np
@@ -136,3 +138,11 @@ def test_restarting_the_clock_keeps_the_model_its_bounds_and_the_options():
     assert h.getNumNz() == compiled.n_nonzeros
     assert h.getOptionValue("time_limit")[1] == 12.5 and h.getOptionValue("threads")[1] == THREADS
     assert h.getRunTime() == 0.0
+
+
+def test_making_the_first_highs_instance_prints_nothing():
+    """highspy 1.16 prints a banner on stdout while a process makes its first instance."""
+    code = "from optimiser.solver.lifecycle import new_highs; new_highs(); new_highs(); print('done')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "done\n"
