@@ -52,8 +52,8 @@ def versus(r: dict) -> dict:
 
     `ratio_kind`: "measured" (both reached the gap), "at most" (only the engine did: the ratio is
     below engine / limit), "at least" (only plain HiGHS did), or "gaps" (neither did: the gaps at
-    the limit are compared instead, a missing plan counting as the worst). `not_slower` is the
-    verdict in every case."""
+    the limit are compared instead, a missing plan counting as the worst and none from either as
+    a tie). `not_slower` is the verdict in every case."""
     gap, limit, plain = r["requested_gap"], r["time_limit_s"], r.get("mps") or {}
     engine_s = r["solve_seconds"] if r["status"] == "optimal" else None
     plain_s = plain.get("solve_seconds") if plain.get("status") == "Optimal" else None
@@ -67,8 +67,8 @@ def versus(r: dict) -> dict:
     if plain_s is not None:
         return {**out, "ratio": limit / max(plain_s, 1e-9), "ratio_kind": "at least", "not_slower": False}
     e, p = r.get("mip_gap"), plain.get("mip_gap")
-    better = e is not None and (p is None or e <= p)
-    return {**out, "ratio": None, "ratio_kind": "gaps", "not_slower": better}
+    not_worse = p is None or (e is not None and e <= p)  # no plan from either is a tie
+    return {**out, "ratio": None, "ratio_kind": "gaps", "not_slower": not_worse}
 
 
 def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:

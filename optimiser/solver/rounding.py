@@ -17,9 +17,13 @@ from optimiser.solver.watch import Watch
 
 # Shares the relax-and-round phases may use: phase 1 of the time limit, phase 2 of what is left.
 # Each phase that stops early still leaves the full branch and bound the rest.
+# Phase 1 may use 70%: on the England-scale presets its root LP is one long interior-point solve
+# (L: 20 s on a quiet core, 44-65 s on a busy one) and without its point there is no plan at all
+# (plain branch and bound finds none on L or XL in 120 s); half the limit cut it off on a busy
+# machine (L and XL, 29 Nov 2026). Where it is quick (S, M, W: under a quarter) the share is unused.
 # Phase 2 gets most of what is left: on the England-scale presets the rounding search keeps
 # improving its plan steadily, while the full branch and bound after it rarely improves on it.
-PHASE_SHARE = (0.5, 0.8)
+PHASE_SHARE = (0.7, 0.8)
 # Rounding neighbourhoods tried in turn (see rens_box), and their names in the results.
 RENS_WIDENING = (0, "down", None)
 BOX_NAMES = {0: "floor to ceiling", "down": "lower bound to ceiling", None: "cohort decisions only"}
