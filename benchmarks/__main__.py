@@ -4,8 +4,9 @@ python -m benchmarks [--scenario PATH] [--repeat N] [--out DIR]
     the West Midlands default and the worked example (medians over --repeat runs)
 python -m benchmarks --preset NAME [--out DIR] [--gap G] [--time-limit S] [--repeat N] [--seed K]
     a synthetic preset (S, M, L, XL, W; optimiser/synthetic): each run writes
-    <preset>_<timestamp>_run<i>.json, including the same model exported to MPS and solved by a
-    fresh highspy.Highs with the same options
+    <preset>_s<seed>_h<highspy>_<timestamp>_run<i>.json: the engine's solve, the same model
+    exported to MPS and solved by plain HiGHS (its defaults, the engine's threads, the same gap
+    and limit), and the ratio engine / plain HiGHS of their times to the gap (benchmarks/presets.py)
 python -m benchmarks --frontier [--scenario PATH] [--repeat N]
     a 10-point budget frontier against 10 cold solves, in the same run (medians)
 python -m benchmarks --sweep [--samples N] [--scenario PATH]
@@ -16,8 +17,8 @@ python -m benchmarks --startup [--repeat N] [--out DIR]
     processes, each against `python -c "import pandas"` in the same run (medians, default 5 runs;
     benchmarks/startup.py)
 python -m benchmarks --table [--out DIR]
-    the latest run of each preset as a Markdown table (written into benchmarks/README.md when
-    --out is the default benchmarks/results)
+    the latest run of each preset, seed and highspy version as a Markdown table (written into
+    benchmarks/README.md and README.md when --out is the default benchmarks/results)
 
 Benchmarks are measurements, never asserted in tests (CI only checks a smoke run's keys).
 """
@@ -27,15 +28,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
-import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 import optimiser
+from benchmarks.machine import machine
+from benchmarks.presets import run_preset, table
 from optimiser import DEFAULT_SCENARIO_DIR
 
 HERE = Path(__file__).resolve().parent
@@ -44,25 +44,6 @@ README = HERE / "README.md"
 ROOT_README = HERE.parent / "README.md"  # its performance section shows the same table
 TABLE_START, TABLE_END = "<!-- preset-table:start -->", "<!-- preset-table:end -->"
 PRESET_GAP, PRESET_TIME_LIMIT = 0.01, 120.0
-REQUIRED_KEYS = (
-    "preset", "seed", "status", "mip_gap", "objective", "build_seconds", "handoff_seconds", "solve_seconds",
-    "results_seconds", "total_seconds", "outside_solver_ratio", "us_per_nonzero", "n_vars", "n_int_vars",
-    "n_cons", "n_nonzeros", "machine", "mps",
-)
-
-
-def machine() -> dict:
-    """Where a figure was measured: the same model is 2-3x slower on a busy shared core."""
-    def version(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    return {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-            "cpu_count": os.cpu_count(), "python": platform.python_version(), "highspy": version("highspy"),
-            "pyomo": version("pyomo"), "load_average_1min": round(load[0], 2) if load else None}
 
 
 # --- the default and the worked example (unchanged behaviour) --------------------------------
@@ -161,138 +142,7 @@ def run_sweep(path: Path, samples: int, out: Path) -> Path:
     return dst
 
 
-# --- synthetic presets -----------------------------------------------------------------------
-
-
-def solve_mps(path: Path, gap: float, time_limit: float) -> dict:
-    """The exported model solved by a fresh HiGHS with the engine's options (threads=1, seed 0)."""
-    import highspy
-
-    h = highspy.Highs()
-    for option, value in (("output_flag", False), ("threads", 1), ("random_seed", 0),
-                          ("mip_rel_gap", float(gap)), ("time_limit", float(time_limit)), ("presolve", "choose")):
-        h.setOptionValue(option, value)
-    t0 = time.perf_counter()
-    h.readModel(str(path))
-    read = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    h.run()
-    solve = time.perf_counter() - t1
-    info = h.getInfo()
-    found = info.primal_solution_status == 2
-    return {"read_seconds": read, "solve_seconds": solve, "status": h.modelStatusToString(h.getModelStatus()),
-            "objective": info.objective_function_value if found else None,
-            "mip_gap": info.mip_gap if found else None, "mps_bytes": path.stat().st_size}
-
-
-def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:
-    """Generate, build, export to MPS, solve in the engine, then solve the MPS file directly."""
-    from optimiser.scenario.scenario import scenario_from_raw
-    from optimiser.synthetic import generate
-
-    t0 = time.perf_counter()
-    scenario = scenario_from_raw(generate(preset, seed))
-    generate_seconds = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    built = optimiser.build_plan(scenario)
-    build_wall = time.perf_counter() - t1
-    with tempfile.TemporaryDirectory(prefix="bench-mps-") as tmp:
-        mps = Path(tmp) / f"{preset}.mps"
-        built.compiled.highs.writeModel(str(mps))  # before solving: the model exactly as handed over
-        t2 = time.perf_counter()
-        plan = optimiser.solve_built(built, time_limit=time_limit, gap=gap, explain=False)
-        solve_wall = time.perf_counter() - t2
-        direct = solve_mps(mps, gap, time_limit)
-    t = plan.timings
-    results = t.get("results_seconds", 0.0)
-    outside = t["build_seconds"] + t["handoff_seconds"] + results
-    nnz = plan.size.get("n_nonzeros") or 0
-    same = (plan.objective is not None and direct["objective"] is not None)
-    return {
-        "preset": preset.upper(), "seed": seed, "scenario": scenario.name, "status": plan.status,
-        "mip_gap": plan.mip_gap, "objective": plan.objective, "requested_gap": gap, "time_limit_s": time_limit,
-        "generate_seconds": generate_seconds,
-        # build_plan's wall clock less the model build and hand-off: index sets and reach (prepare)
-        "prepare_seconds": max(0.0, build_wall - t["build_seconds"] - t["handoff_seconds"]),
-        "build_seconds": t["build_seconds"], "handoff_seconds": t["handoff_seconds"],
-        "solve_seconds": t["solve_seconds"], "shadow_price_seconds": t.get("shadow_price_seconds", 0.0),
-        "solver_seconds": solver_seconds(t), "results_seconds": results,
-        "total_seconds": build_wall + solve_wall,
-        "outside_solver_ratio": outside / max(solver_seconds(t), 1e-9),
-        "us_per_nonzero": outside * 1e6 / nnz if nnz else None,
-        **plan.size,
-        "mps": {**direct, "objective_rel_diff": (abs(plan.objective - direct["objective"])
-                                                 / max(1.0, abs(direct["objective"]))) if same else None},
-        "machine": machine(), "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
-    }
-
-
-def run_preset(preset: str, seed: int, gap: float, time_limit: float, repeat: int, out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for i in range(1, repeat + 1):
-        result = {**preset_run(preset, seed, gap, time_limit), "run": i, "repeat": repeat}
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        path = out / f"{result['preset']}_{stamp}_run{i}.json"
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(result, indent=2) + "\n")
-        os.replace(tmp, path)  # never a half-written result file
-        written.append(path)
-        m = result["mps"]
-        print(f"{result['preset']} run {i}/{repeat}: {result['status']} gap {_pct(result['mip_gap'])}; "
-              f"{result['n_vars']} vars ({result['n_int_vars']} int), {result['n_cons']} rows, "
-              f"{result['n_nonzeros']} nonzeros; prepare {result['prepare_seconds']:.2f}s build "
-              f"{result['build_seconds']:.2f}s handoff {result['handoff_seconds']:.2f}s HiGHS "
-              f"{result['solve_seconds']:.2f}s results {result['results_seconds']:.2f}s total "
-              f"{result['total_seconds']:.2f}s; outside/solver {result['outside_solver_ratio']:.2f}, "
-              f"{_num(result['us_per_nonzero'], 1)} us/nonzero; MPS->highspy {m['solve_seconds']:.2f}s "
-              f"({m['status']}, objective {_num(m['objective'], 2)} vs {_num(result['objective'], 2)}) -> {path}")
-    return written
-
-
 # --- the README table ------------------------------------------------------------------------
-
-
-def _num(x, places: int) -> str:
-    return "n/a" if x is None else f"{x:,.{places}f}"
-
-
-def _pct(x) -> str:
-    return "n/a" if x is None else f"{100 * x:.2f}%"
-
-
-def latest_runs(out: Path) -> dict[str, dict]:
-    """The most recent run of each preset among the JSON files in `out`."""
-    latest: dict[str, dict] = {}
-    for path in sorted(out.glob("*.json")):
-        try:
-            r = json.loads(path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        if not isinstance(r, dict) or "preset" not in r:
-            continue
-        if r["preset"] not in latest or r.get("when", "") >= latest[r["preset"]].get("when", ""):
-            latest[r["preset"]] = r
-    return latest
-
-
-def table(out: Path) -> str:
-    order = ["S", "M", "W", "L", "XL"]
-    runs = latest_runs(out)
-    head = ("| preset | status | gap | columns | integer | rows | nonzeros | prepare s | build s | hand-off s "
-            "| HiGHS s | results s | total s | outside / HiGHS | us / nonzero | MPS->highspy s | same objective | when |")
-    lines = [head, "|" + " --- |" * (head.count("|") - 1)]
-    for p in sorted(runs, key=lambda p: (order.index(p) if p in order else len(order), p)):
-        r, m = runs[p], runs[p].get("mps", {})
-        diff = m.get("objective_rel_diff")
-        same = "n/a" if diff is None else ("yes" if diff <= max(2 * (r.get("requested_gap") or 0), 1e-6) else f"no ({diff:.2%})")
-        lines.append(
-            f"| {p} | {r['status']} | {_pct(r['mip_gap'])} | {r['n_vars']:,} | {r['n_int_vars']:,} | {r['n_cons']:,} "
-            f"| {r['n_nonzeros']:,} | {_num(r.get('prepare_seconds'), 2)} | {_num(r['build_seconds'], 2)} "
-            f"| {_num(r['handoff_seconds'], 2)} | {_num(r['solve_seconds'], 2)} | {_num(r['results_seconds'], 2)} "
-            f"| {_num(r['total_seconds'], 2)} | {_num(r['outside_solver_ratio'], 2)} | {_num(r['us_per_nonzero'], 2)} "
-            f"| {_num(m.get('solve_seconds'), 2)} ({m.get('status', 'n/a')}) | {same} | {r.get('when', '')} |")
-    return "\n".join(lines)
 
 
 def write_table(out: Path, readme: Path = README) -> str:

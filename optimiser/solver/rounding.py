@@ -17,9 +17,13 @@ from optimiser.solver.watch import Watch
 
 # Shares the relax-and-round phases may use: phase 1 of the time limit, phase 2 of what is left.
 # Each phase that stops early still leaves the full branch and bound the rest.
+# Phase 1 may use 70%: on the England-scale presets its root LP is one long interior-point solve
+# (L: 20 s on a quiet core, 44-65 s on a busy one) and without its point there is no plan at all
+# (plain branch and bound finds none on L or XL in 120 s); half the limit cut it off on a busy
+# machine (L and XL, 29 Nov 2026). Where it is quick (S, M, W: under a quarter) the share is unused.
 # Phase 2 gets most of what is left: on the England-scale presets the rounding search keeps
 # improving its plan steadily, while the full branch and bound after it rarely improves on it.
-PHASE_SHARE = (0.5, 0.8)
+PHASE_SHARE = (0.7, 0.8)
 # Rounding neighbourhoods tried in turn (see rens_box), and their names in the results.
 RENS_WIDENING = (0, "down", None)
 BOX_NAMES = {0: "floor to ceiling", "down": "lower bound to ceiling", None: "cohort decisions only"}
@@ -33,10 +37,14 @@ class Start:
     seconds: tuple[float, float]  # phase 1, phase 2
     box: str | None = None  # the last rounding box tried (BOX_NAMES); None: phase 2 did not run
     solver_status: str = ""  # HiGHS's words for the last phase run
+    relax_nodes: int | None = None  # phase 1's branch-and-bound nodes
+    # phase 2 stopped because its box's own bound showed no plan in it within the gap of the
+    # phase-1 bound: the full branch and bound takes over with the time left
+    handed_over: bool = False
 
     def phases(self) -> dict:
         return {"relax_seconds": self.seconds[0], "round_seconds": self.seconds[1],
-                "rounding_box": self.box}
+                "rounding_box": self.box, "relax_nodes": self.relax_nodes, "handed_over": self.handed_over}
 
 
 def _phase_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
@@ -73,7 +81,10 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     Phase 1 relaxes the general integers and keeps the binaries: a small MIP whose dual bound is a
     valid bound on the full model. Phase 2 (RENS) fixes the binaries at phase 1's values and boxes
     each general integer between the floor and ceiling of its phase-1 value; HiGHS searches that
-    neighbourhood until its plan is within `mip_rel_gap` of the phase-1 bound. A known feasible
+    neighbourhood until its plan is within `mip_rel_gap` of the phase-1 bound, or until its own
+    bound shows no plan in it can be (the binaries fixed at phase 1's values cost too much, as on
+    the Wales preset W: then it hands its plan over to the full branch and bound once the plan has
+    not improved for as long as phase 1 took). A known feasible
     `incumbent` (the previous point of a frontier) skips phase 2 when it is already close enough.
     Returns None when the model has no free general integers (nothing to gain).
     """
@@ -88,8 +99,9 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     h1.run()
     t1 = time.perf_counter()
     info = h1.getInfo()
+    nodes = int(info.mip_node_count) if compiled.binary[free].any() else 0
     if info.primal_solution_status != 2 or watch.cancelled:
-        return Start(None, None, None, (t1 - t0, 0.0), solver_status=said(h1))
+        return Start(None, None, None, (t1 - t0, 0.0), solver_status=said(h1), relax_nodes=nodes)
     relaxed = np.asarray(h1.getSolution().col_value, dtype=float)
     bound = info.mip_dual_bound if compiled.binary[free].any() else info.objective_function_value
     if h1.getModelStatus() != highspy.HighsModelStatus.kOptimal and not compiled.binary[free].any():
@@ -98,7 +110,7 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     if incumbent is not None:
         inc_obj = compiled.objective_of(incumbent)
         if bound is not None and relative_gap(inc_obj, bound) <= mip_rel_gap:
-            return Start(incumbent, inc_obj, bound, (t1 - t0, 0.0), solver_status=said(h1))
+            return Start(incumbent, inc_obj, bound, (t1 - t0, 0.0), solver_status=said(h1), relax_nodes=nodes)
     stop_at = None if bound is None else bound + mip_rel_gap * abs(bound) / max(1e-9, 1 - mip_rel_gap)
     for widen in RENS_WIDENING:
         # The floor/ceiling box can hold no integer plan when rows bind together at the relaxed
@@ -107,18 +119,18 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
         spent = time.perf_counter() - t0
         lo, hi = rens_box(compiled, relaxed, free, general, widen)
         h2 = _phase_highs(compiled, lo, hi, compiled.integer, PHASE_SHARE[1] * max(0.0, time_limit - spent), 1e-4)
-        watch.attach(h2, plans=True, bounds=False, stop_at=stop_at)
+        watch.attach(h2, plans=True, bounds=False, stop_at=stop_at, patience=t1 - t0)
         h2.run()
         if h2.getModelStatus() != highspy.HighsModelStatus.kInfeasible or watch.cancelled:
             break
     seconds = (t1 - t0, time.perf_counter() - t1)
-    box = BOX_NAMES[widen]
+    facts = dict(box=BOX_NAMES[widen], solver_status=said(h2), relax_nodes=nodes, handed_over=watch.out_of_reach)
     if h2.getInfo().primal_solution_status != 2:
         if incumbent is not None:
-            return Start(incumbent, inc_obj, bound, seconds, box, said(h2))
-        return Start(None, None, bound, seconds, box, said(h2))
+            return Start(incumbent, inc_obj, bound, seconds, **facts)
+        return Start(None, None, bound, seconds, **facts)
     values = np.asarray(h2.getSolution().col_value, dtype=float)
     objective = h2.getInfo().objective_function_value
     if incumbent is not None and inc_obj < objective:
         values, objective = incumbent, inc_obj
-    return Start(values, objective, bound, seconds, box, said(h2))
+    return Start(values, objective, bound, seconds, **facts)

@@ -11,7 +11,7 @@ import highspy
 import numpy as np
 
 from optimiser.basics.status import Status
-from optimiser.solver.lifecycle import CompiledModel
+from optimiser.solver.lifecycle import CompiledModel, restart_clock
 from optimiser.solver.outcome import SolveOutcome, outcome_of, relative_gap, said
 from optimiser.solver.rounding import relax_and_round
 from optimiser.solver.watch import Progress, Watch
@@ -86,6 +86,7 @@ def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float,
                             time.perf_counter() - t0, None, solver_status=f"rounding phase: {start.solver_status}",
                             phases=phases)
     remaining = max(0.01, time_limit - (time.perf_counter() - t0))
+    restart_clock(h)  # the limit is this run's, not what earlier runs of this instance used
     h.setOptionValue("time_limit", float(remaining))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("presolve", "choose")
@@ -103,7 +104,8 @@ def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float,
     if outcome.status == Status.INFEASIBLE:
         log.info("HiGHS reports infeasible; re-checking with presolve off")
         h.setOptionValue("presolve", "off")
-        h.clearSolver()
+        h.setOptionValue("time_limit", max(0.01, time_limit - (time.perf_counter() - t0)))
+        restart_clock(h)  # also clears the solver's state
         h.run()
         outcome = outcome_of(h, time.perf_counter() - t0, integer, rechecked=True)
         h.setOptionValue("presolve", "choose")

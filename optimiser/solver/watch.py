@@ -26,18 +26,31 @@ class Watch:
         self.cancelled = False
         self.best: float | None = None  # best incumbent of any phase
         self.bound: float | None = None  # best valid dual bound of any phase
+        self.out_of_reach = False  # the last phase's own bound showed it holds no plan as good as stop_at
 
-    def attach(self, h: highspy.Highs, *, plans: bool, bounds: bool, stop_at: float | None = None) -> None:
+    def attach(self, h: highspy.Highs, *, plans: bool, bounds: bool, stop_at: float | None = None,
+               patience: float = 0.0) -> None:
         """`plans`: this phase's incumbents are plans of the full model (not of a relaxation);
         `bounds`: its dual bound is valid for the full model (not for a restricted neighbourhood);
-        `stop_at`: stop once a plan this good is found."""
+        `stop_at`: stop once a plan this good is found. If this phase's own dual bound shows it
+        holds no such plan (`out_of_reach`), it stops once it has a plan that has not improved
+        for `patience` seconds: its plan seeds the next phase, which has a chance."""
+        self.out_of_reach = False
+        phase_best = [INF, time.perf_counter() - self.t0]  # this phase's best plan and when it was found
+
         def report(e, force: bool) -> None:
             out = e.data_out
             now = time.perf_counter() - self.t0
             inc = out.mip_primal_bound if abs(out.mip_primal_bound) < INF else None
             if plans and inc is not None and (self.best is None or inc < self.best):
                 self.best = inc
+            if inc is not None and inc < phase_best[0]:
+                phase_best[:] = [inc, now]
             if stop_at is not None and inc is not None and inc <= stop_at:
+                e.interrupt()
+            if stop_at is not None and stop_at < out.mip_dual_bound < INF:
+                self.out_of_reach = True
+            if self.out_of_reach and inc is not None and now - phase_best[1] >= patience:
                 e.interrupt()
             if self.progress is None:
                 return

@@ -2,6 +2,8 @@
 together, and every temporary change is put back exactly, in reverse order, exceptions included.
 Models are compiled and handed to HiGHS here, never solved."""
 
+import subprocess
+import sys
 from contextlib import nullcontext
 
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 import optimiser
 from optimiser.analysis.evaluate import DECISION_LIMITS
 from optimiser.solver import compile_model
+from optimiser.solver.lifecycle import THREADS, restart_clock
 
 pytestmark = pytest.mark.unit
 
@@ -110,3 +113,36 @@ def test_a_sweep_style_fixed_plan_is_undone_on_exit_and_on_an_exception(example_
             if fails:
                 raise RuntimeError("a future failed mid-evaluation")
         assert_same(start, bounds(compiled))
+
+
+def test_every_highs_instance_is_given_its_threads_and_seed():
+    compiled = compile_model(_three_rows())
+    instances = {"kept MIP": compiled.highs, "copy": compiled.copy(integer=compiled.integer)}
+    for name, h in instances.items():
+        assert h.getOptionValue("threads")[1] == THREADS == 1, name  # HiGHS 1.16's default is parallel
+        assert h.getOptionValue("random_seed")[1] == 0, name
+
+
+def test_restarting_the_clock_keeps_the_model_its_bounds_and_the_options():
+    compiled = compile_model(_three_rows())
+    compiled.set_bounds(rows=[0], row_upper=7.0)
+    compiled.set_bounds(columns=[2], col_lower=1.0)
+    h = compiled.highs
+    h.setOptionValue("time_limit", 12.5)
+    before = bounds(compiled)
+    integrality = list(h.getLp().integrality_)
+    restart_clock(h)
+    assert_same(before, bounds(compiled))
+    assert list(h.getLp().integrality_) == integrality and any(integrality)
+    np.testing.assert_array_equal(h.getLp().col_cost_, compiled.cost)
+    assert h.getNumNz() == compiled.n_nonzeros
+    assert h.getOptionValue("time_limit")[1] == 12.5 and h.getOptionValue("threads")[1] == THREADS
+    assert h.getRunTime() == 0.0
+
+
+def test_making_the_first_highs_instance_prints_nothing():
+    """highspy 1.16 prints a banner on stdout while a process makes its first instance."""
+    code = "from optimiser.solver.lifecycle import new_highs; new_highs(); new_highs(); print('done')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "done\n"

@@ -1,0 +1,63 @@
+"""The watch over a rounding phase (Watch.attach), driven by hand-made HiGHS callback events:
+when a phase's own bound shows it holds no plan good enough, it hands its plan over once the plan
+has stopped improving. Nothing is solved."""
+
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from optimiser.solver.standard_form import INF
+from optimiser.solver.watch import Watch
+
+pytestmark = pytest.mark.unit
+
+
+class FakeHighs:
+    """Holds the functions Watch subscribes, one list per HiGHS callback."""
+
+    def __init__(self):
+        self.subscribed = {}
+        for name in ("cbMipImprovingSolution", "cbMipInterrupt", "cbSimplexInterrupt", "cbIpmInterrupt"):
+            setattr(self, name, SimpleNamespace(subscribe=self.subscribed.setdefault(name, []).append))
+
+    def tick(self, plan: float = INF, bound: float = -INF) -> bool:
+        """One MIP interrupt check with this incumbent and dual bound; whether the watch interrupted."""
+        stopped = []
+        event = SimpleNamespace(data_out=SimpleNamespace(mip_primal_bound=plan, mip_dual_bound=bound,
+                                                         mip_node_count=0),
+                                interrupt=lambda: stopped.append(True))
+        for report in self.subscribed["cbMipInterrupt"]:
+            report(event)
+        return bool(stopped)
+
+
+def test_a_phase_within_reach_runs_until_its_plan_reaches_stop_at():
+    h, watch = FakeHighs(), Watch(None, time.perf_counter())
+    watch.attach(h, plans=True, bounds=False, stop_at=101.0, patience=0.0)
+    assert not h.tick(bound=100.5)
+    assert not h.tick(plan=105.0, bound=100.5) and not watch.out_of_reach
+    assert h.tick(plan=100.9, bound=100.5)  # good enough: stop
+
+
+def test_a_phase_out_of_reach_hands_its_plan_over_once_it_stops_improving():
+    h, watch = FakeHighs(), Watch(None, time.perf_counter())
+    watch.attach(h, plans=True, bounds=False, stop_at=101.0, patience=0.2)
+    assert not h.tick(bound=102.0) and watch.out_of_reach  # no plan yet: nothing to hand over
+    assert not h.tick(plan=110.0, bound=102.0)  # a new plan: patience starts again
+    time.sleep(0.1)
+    assert not h.tick(plan=104.0, bound=102.0)  # improved: patience starts again
+    time.sleep(0.12)
+    assert not h.tick(plan=104.0, bound=102.0)  # 0.12 s without improvement
+    time.sleep(0.1)
+    assert h.tick(plan=104.0, bound=102.0)  # 0.22 s: handed over
+    assert watch.best == 104.0
+
+
+def test_each_phase_starts_within_reach():
+    h, watch = FakeHighs(), Watch(None, time.perf_counter())
+    watch.attach(h, plans=True, bounds=False, stop_at=101.0)
+    h.tick(bound=102.0)
+    assert watch.out_of_reach
+    watch.attach(FakeHighs(), plans=True, bounds=False, stop_at=101.0)
+    assert not watch.out_of_reach
