@@ -169,9 +169,7 @@ def _check_shape(distribution: str, a: dict[str, float], text: str, row: int) ->
 def parse_uncertainty(df: pd.DataFrame, groups: set[str], routes: set[str]) -> tuple[list[UncertainInput], list[Problem]]:
     """The typed `uncertainty` table as inputs, and every problem in it (rows in file order)."""
     inputs, problems = [], []
-    hints: dict[str, str] = {}  # built once per table named, not once per finding
-    records = zip(df.index.tolist(), df.to_dict("records"), strict=True)
-    for i, r in records:
+    for i, r in df.iterrows():
         row = int(i) + 2
         parameter, scope, distribution = (str(r[c]).strip() for c in ("parameter", "scope", "distribution"))
         ok = True
@@ -183,9 +181,7 @@ def parse_uncertainty(df: pd.DataFrame, groups: set[str], routes: set[str]) -> t
             p = PARAMETERS[parameter]
             known = groups if p.table == "staff_groups" else routes
             if scope != ALL and scope not in known:
-                if p.table not in hints:
-                    hints[p.table] = ", ".join(sorted(known)[:6]) + (" ..." if len(known) > 6 else "")
-                hint = hints[p.table]
+                hint = ", ".join(sorted(known)[:6]) + (" ..." if len(known) > 6 else "")
                 problems.append(Problem(row, "scope", scope, f"unknown {p.scope_word} for {parameter}",
                                         f"write * (every {p.scope_word}) or a {p.scope_word} id ({hint})"))
                 ok = False
