@@ -25,6 +25,14 @@ def store_url(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("OPTIMISER_DATABASE_URL", url)
     monkeypatch.setenv("OPTIMISER_UI_INLINE_WORKER", "1")
     monkeypatch.delenv("OPTIMISER_UI_SCENARIO", raising=False)
+    # These tests pin cells and limits of the embedded default to check the app's mechanics
+    # (edits, saves, frontier); they run on the v1 default shipped beside the v2 one, whose
+    # figures they were written against.
+    import optimiser.basics.locations as locations
+    import ui.state
+
+    monkeypatch.setattr(locations, "DEFAULT_SCENARIO_DIR", locations.V1_SCENARIO_DIR)
+    monkeypatch.setattr(ui.state, "DEFAULT_SCENARIO_DIR", locations.V1_SCENARIO_DIR)
     return url
 
 
