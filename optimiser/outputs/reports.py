@@ -11,6 +11,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from optimiser.basics.cells import safe_frame
@@ -23,10 +24,18 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
     safe_frame(df).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
-def _json_safe(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+def json_safe(v):
+    """A value JSON can hold exactly: NaN and infinities become null, numpy numbers plain ones,
+    inside dicts and lists too (summary.json of every run folder)."""
+    if isinstance(v, dict):
+        return {k: json_safe(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [json_safe(x) for x in v]
+    if isinstance(v, float | np.floating):
+        return float(v) if math.isfinite(v) else None
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
 
 
 def write_projection(result: ProjectionResult, out: str | Path, *, replace: bool = False) -> list[Path]:
@@ -52,7 +61,7 @@ def write_plan(result: PlanResult, out: str | Path, *, replace: bool = False) ->
     """summary.json, the tables of docs/model.md as CSV, status_quo_projection.csv and plan.xlsx."""
     out = Path(out)
     with run_folder(out, "solve", replace) as tmp:
-        summary = {k: _json_safe(v) for k, v in result.summary_dict().items()}
+        summary = {k: json_safe(v) for k, v in result.summary_dict().items()}
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         for name, attr in PLAN_FILES.items():
             _write_csv(getattr(result, attr), tmp / name)

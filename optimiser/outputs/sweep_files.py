@@ -4,14 +4,12 @@ and run.json, swapped into place whole (optimiser/outputs/run_folders.py)."""
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
-
-import numpy as np
 
 from optimiser.analysis.sweep import SweepError, SweepResult
 from optimiser.basics.cells import safe_frame
 from optimiser.basics.files import DestinationError
+from optimiser.outputs.reports import json_safe
 from optimiser.outputs.run_folders import run_files, run_folder
 
 SWEEP_FILES = {
@@ -25,18 +23,6 @@ SWEEP_FILES = {
 }
 
 
-def _json_safe(v):
-    if isinstance(v, dict):
-        return {k: _json_safe(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_json_safe(x) for x in v]
-    if isinstance(v, float | np.floating):
-        return float(v) if math.isfinite(v) else None
-    if isinstance(v, np.integer):
-        return int(v)
-    return v
-
-
 def write_sweep(result: SweepResult, out: str | Path, *, replace: bool = False) -> list[Path]:
     """The tables as CSV (formula text neutralised) plus summary.json, all moved into place at once."""
     try:
@@ -44,7 +30,7 @@ def write_sweep(result: SweepResult, out: str | Path, *, replace: bool = False) 
             for name, attr in SWEEP_FILES.items():
                 safe_frame(getattr(result, attr)).to_csv(tmp / name, index=False, lineterminator="\n",
                                                          float_format="%.10g")
-            text = json.dumps(_json_safe(result.summary), indent=2) + "\n"
+            text = json.dumps(json_safe(result.summary), indent=2) + "\n"
             (tmp / "summary.json").write_text(text, encoding="utf-8")
     except DestinationError as exc:
         raise SweepError(str(exc)) from None
