@@ -215,7 +215,8 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
     projection = read_projection(m, data)
     costs = read_costs(m)
     premium, system = system_cost(m, data) if built.objective_name == "min_system_cost" else (None, None)
-    binding = read_binding(m, data, compiled, activity, duals)
+    ranges = (lp.bound_up, lp.bound_down) if lp is not None and lp.bound_up is not None else None
+    binding = read_binding(m, data, compiled, activity, duals, ranges)
     result = PlanResult(
         objective=outcome.objective,
         weighted_shortfall=weighted_shortfall(m, data),
