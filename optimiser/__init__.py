@@ -82,8 +82,12 @@ _PUBLIC = {
     "SweepError": "optimiser.analysis.sweep",
     "SweepResult": "optimiser.analysis.sweep",
     "sweep": "optimiser.analysis.sweep",
+    # near-optimal alternatives: plans within a slack of the best that differ most in one dimension
+    "AlternativesResult": "optimiser.analysis.alternatives",
+    "alternatives": "optimiser.analysis.alternatives",
     # the files a run writes
     "write_frontier": "optimiser.outputs.reports",
+    "write_alternatives": "optimiser.outputs.alternatives_files",
     "write_plan": "optimiser.outputs.reports",
     "write_projection": "optimiser.outputs.reports",
     "write_sweep": "optimiser.outputs.sweep_files",
@@ -126,6 +130,8 @@ __all__ = [
     "explain_infeasibility",
     "finite_number",
     "frontier",
+    "alternatives",
+    "AlternativesResult",
     "holds_plan",
     "input_hash",
     "is_unreadable",
@@ -148,6 +154,7 @@ __all__ = [
     "validate_raw",
     "write_folder",
     "write_frontier",
+    "write_alternatives",
     "write_plan",
     "write_projection",
     "write_scenario",
@@ -170,6 +177,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors only
+    from optimiser.analysis.alternatives import AlternativesResult, alternatives
     from optimiser.analysis.compare import PlanRun, RunComparison, compare_runs, scenario_diff
     from optimiser.analysis.sweep import SweepError, SweepResult, sweep
     from optimiser.basics.cells import cell_text, finite_number, numbers
@@ -184,6 +192,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
         number_options,
     )
     from optimiser.basics.status import Status, holds_plan
+    from optimiser.outputs.alternatives_files import write_alternatives
     from optimiser.outputs.reports import write_frontier, write_plan, write_projection
     from optimiser.outputs.sweep_files import write_sweep
     from optimiser.pipeline.api import (

@@ -240,10 +240,13 @@ def app_(
 
 
 # Commands defined beside the code they drive.
+from optimiser.cli.alternatives import alternatives_command  # noqa: E402
 from optimiser.cli.generate import generate_command  # noqa: E402
 from optimiser.cli.sweep import sweep_command  # noqa: E402
 
 app.command("sweep", help="Shortfall percentiles over futures sampled from uncertainty.csv.")(sweep_command)
+app.command("alternatives", help="Plans within a slack of the best that differ most in one dimension.")(
+    alternatives_command)
 app.command("generate", help="Write a synthetic scenario (presets S, M, L, XL, W).")(generate_command)
 
 

@@ -20,7 +20,8 @@ from optimiser.outputs.run_folders import run_files, run_folder
 from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """A CSV for planners: formula-like text neutralised, numbers to 10 significant digits."""
     safe_frame(df).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
@@ -41,8 +42,8 @@ def json_safe(v):
 def write_projection(result: ProjectionResult, out: str | Path, *, replace: bool = False) -> list[Path]:
     """projection.csv and projection_summary.csv (`replace`: see run_folders.check_out_folder)."""
     with run_folder(out, "project", replace) as tmp:
-        _write_csv(result.projection, tmp / "projection.csv")
-        _write_csv(result.summary(), tmp / "projection_summary.csv")
+        write_csv(result.projection, tmp / "projection.csv")
+        write_csv(result.summary(), tmp / "projection_summary.csv")
     return [Path(out) / "projection.csv", Path(out) / "projection_summary.csv"]
 
 
@@ -64,10 +65,10 @@ def write_plan(result: PlanResult, out: str | Path, *, replace: bool = False) ->
         summary = {k: json_safe(v) for k, v in result.summary_dict().items()}
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         for name, attr in PLAN_FILES.items():
-            _write_csv(getattr(result, attr), tmp / name)
+            write_csv(getattr(result, attr), tmp / name)
         if result.status_quo is not None:
-            _write_csv(result.status_quo.projection, tmp / "status_quo_projection.csv")
-            _write_csv(result.status_quo.skill_mix, tmp / "status_quo_skill_mix.csv")
+            write_csv(result.status_quo.projection, tmp / "status_quo_projection.csv")
+            write_csv(result.status_quo.skill_mix, tmp / "status_quo_skill_mix.csv")
         write_plan_workbook(result, tmp / "plan.xlsx")
     return run_files(out)
 
@@ -176,7 +177,7 @@ def write_frontier(result, out: str | Path, *, replace: bool = False) -> list[Pa
 
     df = result.frontier
     with run_folder(out, "frontier", replace) as tmp:
-        _write_csv(df, tmp / "frontier.csv")
+        write_csv(df, tmp / "frontier.csv")
         fig, ax = plt.subplots(figsize=(7, 4.5))
         ok = df[df["weighted_shortfall"].notna()]
         x = ok["budget_gbp"] / 1e6 if ok["budget_gbp"].gt(0).any() else ok["budget_scale"]

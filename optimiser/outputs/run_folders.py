@@ -27,6 +27,7 @@ RUN_KINDS = {  # kind -> what a planner calls it
     "project": "a status quo projection (optimiser project)",
     "frontier": "a budget frontier (optimiser frontier)",
     "sweep": "an uncertainty sweep (optimiser sweep)",
+    "alternatives": "near-optimal alternatives (optimiser alternatives)",
 }
 _SHOWN_NAMES = 5  # names listed in a message before "and N more"
 # files a file browser leaves in any folder it shows: not a reason to refuse a run folder

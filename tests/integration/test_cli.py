@@ -208,6 +208,10 @@ BAD_NUMBERS = [
     (["sweep", "-n", "5", "--workers", "0"], "--workers", "number of worker processes must be"),
     (["generate", "S", "--out", "never", "--seed", "-1"], "--seed", "not '-1'"),
     (["app", "--port", "nan"], "--port", "port must be a whole number from 1 to 65535"),
+    (["alternatives", "--slack", "nan"], "--slack", "slack must be a number from 0 to 1"),
+    (["alternatives", "--slack", "2"], "--slack", "not '2'"),
+    (["alternatives", "--count", "0"], "--count", "number of alternatives must be a whole number from 1 to 50"),
+    (["alternatives", "--vary", "hospitals"], "--vary", "must be one of international, providers, regions, routes"),
 ]
 
 
