@@ -186,7 +186,7 @@ def _minus(a, b):
     return None if x is None or y is None else x - y
 
 
-def _limit_words(row: pd.Series, ctx: PlanContext) -> str:
+def limit_words(row: pd.Series, ctx: PlanContext) -> str:
     return w.sentence(f"{row['family']}, {ctx.words(row['index'])}")
 
 
@@ -199,14 +199,14 @@ def _limits(result: PlanResult, ctx: PlanContext) -> tuple[Section, str]:
     for _, row in kinds.head(TOP_LIMITS).iterrows():
         family = ROW_FAMILIES.get(row["constraint"])
         one = family.one_more if family is not None and family.one_more else "one more unit"
-        step = (family.per_unit if family is not None else 1.0) or 1.0
         pct = w.finite(row["limit"])
-        pct_text = f" (about {w.marginal(abs(pct) * 0.01 / step)} {'GBP m' if step == 1e6 else row['unit']})" if pct else ""
-        lines.append(f"{_limit_words(row, ctx)} binds: {one} is worth {w.marginal(row['value_of_one_more'])} {gain}; "
+        amount = (w.gbp(abs(pct) * 0.01) if row["unit"] == "GBP" else f"{w.marginal(abs(pct) * 0.01)} {row['unit']}") if pct else ""
+        pct_text = f" (about {amount})" if amount else ""
+        lines.append(f"{limit_words(row, ctx)} binds: {one} is worth {w.marginal(row['value_of_one_more'])} {gain}; "
                      f"1% more{pct_text} is worth {w.marginal(row['value_of_1pct_more'])}.")
     lines.append("These are marginal values from the plan's shadow prices: they hold for small changes, and a "
                  "larger change is worth less once other limits bind.")
-    return Section("What limits the plan", tuple(lines)), _limit_words(kinds.iloc[0], ctx)
+    return Section("What limits the plan", tuple(lines)), limit_words(kinds.iloc[0], ctx)
 
 
 def _unreached(result: PlanResult, ctx: PlanContext, buys: pd.DataFrame) -> Section:
@@ -236,7 +236,7 @@ def _unreached(result: PlanResult, ctx: PlanContext, buys: pd.DataFrame) -> Sect
     return Section("Groups no lever reaches", tuple(lines))
 
 
-def _lever_name(row: pd.Series, ctx: PlanContext) -> str:
+def lever_words(row: pd.Series, ctx: PlanContext) -> str:
     lever = str(row["lever"])
     if lever == "budget":
         return f"the {row['name']} budget"
@@ -264,7 +264,7 @@ def _levers(result: PlanResult, ctx: PlanContext) -> Section:
         good = levers[levers["wte_years_per_gbp_m"].map(lambda v: (w.finite(v) or 0) > 0)]
         for i, (_, row) in enumerate(good.head(TOP_LEVERS).iterrows(), start=1):
             lead = "Where the next GBP 1m goes furthest: " if i == 1 else f"Then ({i}): "
-            lines.append(f"{lead}{_lever_name(row, ctx)}, {w.marginal(row['wte_years_per_gbp_m'])} weighted "
+            lines.append(f"{lead}{lever_words(row, ctx)}, {w.marginal(row['wte_years_per_gbp_m'])} weighted "
                          "WTE-years of shortfall per GBP 1m at the margin.")
     elif result.objective_name != "min_shortfall":
         lines.append("The lever ranking is given for the least-shortfall objective only.")
