@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimiser.analysis import wording as w
 from optimiser.basics.plain_numbers import finite_number
 from optimiser.scenario.io import RawScenario
 
@@ -26,7 +27,7 @@ CONTEXT_FILE = "plan_context.json"
 
 def readable_id(identifier: str) -> str:
     """An identifier as words when the scenario gives no name ("ug_radiography" -> "ug radiography")."""
-    return str(identifier).replace("_", " ").strip()
+    return w.readable_id(identifier)
 
 
 @dataclass(frozen=True)

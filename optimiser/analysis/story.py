@@ -30,6 +30,11 @@ OBJECTIVE_GAIN = {  # what one unit of the objective is, as a limit's value is r
     "min_cost": "GBP saved",
     "min_system_cost": "GBP of system cost saved (present value)",
 }
+OBJECTIVE_WORDS = {
+    "min_shortfall": "the least weighted shortfall within every limit",
+    "min_cost": "the least cost that meets every staff group's shortfall target",
+    "min_system_cost": "the least spending plus the premium paid to cover the remaining gap (present value)",
+}
 LEVER_WORDS = {"commissions": "commissioning", "recruits": "recruiting", "retention": "retention scheme",
                "extra educators": "extra practice educators", "budget": "budget"}
 
@@ -274,7 +279,8 @@ def _levers(result: PlanResult, ctx: PlanContext) -> Section:
 
 
 def _details(result: PlanResult) -> Section:
-    lines = [f"Objective: {result.objective_name}; budgets scaled by {w.marginal(result.budget_scale)}.",
+    lines = [f"Objective: {OBJECTIVE_WORDS.get(result.objective_name, w.readable_id(result.objective_name))}; "
+             f"budgets scaled by {w.marginal(result.budget_scale)}.",
              f"Solver: {result.status.replace('_', ' ')} ({result.message})." if result.message else
              f"Solver: {result.status.replace('_', ' ')}."]
     gap = w.finite(result.mip_gap)

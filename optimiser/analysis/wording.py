@@ -78,6 +78,11 @@ def span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first} to {last}"
 
 
+def readable_id(identifier: str) -> str:
+    """An identifier as words ("min_shortfall" -> "min shortfall")."""
+    return str(identifier).replace("_", " ").strip()
+
+
 def sentence(text: str) -> str:
     """The first letter in capitals (planner names are written in lower case)."""
     return text[:1].upper() + text[1:] if text else text
