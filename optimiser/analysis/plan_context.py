@@ -50,7 +50,7 @@ class PlanContext:
     def name(self, identifier) -> str:
         """The readable name of any identifier a plan's tables hold (a year stays a year)."""
         if not isinstance(identifier, str):
-            return str(identifier)
+            return "" if identifier != identifier else str(identifier)  # a blank cell read back as NaN
         for names in (self.regions, self.providers, self.groups, self.routes, self.schemes):
             if identifier in names:
                 return names[identifier]

@@ -248,7 +248,7 @@ def lever_words(row: pd.Series, ctx: PlanContext) -> str:
     what = LEVER_WORDS.get(lever.split(" ")[-1] if lever.endswith("recruits") else lever, lever)
     if lever.endswith("recruits"):
         what = f"{lever.split(' ')[0]} recruiting"
-    name = f" {ctx.name(row['name'])}" if str(row["name"]) else ""
+    name = f" {ctx.name(row['name'])}" if isinstance(row["name"], str) and row["name"] else ""  # blank: read back as NaN
     return f"{what}{name} ({ctx.words(row['where'])})"
 
 

@@ -114,6 +114,13 @@ def _heatmap(table: pd.DataFrame, title: str, unit: str, colours: str) -> go.Fig
     return fig
 
 
+def _shown(table: pd.DataFrame) -> pd.DataFrame:
+    """A heat map's numbers as a table: a column per year, named as text like its first column."""
+    out = table.reset_index()
+    out.columns = [str(c) for c in out.columns]
+    return out
+
+
 def starts_heatmap(starts: pd.DataFrame, ctx: PlanContext) -> tuple[go.Figure, pd.DataFrame]:
     """Learner starts by provider and route (rows) and year (columns), decision years."""
     s = _decided(starts, ctx)
@@ -123,7 +130,7 @@ def starts_heatmap(starts: pd.DataFrame, ctx: PlanContext) -> tuple[go.Figure, p
     table = s.pivot_table(index="row", columns="year", values="starts", aggfunc="sum", fill_value=0)
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
     table.index.name = "provider, route"
-    return _heatmap(table, "Learner starts by provider, route and year", "starts", "Blues"), table.reset_index()
+    return _heatmap(table, "Learner starts by provider, route and year", "starts", "Blues"), _shown(table)
 
 
 def shortfall_heatmap(projection: pd.DataFrame, ctx: PlanContext, group: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
@@ -137,7 +144,7 @@ def shortfall_heatmap(projection: pd.DataFrame, ctx: PlanContext, group: str | N
                                                                aggfunc="sum", fill_value=0.0)
     table.index.name = "region"
     who = "every staff group" if group is None else ctx.name(group)
-    return _heatmap(table, f"Shortfall by region and year (WTE, {who})", "WTE", "Reds"), table.reset_index()
+    return _heatmap(table, f"Shortfall by region and year (WTE, {who})", "WTE", "Reds"), _shown(table)
 
 
 def supply_demand_panels(projection: pd.DataFrame, status_quo: pd.DataFrame | None, ctx: PlanContext,

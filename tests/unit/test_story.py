@@ -168,6 +168,15 @@ def test_the_map_draws_hubs_and_flows_and_the_heat_maps_sum_to_the_tables():
     assert table.to_dict("records")[1] == {"from": "Region A", "to": "Region B", "learners": 4}
     assert region_map(plan.starts, plan.projection, plan_context(raw_scenario(coordinates=False))) is None
     _, starts = starts_heatmap(plan.starts, ctx)
+    assert list(starts.columns) == ["provider, route", "2025", "2026"]
     assert starts.set_index("provider, route").loc["Provider P, undergraduate radiography"].tolist() == [10, 4]
     _, short = shortfall_heatmap(plan.projection, ctx)
     assert short.set_index("region").loc["Region A"].tolist() == [8.0, 8.0]  # rad + son, 2026 and 2027
+
+
+def test_a_lever_without_a_name_reads_without_one_even_when_read_back_as_nan():
+    levers = pd.DataFrame([("extra educators", math.nan, "a, 2030", 55000.0, 2.9, 53.4)],
+                          columns=["lever", "name", "where", "gbp_per_unit", "wte_years_per_unit", "wte_years_per_gbp_m"])
+    story = plan_story(plan_result(levers=levers), plan_context(raw_scenario()))
+    assert story.sections[4].lines[1] == ("Where the next GBP 1m goes furthest: extra practice educators (Region A, "
+                                          "2030), 53.4 weighted WTE-years of shortfall per GBP 1m at the margin.")
