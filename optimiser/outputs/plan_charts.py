@@ -69,18 +69,19 @@ def region_map(starts: pd.DataFrame, projection: pd.DataFrame, ctx: PlanContext)
                         hovertext=text, marker=dict(size=10, opacity=0), showlegend=False)
     regions = list(ctx.coordinates)
     biggest = max([float(short.get(r, 0.0)) for r in regions] + [1.0])
+    sizes = [14 + 36 * float(short.get(r, 0.0)) / biggest for r in regions]
+    lats = [c[0] for c in ctx.coordinates.values()]
+    lons = [c[1] for c in ctx.coordinates.values()]
+    pad_lat, pad_lon = max(0.15, (max(lats) - min(lats)) * 0.15), max(0.8, (max(lons) - min(lons)) * 0.5)
     fig.add_scatter(
         x=[ctx.coordinates[r][1] for r in regions], y=[ctx.coordinates[r][0] for r in regions],
-        mode="markers+text", text=[ctx.name(r) for r in regions], textposition=_label_sides(ctx),
-        marker=dict(size=[14 + 36 * float(short.get(r, 0.0)) / biggest for r in regions], color=PALE,
-                    line=dict(color=BLUE, width=2), opacity=0.9),
+        mode="markers+text", text=[ctx.name(r) for r in regions],
+        textposition=_label_sides(ctx, sizes, max(lats) - min(lats) + 2 * pad_lat),
+        marker=dict(size=sizes, color=PALE, line=dict(color=BLUE, width=2), opacity=0.9),
         hoverinfo="text", showlegend=False, cliponaxis=False,
         hovertext=[f"{ctx.name(r)}<br>shortfall in the plan: {w.wte(short.get(r, 0.0))}"
                    f"<br>learners placed from providers in the region: {w.count(local.get(r, 0))}" for r in regions])
-    lats = [c[0] for c in ctx.coordinates.values()]
-    lons = [c[1] for c in ctx.coordinates.values()]
     mid = (min(lats) + max(lats)) / 2
-    pad_lat, pad_lon = max(0.15, (max(lats) - min(lats)) * 0.15), max(0.8, (max(lons) - min(lons)) * 0.5)
     fig.update_layout(
         title="Regions at their hubs: placement flows (line width: learners placed from providers in another "
               "region) and shortfall (circle size)",
@@ -94,14 +95,36 @@ def region_map(starts: pd.DataFrame, projection: pd.DataFrame, ctx: PlanContext)
     return fig, table[["from", "to", "learners"]]
 
 
-def _label_sides(ctx: PlanContext) -> list[str]:
-    """Each hub's label on the side away from the others (west hubs to the left, north ones above),
-    so neighbouring labels do not overlap."""
-    lats = sorted(c[0] for c in ctx.coordinates.values())
-    lons = sorted(c[1] for c in ctx.coordinates.values())
-    mid_lat, mid_lon = lats[len(lats) // 2], lons[len(lons) // 2]
-    return [f"{'top' if lat >= mid_lat else 'bottom'} {'left' if lon < mid_lon else 'right'}"
-            for lat, lon in ctx.coordinates.values()]
+LABEL_PLACES = ("top center", "bottom center", "middle right", "middle left", "top right", "top left",
+                "bottom right", "bottom left")
+CHARACTER_PX, LINE_PX, PLOT_HEIGHT_PX = 6.5, 14.0, 430.0  # a label's size and the map's height, roughly
+
+
+def _label_sides(ctx: PlanContext, sizes: list[float], lat_range: float) -> list[str]:
+    """Where each hub's label goes: the first place (above, below, right, left, then the corners)
+    whose box, in screen pixels, overlaps no hub's circle and no label placed before it."""
+    px = PLOT_HEIGHT_PX / max(lat_range, 1e-9)  # pixels per degree of latitude
+    mid = math.radians(sum(c[0] for c in ctx.coordinates.values()) / max(len(ctx.coordinates), 1))
+    centres = [(lon * px * math.cos(mid), lat * px) for lat, lon in ctx.coordinates.values()]
+    radii = [size / 2 for size in sizes]
+    taken = [(x - r, y - r, x + r, y + r) for (x, y), r in zip(centres, radii, strict=True)]
+    out = []
+    for (x, y), r, region in zip(centres, radii, ctx.coordinates, strict=True):
+        width, height = CHARACTER_PX * len(ctx.name(region)), LINE_PX
+        own = (x - r, y - r, x + r, y + r)
+        chosen = LABEL_PLACES[0]
+        for place in LABEL_PLACES:
+            vertical, horizontal = place.split()
+            left = {"center": x - width / 2, "right": x + r, "left": x - r - width}[horizontal]
+            bottom = {"top": y + r, "bottom": y - r - height, "middle": y - height / 2}[vertical]
+            box = (left, bottom, left + width, bottom + height)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                       for b in taken if b != own):
+                chosen = place
+                taken.append(box)
+                break
+        out.append(chosen)
+    return out
 
 
 def _heatmap(table: pd.DataFrame, title: str, unit: str, colours: str) -> go.Figure:

@@ -18,7 +18,7 @@ if result is None:
     st.stop()
 
 raw = ss["result_raw"]
-st.caption(f"Scenario: {result.scenario_name} · objective {result.objective_name} · budget ×{result.budget_scale:g}"
+st.caption(f"Scenario: {result.scenario_name} · budget ×{result.budget_scale:g}"
            + (f" · run {ss['run_id']}" if ss.get("run_id") is not None else ""))
 
 if not result.feasible:
