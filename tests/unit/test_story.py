@@ -4,6 +4,7 @@ never 'inf' or 'nan'; the run folder, workbook and pictures that carry it."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 
@@ -180,3 +181,12 @@ def test_a_lever_without_a_name_reads_without_one_even_when_read_back_as_nan():
     story = plan_story(plan_result(levers=levers), plan_context(raw_scenario()))
     assert story.sections[4].lines[1] == ("Where the next GBP 1m goes furthest: extra practice educators (Region A, "
                                           "2030), 53.4 weighted WTE-years of shortfall per GBP 1m at the margin.")
+
+
+def test_the_fuller_manifest_is_hashed_where_a_run_wrote_one(tmp_path):
+    write_plan(plan_result(), tmp_path / "plan", context=plan_context(raw_scenario()))
+    assert read_plan_folder(tmp_path / "plan").manifest_file == "run.json"
+    (tmp_path / "plan" / "manifest.json").write_text('{"inputs": {}}\n', encoding="utf-8")
+    back = read_plan_folder(tmp_path / "plan")
+    assert back.manifest_file == "manifest.json"
+    assert back.manifest_sha256 == hashlib.sha256(b'{"inputs": {}}\n').hexdigest()
