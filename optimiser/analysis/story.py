@@ -158,7 +158,7 @@ def _buys(result: PlanResult, ctx: PlanContext) -> tuple[Section, pd.DataFrame]:
     years = _years(result)
     if sq is not None:
         lines.append(f"Weighted shortfall over {years}: {w.wte(result.weighted_shortfall)} with the plan against "
-                     f"{w.wte(sq.weighted_shortfall)} in the status quo ({w.share(_minus(sq.weighted_shortfall, result.weighted_shortfall), sq.weighted_shortfall)} less).")
+                     f"{w.wte(sq.weighted_shortfall)} in the status quo ({_change(result.weighted_shortfall, sq.weighted_shortfall)}).")
         lines.append(f"Unweighted: {w.wte(result.total_shortfall_wte_years)} against {w.wte(sq.total_shortfall_wte_years)}.")
     else:
         lines.append(f"Weighted shortfall over {years}: {w.wte(result.weighted_shortfall)}.")
@@ -184,6 +184,14 @@ def _years(result: PlanResult) -> str:
         return result.measured_years
     m = _measured(result.projection)
     return "the measured years" if m.empty else w.span(int(m["year"].min()), int(m["year"].max())).replace(" to ", "-")
+
+
+def _change(plan, status_quo) -> str:
+    """'40% less' or '5.0% more': the plan's shortfall against the status quo's."""
+    less = _minus(status_quo, plan)
+    if less is None:
+        return w.NOT_AVAILABLE
+    return f"{w.share(abs(less), status_quo)} {'less' if less >= 0 else 'more'}"
 
 
 def _minus(a, b):
@@ -311,7 +319,7 @@ def plan_story(result: PlanResult, context: PlanContext | None = None) -> PlanSt
             f"{w.wte(result.weighted_shortfall)}"]
     if sq is not None:
         head[0] += (f", from {w.wte(sq.weighted_shortfall)} if current commissioning simply continues "
-                    f"({w.share(_minus(sq.weighted_shortfall, result.weighted_shortfall), sq.weighted_shortfall)} less)")
+                    f"({_change(result.weighted_shortfall, sq.weighted_shortfall)})")
         sq_cost = float(sq.costs["gbp"].sum()) if not sq.costs.empty else 0.0
         head[0] += f", for {w.gbp(result.total_cost_gbp)} against {w.gbp(sq_cost)}."
     else:

@@ -190,3 +190,10 @@ def test_the_fuller_manifest_is_hashed_where_a_run_wrote_one(tmp_path):
     back = read_plan_folder(tmp_path / "plan")
     assert back.manifest_file == "manifest.json"
     assert back.manifest_sha256 == hashlib.sha256(b'{"inputs": {}}\n').hexdigest()
+
+
+def test_a_plan_with_more_shortfall_than_the_status_quo_says_more():
+    plan = plan_result()
+    worse = plan.__class__(**{**plan.__dict__, "weighted_shortfall": 33.0})
+    story = plan_story(worse, plan_context(raw_scenario()))
+    assert "from 22.0 WTE-years if current commissioning simply continues (50% more)" in story.headline
