@@ -193,17 +193,17 @@ def report(
     replace: Annotated[bool, typer.Option("--replace", help="Replace --out if it exists")] = False,
 ):
     """Write a plan's board pack: one self-contained HTML file (charts inline, opens offline)."""
+    target = out or optimiser.default_report_path(run_dir)
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise Exit(2, f"--out: {target} should end in .html (the board pack is a web page); nothing was written")
+    if target.exists() and not replace:
+        raise Exit(2, f"--out: {target} exists; give another file or pass --replace; nothing was written")
     try:
         folder = optimiser.read_plan_folder(run_dir)
     except optimiser.PlanFolderError as exc:
         raise Exit(2, f"{exc}; nothing was written") from None
     if not folder.result.feasible:
         raise Exit(2, f"{run_dir} holds no plan ({folder.result.status}); nothing was written")
-    target = out or optimiser.default_report_path(run_dir)
-    if target.exists() and not replace:
-        raise Exit(2, f"--out: {target} exists; give another file or pass --replace; nothing was written")
-    if target.suffix.lower() not in (".html", ".htm"):
-        raise Exit(2, f"--out: {target} should end in .html (the board pack is a web page); nothing was written")
     if folder.context is None:
         typer.echo(f"{run_dir} has no plan_context.json (written before it existed): identifiers are shown "
                    "in place of names", err=True)
