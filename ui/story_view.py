@@ -56,8 +56,8 @@ def show_map_and_heatmaps(result, raw, context) -> None:
     st.subheader("Map of regions and placement flows")
     located = optimiser.region_map(result.starts, result.projection, context)
     if located is None:
-        st.caption("The scenario gives no hub coordinates (regions.csv latitude and longitude), so the regions "
-                   "are drawn as a graph of their travel links instead of a map.")
+        st.caption("The scenario does not give every region's hub coordinates (regions.csv latitude and "
+                   "longitude), so the regions are drawn as a graph of their travel links instead of a map.")
         fig, table = charts.region_graph(raw, result.starts, result.projection)
     else:
         fig, table = located
