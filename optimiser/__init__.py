@@ -85,6 +85,21 @@ _PUBLIC = {
     # near-optimal alternatives: plans within a slack of the best that differ most in one dimension
     "AlternativesResult": "optimiser.analysis.alternatives",
     "alternatives": "optimiser.analysis.alternatives",
+    # a plan's story in plain language, with the scenario's names, and its pictures
+    "PlanContext": "optimiser.analysis.plan_context",
+    "plan_context": "optimiser.analysis.plan_context",
+    "PlanStory": "optimiser.analysis.story",
+    "plan_story": "optimiser.analysis.story",
+    "region_map": "optimiser.outputs.plan_charts",
+    "starts_heatmap": "optimiser.outputs.plan_charts",
+    "shortfall_heatmap": "optimiser.outputs.plan_charts",
+    "supply_demand_panels": "optimiser.outputs.plan_charts",
+    # a plan read back from its run folder, and its board pack
+    "PlanFolderError": "optimiser.outputs.plan_folder",
+    "read_plan_folder": "optimiser.outputs.plan_folder",
+    "board_pack_html": "optimiser.outputs.board_pack",
+    "default_report_path": "optimiser.outputs.board_pack",
+    "write_board_pack": "optimiser.outputs.board_pack",
     # the files a run writes
     "write_frontier": "optimiser.outputs.reports",
     "write_alternatives": "optimiser.outputs.alternatives_files",
@@ -109,8 +124,11 @@ __all__ = [
     "NumberOption",
     "OptionError",
     "ObjectiveError",
+    "PlanContext",
+    "PlanFolderError",
     "PlanResult",
     "PlanRun",
+    "PlanStory",
     "ProjectionResult",
     "RawScenario",
     "RunComparison",
@@ -123,10 +141,12 @@ __all__ = [
     "SweepResult",
     "TableSpec",
     "ValidationReport",
+    "board_pack_html",
     "bottleneck_sentence",
     "build_plan",
     "cell_text",
     "compare_runs",
+    "default_report_path",
     "explain_infeasibility",
     "finite_number",
     "frontier",
@@ -141,17 +161,25 @@ __all__ = [
     "number_options",
     "numbers",
     "parse_upload",
+    "plan_context",
+    "plan_story",
     "project",
+    "read_plan_folder",
     "region_graph",
+    "region_map",
     "scenario_diff",
     "scenario_from_raw",
     "scenario_key_specs",
+    "shortfall_heatmap",
     "solve",
     "solve_built",
+    "starts_heatmap",
+    "supply_demand_panels",
     "sweep",
     "table_specs",
     "validate",
     "validate_raw",
+    "write_board_pack",
     "write_folder",
     "write_frontier",
     "write_alternatives",
@@ -179,6 +207,8 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.analysis.alternatives import AlternativesResult, alternatives
     from optimiser.analysis.compare import PlanRun, RunComparison, compare_runs, scenario_diff
+    from optimiser.analysis.plan_context import PlanContext, plan_context
+    from optimiser.analysis.story import PlanStory, plan_story
     from optimiser.analysis.sweep import SweepError, SweepResult, sweep
     from optimiser.basics.cells import cell_text, finite_number, numbers
     from optimiser.basics.files import DestinationError
@@ -193,6 +223,14 @@ if TYPE_CHECKING:  # for type checkers and editors only
     )
     from optimiser.basics.status import Status, holds_plan
     from optimiser.outputs.alternatives_files import write_alternatives
+    from optimiser.outputs.board_pack import board_pack_html, default_report_path, write_board_pack
+    from optimiser.outputs.plan_charts import (
+        region_map,
+        shortfall_heatmap,
+        starts_heatmap,
+        supply_demand_panels,
+    )
+    from optimiser.outputs.plan_folder import PlanFolderError, read_plan_folder
     from optimiser.outputs.reports import write_frontier, write_plan, write_projection
     from optimiser.outputs.sweep_files import write_sweep
     from optimiser.pipeline.api import (

@@ -6,7 +6,7 @@ CSV files must be byte-identical; summary.json must agree on every key but the *
 timings; plan.xlsx must hold the same sheets and cell values, except cells of rows that name a
 timing (`... seconds` / `..._seconds`). What only AFTER has is listed as "added" (a new measure,
 not a changed one): keys of summary.json; files; columns of a CSV file or sheet whose other
-columns are identical; sheets; and rows of the descriptive sheets (Summary, Assumptions, How to
+columns are identical; sheets; and rows of the descriptive sheets (Key figures, Assumptions, How to
 read this) whose key (first cell) BEFORE lacks. Prints one line per difference and exits 1 if any
 (added measures alone exit 0).
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import openpyxl
 
-KEYED_SHEETS = ("Summary", "Assumptions", "How to read this")  # rows keyed by their first cell
+KEYED_SHEETS = ("Key figures", "Assumptions", "How to read this")  # rows keyed by their first cell
 
 
 def _timing(text: object) -> bool:

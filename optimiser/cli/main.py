@@ -1,4 +1,4 @@
-"""Command line: optimiser validate | project | solve | frontier | sweep | generate | convert | app.
+"""Command line: optimiser validate | project | solve | report | frontier | sweep | generate | convert | app.
 
 Exit codes: 0 success (warnings allowed), 2 invalid input, 3 no plan meets the hard limits,
 1 any other failure. Problems are printed as messages, never tracebacks; nothing is written to
@@ -177,10 +177,39 @@ def solve(
     if not result.feasible:
         raise Exit(1, f"the solver found no plan: {result.message}; nothing was written")
     _print_plan(result)
+    context = optimiser.plan_context(sc.raw)
+    typer.echo("\n" + optimiser.plan_story(result, context).markdown())
     if out:
-        files = optimiser.write_plan(result, out, replace=replace)
+        files = optimiser.write_plan(result, out, replace=replace, context=context)
         typer.echo(f"Wrote {out}/" + ", ".join(Path(f).name for f in files))
         replaced(out, was)
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="The --out folder of an `optimiser solve` run")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="The HTML file to write (default: beside the "
+                                             "run folder, <folder>_board_pack.html)")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace --out if it exists")] = False,
+):
+    """Write a plan's board pack: one self-contained HTML file (charts inline, opens offline)."""
+    target = out or optimiser.default_report_path(run_dir)
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise Exit(2, f"--out: {target} should end in .html (the board pack is a web page); nothing was written")
+    if target.exists() and not replace:
+        raise Exit(2, f"--out: {target} exists; give another file or pass --replace; nothing was written")
+    try:
+        folder = optimiser.read_plan_folder(run_dir)
+    except optimiser.PlanFolderError as exc:
+        raise Exit(2, f"{exc}; nothing was written") from None
+    if not folder.result.feasible:
+        raise Exit(2, f"{run_dir} holds no plan ({folder.result.status}); nothing was written")
+    if folder.context is None:
+        typer.echo(f"{run_dir} has no plan_context.json (written before it existed): identifiers are shown "
+                   "in place of names", err=True)
+    optimiser.write_board_pack(folder, target)
+    typer.echo(f"Wrote {target}" + (f" ({folder.manifest_file} SHA-256 {folder.manifest_sha256})"
+                                     if folder.manifest_sha256 else ""))
 
 
 @app.command()

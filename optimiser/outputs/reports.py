@@ -14,9 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from optimiser.analysis.plan_context import PlanContext
+from optimiser.analysis.story import PlanStory, plan_story
 from optimiser.basics.cells import safe_frame
 from optimiser.model.build import DECISIONS
 from optimiser.outputs.run_folders import run_files, run_folder
+from optimiser.outputs.story_files import write_story_files, write_story_sheet
 from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
 
 
@@ -58,10 +61,15 @@ PLAN_FILES = {
 }
 
 
-def write_plan(result: PlanResult, out: str | Path, *, replace: bool = False) -> list[Path]:
-    """summary.json, the tables of docs/model.md as CSV, status_quo_projection.csv and plan.xlsx."""
+def write_plan(result: PlanResult, out: str | Path, *, replace: bool = False,
+               context: PlanContext | None = None) -> list[Path]:
+    """summary.json, the tables of docs/model.md as CSV, status_quo_projection.csv, plan.xlsx, and the
+    plan's story (summary.md) with the names it was told with (plan_context.json; `context`, from
+    the scenario: optimiser.analysis.plan_context; without it identifiers are read as words)."""
     out = Path(out)
+    story = plan_story(result, context)
     with run_folder(out, "solve", replace) as tmp:
+        write_story_files(story, context, tmp)
         summary = {k: json_safe(v) for k, v in result.summary_dict().items()}
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         for name, attr in PLAN_FILES.items():
@@ -69,13 +77,15 @@ def write_plan(result: PlanResult, out: str | Path, *, replace: bool = False) ->
         if result.status_quo is not None:
             write_csv(result.status_quo.projection, tmp / "status_quo_projection.csv")
             write_csv(result.status_quo.skill_mix, tmp / "status_quo_skill_mix.csv")
-        write_plan_workbook(result, tmp / "plan.xlsx")
+        write_plan_workbook(result, tmp / "plan.xlsx", story)
     return run_files(out)
 
 
 HOW_TO_READ = [
     ("What this is", "An allocation plan from the imaging workforce optimiser, beside the status quo (current commissioning continued)."),
-    ("Summary", "Headline figures: weighted and unweighted shortfall (WTE-years over the measured years) for the plan and the status quo, total cost, solver status and gap."),
+    ("Summary", "The plan in plain language: what to commission where and from when, what it buys against the status "
+                "quo, which limit binds and what relaxing it is worth, groups no lever reaches, the levers it leans on."),
+    ("Key figures", "Headline figures: weighted and unweighted shortfall (WTE-years over the measured years) for the plan and the status quo, total cost, solver status and gap."),
     *((d.sheet, d.description) for d in DECISIONS),
     ("Projection", "Supply, demand, covered and shortfall WTE per staff group, region and year under the plan. The first year is the baseline (in post against establishment)."),
     ("Status quo", "The same measures if current commissioning simply continues."),
@@ -102,7 +112,7 @@ def readable(col: str) -> str:
     return col.replace("_", " ").capitalize()
 
 
-def write_plan_workbook(result: PlanResult, path: Path) -> None:
+def write_plan_workbook(result: PlanResult, path: Path, story: PlanStory | None = None) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
@@ -141,6 +151,7 @@ def write_plan_workbook(result: PlanResult, path: Path) -> None:
         if len(df.columns):
             ws.autofilter(0, 0, max(1, len(df)), len(df.columns) - 1)
 
+    write_story_sheet(wb, story or plan_story(result))
     ws = wb.add_worksheet("How to read this")
     ws.write_row(0, 0, ["Sheet", "What it shows"], head)
     for i, (a, b) in enumerate(HOW_TO_READ, start=1):
@@ -151,7 +162,7 @@ def write_plan_workbook(result: PlanResult, path: Path) -> None:
     ws.freeze_panes(1, 0)
     summary = pd.DataFrame([(readable(k), v) for k, v in result.summary_dict().items()], columns=["measure", "value"])
     summary["value"] = summary["value"].map(lambda v: "" if v is None else (v if isinstance(v, int | float) else str(v)))
-    sheet("Summary", summary)
+    sheet("Key figures", summary)
     for d in DECISIONS:
         sheet(d.sheet, getattr(result, d.table))
     sheet("Projection", result.projection)

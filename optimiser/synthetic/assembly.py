@@ -62,7 +62,7 @@ def generate(preset: str, seed: int = 0) -> RawScenario:
     starts = com.starts
 
     educator_group = tp.t["regions"]["educator_group"].iloc[0]
-    regions_t = regions.assign(educator_group=educator_group,
+    regions_t = regions.assign(educator_group=educator_group, latitude=regions["lat"], longitude=regions["lon"],
                                notes=[f"synthetic: {n}; residents {m:.2f}m (approximate); hub {la:.2f}, {lo:.2f}"
                                       for n, m, la, lo in zip(regions["notes"], regions["population_m"],
                                                               regions["lat"], regions["lon"], strict=True)])
@@ -77,7 +77,7 @@ def generate(preset: str, seed: int = 0) -> RawScenario:
                   horizon_years=int(p["horizon_years"]), max_travel_minutes=p["max_travel_minutes"])
 
     tables = {
-        "regions": _as_text(regions_t, ["region", "name", "parent", "educator_group", "notes"]),
+        "regions": _as_text(regions_t, ["region", "name", "parent", "educator_group", "latitude", "longitude", "notes"]),
         "links": _as_text(links, ["region_a", "region_b", "travel_minutes", "notes"]),
         "staff_groups": _as_text(groups, list(tp.t["staff_groups"].columns)),
         "workforce": _as_text(workforce, ["region", "staff_group", "in_post_wte", "establishment_wte", "notes"]),

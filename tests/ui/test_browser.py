@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -38,15 +39,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """`streamlit run ui/app.py` on a free port with a fresh SQLite store, ready when /_stcore/health says ok."""
+def _serve(tmp_path_factory, scenario: Path | None):
+    """`streamlit run ui/app.py` on a free port with a fresh SQLite store, on `scenario` (None: the
+    embedded default), ready when /_stcore/health says ok. Yields its URL."""
     port = _free_port()
     db = tmp_path_factory.mktemp("store") / "store.sqlite3"
-    # The journey pins cells and limits of the v1 default (shipped beside the v2 one): the app
-    # starts on it, as `optimiser app --scenario inputs/west_midlands_v1` would.
-    env = {**os.environ, "OPTIMISER_DATABASE_URL": f"sqlite:///{db}",
-           "OPTIMISER_UI_SCENARIO": str(ROOT / "inputs" / "west_midlands_v1")}
+    env = {**os.environ, "OPTIMISER_DATABASE_URL": f"sqlite:///{db}"}
+    env.pop("OPTIMISER_UI_SCENARIO", None)
+    if scenario is not None:
+        env["OPTIMISER_UI_SCENARIO"] = str(scenario)
     env.pop("OPTIMISER_UI_INLINE_WORKER", None)  # the real app: solves in a worker process
     log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("wb")
     proc = subprocess.Popen(
@@ -72,6 +73,19 @@ def app_url(tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    # The journey pins cells and limits of the v1 default (shipped beside the v2 one): the app
+    # starts on it, as `optimiser app --scenario inputs/west_midlands_v1` would.
+    yield from _serve(tmp_path_factory, ROOT / "inputs" / "west_midlands_v1")
+
+
+@pytest.fixture(scope="module")
+def default_app_url(tmp_path_factory):
+    """The app as a new user opens it: on the embedded (v2) default, whose regions have hub coordinates."""
+    yield from _serve(tmp_path_factory, None)
 
 
 def _idle(page) -> None:
@@ -205,3 +219,31 @@ def test_planner_journey_in_a_real_browser(app_url):
     total = time.monotonic() - t0
     print(f"\nbrowser journey: {total:.1f} s in all; first solve seen in the browser after {first_solve_s:.1f} s")
     assert total < 300  # a new user does all six pages' jobs within five minutes
+
+
+def test_results_open_with_the_plan_in_brief_naming_the_top_commission_and_the_binding_limit(default_app_url):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+        page.goto(default_app_url)
+        _idle(page)
+        _go(page, "Solve")
+        _solve(page, 1)
+        page.get_by_role("link", name="See the results").click()
+        page.get_by_role("heading", name="The plan in brief").wait_for(timeout=30_000)
+        _idle(page)
+        headline = page.locator(".st-key-story_headline").inner_text()
+        # the default's largest commission by far (about twice the next): a provider and a route by name
+        assert "The largest commission: Birmingham City University, undergraduate radiography." in headline
+        binding = re.search(r"The limit that binds hardest: (.+?)\.$", headline.strip())
+        assert binding, headline
+        limit = binding.group(1)
+        page.get_by_text(f"{limit} binds:", exact=False).first.wait_for()  # explained under "What limits the plan"
+        story = page.get_by_test_id("stMain").inner_text().split("The plan in brief")[1].split("Details: solver")[0]
+        story = re.sub(r"keyboard_arrow_\w+", "", story)  # the expanders' icons, drawn from an icon font's names
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", story), "an identifier in the summary"
+        assert not re.search(r"\b(inf|nan)\b", story) and "MIP gap" not in story
+        page.locator(".js-plotly-plot").nth(4).wait_for(timeout=60_000)  # the map and heat maps drawn too
+        _no_exceptions(page)
+        _shot(page, "7_results_summary_and_map", height=4600)  # from the top: the summary, then down to the map
+        browser.close()

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from optimiser import write_folder, write_plan, write_workbook
+from optimiser import board_pack_html, plan_context, write_folder, write_plan, write_workbook
 from ui.state import current_raw, raw_fingerprint, report_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOARD_PACK = "board_pack.html"
 ss = st.session_state
 st.title("Export")
 st.caption("Files to take to a board or to share. Text that a spreadsheet would run as a formula "
@@ -24,14 +25,17 @@ def _slug(text: str) -> str:
 
 
 def plan_files(result) -> dict[str, bytes]:
-    """write_plan's files (plan.xlsx, CSVs, summary.json) as bytes, made once per plan."""
+    """write_plan's files (plan.xlsx, CSVs, summary.json, summary.md) and the board pack as bytes,
+    made once per plan, told with the names of the scenario it was solved from."""
     cache = ss.setdefault("_export_cache", {})
     key = ("plan", id(result))
     if key not in cache:
+        context = plan_context(ss["result_raw"]) if ss.get("result_raw") is not None else None
         with tempfile.TemporaryDirectory(prefix="optimiser-export-") as tmp:
-            paths = write_plan(result, Path(tmp) / "plan")
+            paths = write_plan(result, Path(tmp) / "plan", context=context)
             cache.clear()
             cache[key] = {p.name: p.read_bytes() for p in paths}
+        cache[key][BOARD_PACK] = board_pack_html(result, context).encode("utf-8")
     return cache[key]
 
 
@@ -69,10 +73,16 @@ else:
     c1, c2 = st.columns(2)
     c1.download_button("Download the plan workbook (plan.xlsx)", files["plan.xlsx"], f"{name}_plan.xlsx",
                        mime=XLSX, type="primary", key="download_plan_xlsx")
-    csvs = {k: v for k, v in files.items() if k != "plan.xlsx"}
+    csvs = {k: v for k, v in files.items() if k not in ("plan.xlsx", BOARD_PACK)}
     c2.download_button("Download the plan as CSV files (.zip)", zip_bytes(csvs), f"{name}_plan_csv.zip",
                        mime="application/zip", key="download_plan_zip")
-    st.caption("The workbook has a 'How to read' sheet, the summary, starts, international recruits, "
+    st.download_button("Download the board pack (one HTML file, opens offline)", files[BOARD_PACK],
+                       f"{name}_board_pack.html", mime="text/html", key="download_board_pack")
+    st.caption("The board pack tells the plan's story with its charts and map: headline, supply against demand, "
+               "what to commission where, what limits the plan, the lever ranking and the assumptions. A "
+               "browser's Print > Save as PDF makes a PDF of it.")
+    st.caption("The workbook starts with the plan's story (Summary), then a 'How to read' sheet, key figures, "
+               "starts, international recruits, "
                "educators, projections (plan and status quo), costs, bottlenecks and the assumptions. "
                f"The zip holds: {', '.join(sorted(csvs))}.")
 

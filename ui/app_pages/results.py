@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from optimiser import bottleneck_sentence
-from ui import charts
+from ui import charts, story_view
 from ui.runs import collect_frontier, start_frontier
 from ui.state import raw_fingerprint
 
@@ -18,7 +18,7 @@ if result is None:
     st.stop()
 
 raw = ss["result_raw"]
-st.caption(f"Scenario: {result.scenario_name} · objective {result.objective_name} · budget ×{result.budget_scale:g}"
+st.caption(f"Scenario: {result.scenario_name} · budget ×{result.budget_scale:g}"
            + (f" · run {ss['run_id']}" if ss.get("run_id") is not None else ""))
 
 if not result.feasible:
@@ -32,8 +32,9 @@ if not result.feasible:
 
 summary = result.summary_dict()
 sq_w, sq_u = summary["status_quo_weighted_shortfall"], summary["status_quo_shortfall_wte_years"]
-st.subheader("Headline")
-c1, c2, c3, c4 = st.columns(4)
+story, context = story_view.story_of(result, raw)
+story_view.show_story(story)
+c1, c2, c3 = st.columns(3)
 c1.metric("Weighted shortfall (WTE-years)", f"{result.weighted_shortfall:,.0f}",
           None if sq_w is None else f"{result.weighted_shortfall - sq_w:,.0f} vs status quo {sq_w:,.0f}",
           delta_color="inverse")
@@ -43,12 +44,10 @@ c2.metric("Shortfall, unweighted (WTE-years)", f"{result.total_shortfall_wte_yea
 c3.metric("Total cost (GBP m)", f"{result.total_cost_gbp / 1e6:,.1f}",
           f"{(result.total_cost_gbp - summary['status_quo_cost_gbp']) / 1e6:+,.1f} vs status quo "
           f"{summary['status_quo_cost_gbp'] / 1e6:,.1f}", delta_color="off", delta_arrow="off")
-c4.metric("Solver", result.status.replace("_", " "),
-          None if result.mip_gap is None else f"gap {100 * result.mip_gap:.2f} %", delta_color="off",
-          delta_arrow="off", help="The plan is proven within this fraction of the best possible")
 st.caption("Shortfall is demand not met by own staff or skill mix, summed over the measured years "
            "(after the first); weighted by each staff group's shortfall weight. The status quo "
            "continues current commissioning with no new decisions.")
+story_view.show_details(story)
 
 regions = charts.region_names(raw)
 groups = charts.group_names(raw)
@@ -94,11 +93,7 @@ with c2:
         with st.expander("Table: extra educator WTE"):
             st.dataframe(result.educators, hide_index=True, width="stretch", key="table_educators")
 
-st.subheader("Region graph and placement flows")
-fig, table = charts.region_graph(raw, result.starts, result.projection)
-st.plotly_chart(fig, key="chart_graph")
-with st.expander("Table: learners placed, by provider region and placement region (all years)"):
-    st.dataframe(table, hide_index=True, width="stretch", key="table_flows")
+story_view.show_map_and_heatmaps(result, raw, context)
 
 st.subheader("Bottlenecks")
 b = result.bottlenecks()
