@@ -36,6 +36,15 @@ def test_a_target_year_outside_the_measured_years_is_refused(target_year):
         config(target_year=target_year)
 
 
+def test_targets_hold_to_the_last_measured_year_unless_target_last_year_is_set():
+    assert config(run_out_years=2).last_target_year == 2030  # run-out years included, as the contract reads
+    assert config(run_out_years=2, target_last_year=2028).last_target_year == 2028
+    with pytest.raises(ValueError, match="target_last_year 2031 is outside the measured years 2026-2030"):
+        config(run_out_years=2, target_last_year=2031)
+    with pytest.raises(ValueError, match="target_last_year 2027 is before target_year 2028"):
+        config(target_year=2028, target_last_year=2027)
+
+
 def test_settings_the_scenario_does_not_give_take_their_defaults():
     c = config()
     assert (c.objective, c.discount, c.graduate_retention, c.target_year) == ("min_shortfall", 1.0, 0.8, None)
