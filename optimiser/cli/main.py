@@ -85,11 +85,29 @@ def project(scenario: ScenarioOpt = None, out: OutOpt = None, replace: ReplaceOp
         replaced(out, was)
 
 
+def _print_penalties(result) -> None:
+    """The optional terms min_shortfall adds to the weighted shortfall (why the objective is larger)."""
+    if result.assumptions.empty:
+        return
+    settings = dict(zip(result.assumptions["setting"], result.assumptions["value"], strict=True))
+    terms = []
+    equity = float(settings.get("regional_equity_weight") or 0)
+    change = float(settings.get("intake_change_weight") or 0)
+    if equity > 0:
+        terms.append(f"each region's shortfall above its fair share x {equity:g} more (regional_equity_weight)")
+    if change > 0:
+        terms.append(f"{change:g} per start of year-to-year change in an intake (intake_change_weight)")
+    if terms:
+        typer.echo(f"  the objective also counts {'; '.join(terms)}")
+
+
 def _print_plan(result) -> None:
     sq = result.status_quo
     typer.echo(f"Plan for {result.scenario_name}: {result.status} (objective {result.objective_name}, "
                f"gap {_fmt(None if result.mip_gap is None else 100 * result.mip_gap, '%')})")
     typer.echo(f"  {OBJECTIVE_MEANING.get(result.objective_name, '')} Objective value: {_fmt(result.objective)}")
+    if result.objective_name == "min_shortfall":
+        _print_penalties(result)
     if result.run_out_years:
         typer.echo(f"  shortfall measured {result.measured_years}, run-out years {result.run_out_years} included")
     typer.echo(f"  weighted shortfall   plan {_fmt(result.weighted_shortfall)}   status quo {_fmt(sq.weighted_shortfall if sq else None)}")
