@@ -25,6 +25,7 @@ def monitor_chart(report: MonitorReport, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     in_post = report.lines[report.lines["measure"] == "in post"]
@@ -43,18 +44,26 @@ def monitor_chart(report: MonitorReport, path: Path) -> None:
                    else FLAG_COLOURS["green"] for v in share]
         ax.scatter(dates, g["actual"], c=colours, s=14, zorder=3, label="actual (monthly)")
         ax.set_title(group.replace("_", " "), fontsize=9)
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         ax.tick_params(labelsize=7)
         ax.set_ylabel("WTE in post", fontsize=7)
         ax.grid(alpha=0.3)
     ax = flat[len(groups)]
     counts = report.counts().set_index("measure")
-    left = pd.Series(0, index=counts.index, dtype=float)
-    for flag in reversed(FLAGS):
-        ax.barh(counts.index, counts[flag], left=left, color=FLAG_COLOURS[flag], label=flag)
-        left += counts[flag]
+    totals = counts[list(FLAGS)].sum(axis=1).where(lambda t: t > 0, 1)
+    left = pd.Series(0.0, index=counts.index)
+    for flag in reversed(FLAGS):  # green first: red ends each bar, where the eye lands
+        share = counts[flag] / totals
+        ax.barh(counts.index, share, left=left, color=FLAG_COLOURS[flag], label=flag)
+        left += share
+    for y, (measure, n) in enumerate(counts[list(FLAGS)].sum(axis=1).items()):
+        ax.text(1.01, y, f"{counts.loc[measure, 'red']} red of {n}", va="center", fontsize=7)
+    ax.set_xlim(0, 1.7)
+    ax.set_xlabel("share of lines", fontsize=7)
     ax.set_title(f"lines by flag (amber >= {report.amber_at:.0%}, red >= {report.red_at:.0%} off plan)", fontsize=9)
     ax.tick_params(labelsize=7)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="center right")
     for extra in flat[panels:]:
         extra.axis("off")
     if groups:

@@ -61,15 +61,20 @@ def write_plan(result: PlanResult, out: str | Path, *, replace: bool = False) ->
     """summary.json, the tables of docs/model.md as CSV, status_quo_projection.csv and plan.xlsx."""
     out = Path(out)
     with run_folder(out, "solve", replace) as tmp:
-        summary = {k: json_safe(v) for k, v in result.summary_dict().items()}
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-        for name, attr in PLAN_FILES.items():
-            _write_csv(getattr(result, attr), tmp / name)
-        if result.status_quo is not None:
-            _write_csv(result.status_quo.projection, tmp / "status_quo_projection.csv")
-            _write_csv(result.status_quo.skill_mix, tmp / "status_quo_skill_mix.csv")
-        write_plan_workbook(result, tmp / "plan.xlsx")
+        write_plan_files(result, tmp)
     return run_files(out)
+
+
+def write_plan_files(result: PlanResult, folder: Path) -> None:
+    """A plan's files into a staged run folder (write_plan, and re-plans: outputs/replan_files.py)."""
+    summary = {k: json_safe(v) for k, v in result.summary_dict().items()}
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    for name, attr in PLAN_FILES.items():
+        _write_csv(getattr(result, attr), folder / name)
+    if result.status_quo is not None:
+        _write_csv(result.status_quo.projection, folder / "status_quo_projection.csv")
+        _write_csv(result.status_quo.skill_mix, folder / "status_quo_skill_mix.csv")
+    write_plan_workbook(result, folder / "plan.xlsx")
 
 
 HOW_TO_READ = [
