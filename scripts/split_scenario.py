@@ -35,6 +35,7 @@ def split(raw, parts: dict[str, list[str]]):
     for part, members in parts.items():
         local = copy.deepcopy(raw)
         local.config["name"] = f"{raw.config.get('name', 'scenario')}: {part}"
+        local.source = part
         for table, df in raw.tables.items():
             if table == "provider_routes":
                 keep = df["provider"].map(home).isin(members)

@@ -46,7 +46,7 @@ class Replan:
     result: PlanResult
     scenario: Scenario  # the rolled-forward scenario that was solved
     changes: pd.DataFrame  # measure, provider, route, before, after, change (years >= Y)
-    why: pd.DataFrame  # the actuals that moved: monitoring lines off plan, largest first
+    why: pd.DataFrame  # the actuals that moved: amber/red lines of the frozen years and of in post at Y, by share
     in_training: pd.DataFrame  # learners in training at Y and when they complete
     in_post_correction: pd.DataFrame  # staff_group, region, date, actual, modelled, correction_wte
     sources: dict  # year -> "actuals" | "previous plan" for starts and recruits of frozen years
@@ -193,9 +193,13 @@ def replan(plan: PlanFolder, scenario: Scenario, actuals: Actuals, from_year: in
     rolled = replace(rolled, tables=tables)
     result = solve(rolled, time_limit=time_limit, gap=gap)
     checked = monitor(plan, scenario, actuals)
-    off = checked.lines[(checked.lines["flag"] != "green")
-                        & ((checked.lines["year"] < from_year) | (checked.lines["date"] == f"{from_year}-04-01"))]
-    why = off.reindex(off["variance"].abs().sort_values(ascending=False).index)
+    lines = checked.lines
+    used = set(zip(in_post["staff_group"], in_post["region"], in_post["date"].dt.strftime("%Y-%m-%d"), strict=True))
+    moved = [(g, r, d) in used if m == "in post" else y < from_year
+             for m, g, r, d, y in zip(lines["measure"], lines["staff_group"], lines["region"], lines["date"],
+                                      lines["year"], strict=True)]
+    off = lines[pd.Series(moved, index=lines.index) & (lines["flag"] != "green")]
+    why = off.reindex(off["variance_pct"].abs().fillna(float("inf")).sort_values(ascending=False, kind="stable").index)
     sources["in post"] = f"actuals on or nearest to 1 April {from_year}"
     if cfg.total_budget is not None:
         sources["total_budget"] = f"reduced by GBP {spent:,.0f} spent in {cfg.first_decision}-{from_year - 1}"
