@@ -138,7 +138,8 @@ def replan_command(plan: PlanOpt, actuals: ActualsOpt,
                f"{corr['correction_wte'].sum():+,.1f} WTE in {from_year - 1})")
     typer.echo("  what changed against the previous plan (years from the re-plan year):")
     changes = result.changes
-    moved = changes[changes["change"].abs() > 1e-6]
+    # a change below a thousandth (or a millionth of the figure) is rounding in the actuals, not a decision
+    moved = changes[changes["change"].abs() > (1e-6 * changes["before"].abs()).clip(lower=1e-3)]
     for _, r in moved.iterrows():
         what = " ".join(v for v in (r["measure"], r["provider"], r["route"]) if v)
         typer.echo(f"    {what}: {r['before']:,.1f} -> {r['after']:,.1f} ({r['change']:+,.1f})")
