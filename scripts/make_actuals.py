@@ -62,7 +62,7 @@ def make_actuals(plan_dir: str | Path, out_dir: str | Path, years: int = 2, spre
         df = pd.read_csv(plan_dir / file, keep_default_na=False)
         df = df[df["year"].isin(covered)].groupby(keys, as_index=False)[value].sum()
         df[value] = df[value] * _factor(rng, len(df), spread)
-        df[value] = df[value].round(0).astype(int) if whole else df[value].round(2)
+        df[value] = df[value].round(0).astype(int) if whole else df[value].round(4)
         return df
 
     scaled("starts.csv", ["year", "provider", "route", "region"], "starts", True) \

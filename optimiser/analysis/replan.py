@@ -46,7 +46,7 @@ class Replan:
     result: PlanResult
     scenario: Scenario  # the rolled-forward scenario that was solved
     changes: pd.DataFrame  # measure, provider, route, before, after, change (years >= Y)
-    why: pd.DataFrame  # the actuals that moved: amber/red lines of the frozen years and of in post at Y, by share
+    why: pd.DataFrame  # the actuals that moved: amber/red lines of the frozen years and of in post at Y
     in_training: pd.DataFrame  # learners in training at Y and when they complete
     in_post_correction: pd.DataFrame  # staff_group, region, date, actual, modelled, correction_wte
     sources: dict  # year -> "actuals" | "previous plan" for starts and recruits of frozen years
@@ -199,7 +199,10 @@ def replan(plan: PlanFolder, scenario: Scenario, actuals: Actuals, from_year: in
              for m, g, r, d, y in zip(lines["measure"], lines["staff_group"], lines["region"], lines["date"],
                                       lines["year"], strict=True)]
     off = lines[pd.Series(moved, index=lines.index) & (lines["flag"] != "green")]
-    why = off.reindex(off["variance_pct"].abs().fillna(float("inf")).sort_values(ascending=False, kind="stable").index)
+    # in post first (it moves the re-plan most), then each measure's largest differences in its own unit
+    order = {m: i for i, m in enumerate(("in post", "starts", "recruits", "retained", "spend"))}
+    why = off.assign(_m=off["measure"].map(order), _v=-off["variance"].abs()).sort_values(["_m", "_v"]) \
+        .drop(columns=["_m", "_v"])
     sources["in post"] = f"actuals on or nearest to 1 April {from_year}"
     if cfg.total_budget is not None:
         sources["total_budget"] = f"reduced by GBP {spent:,.0f} spent in {cfg.first_decision}-{from_year - 1}"

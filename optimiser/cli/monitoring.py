@@ -147,8 +147,9 @@ def replan_command(plan: PlanOpt, actuals: ActualsOpt,
         typer.echo("    nothing: the re-plan keeps the previous plan's remaining years")
     why = result.why
     if not why.empty:
-        typer.echo("  why (the actuals furthest off plan, largest first):")
-        for _, r in why.head(8).iterrows():
+        typer.echo("  why (actuals off plan, amber or red: in post at the start of the year, then the frozen "
+                   "years' intake, retention and spend; the largest of each measure first):")
+        for _, r in why.groupby("measure", sort=False).head(3).iterrows():
             what = " ".join(v for v in (r["staff_group"], r["region"], r["provider"], r["route"], r["category"]) if v)
             when = r["date"] or str(r["year"])
             typer.echo(f"    {r['measure']} {what} {when}: plan {r['plan']:,.1f} actual {r['actual']:,.1f} "
