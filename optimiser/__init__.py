@@ -114,6 +114,7 @@ _PUBLIC = {
     "regional_costs": "optimiser.analysis.rollup",
     "roll_up_monitor": "optimiser.analysis.rollup",
     "roll_up_plan": "optimiser.analysis.rollup",
+    "roll_up_projection": "optimiser.analysis.rollup",
     # the files of a monitoring run
     "monitor_chart": "optimiser.outputs.monitor_files",
     "write_monitor": "optimiser.outputs.monitor_files",
@@ -191,6 +192,7 @@ __all__ = [
     "replan",
     "roll_up_monitor",
     "roll_up_plan",
+    "roll_up_projection",
     "scenario_diff",
     "scenario_from_raw",
     "scenario_key_specs",
@@ -236,7 +238,13 @@ if TYPE_CHECKING:  # for type checkers and editors only
         read_plan_folder,
     )
     from optimiser.analysis.replan import Replan, ReplanError, replan
-    from optimiser.analysis.rollup import RollupError, regional_costs, roll_up_monitor, roll_up_plan
+    from optimiser.analysis.rollup import (
+        RollupError,
+        regional_costs,
+        roll_up_monitor,
+        roll_up_plan,
+        roll_up_projection,
+    )
     from optimiser.analysis.sweep import SweepError, SweepResult, sweep
     from optimiser.basics.cells import cell_text, finite_number, numbers
     from optimiser.basics.files import DestinationError

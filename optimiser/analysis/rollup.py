@@ -84,6 +84,14 @@ def regional_costs(plan: PlanFolder, scenario: Scenario) -> pd.DataFrame:
 PROJECTION_VALUES = ["supply_wte", "demand_wte", "covered_wte", "shortfall_wte"]
 
 
+def roll_up_projection(projection: pd.DataFrame, scenario: Scenario, level: str) -> dict[str, pd.DataFrame]:
+    """A status quo projection (optimiser project --out) at `level`: projection and shortfall."""
+    rolled = roll_up(projection, region_areas(scenario, level), level, PROJECTION_VALUES)
+    shortfall = rolled.groupby(["region", "year"], as_index=False)["shortfall_wte"].sum()
+    return {name: df.rename(columns={"region": level}) for name, df in
+            (("projection", rolled), ("shortfall", shortfall))}
+
+
 def roll_up_plan(plan: PlanFolder, scenario: Scenario, level: str) -> dict[str, pd.DataFrame]:
     """A plan's reports at `level`: file name -> table (region column named after the level)."""
     areas = region_areas(scenario, level)

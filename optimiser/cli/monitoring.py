@@ -7,6 +7,7 @@ with file, row and column, exit 2, and nothing is written.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -163,25 +164,58 @@ def replan_command(plan: PlanOpt, actuals: ActualsOpt,
 def rollup_command(plan: Annotated[Path, typer.Argument(help="A plan's run folder (optimiser solve or replan --out)")],
                    level: Annotated[str, typer.Option("--level", help="Level to roll up to (e.g. network)")],
                    scenario: PlanScenarioOpt = None, out: OutOpt = None, replace: ReplaceOpt = False):
-    """A plan's projection, shortfall, starts, recruits, retention, educators and costs summed to a level."""
+    """A plan's projection, shortfall, starts, recruits, retention, educators and costs summed to a level
+    (or a status quo projection's, from optimiser project --out, with --scenario)."""
     was = check_out(out, "rollup", replace)
-    folder, sc = _plan_and_scenario(plan, scenario)
     try:
-        tables = optimiser.roll_up_plan(folder, sc, level)
+        if _run_kind(plan) == "project":
+            tables, sc = _projection_tables(plan, scenario, level)
+        else:
+            folder, sc = _plan_and_scenario(plan, scenario)
+            tables = optimiser.roll_up_plan(folder, sc, level)
     except optimiser.RollupError as exc:
         raise Exit(2, f"--level: {exc}; nothing was written") from None
     sf = tables["shortfall"]
-    typer.echo(f"{sc.name}: shortfall by {level} and year (WTE; sum of the regions' shortfalls), plan and status quo")
+    typer.echo(f"{sc.name}: shortfall by {level} and year (WTE; sum of the regions' shortfalls)"
+               + (", plan and status quo" if "starts" in tables else ", status quo projection"))
     typer.echo(sf.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
-    totals = {name: df[col].sum() for name, df, col in (("starts", tables["starts"], "starts"),
-                                                         ("recruits", tables["recruits"], "recruits"))}
-    costs = tables["costs"].groupby(level)["gbp"].sum()
-    typer.echo(f"starts {totals['starts']:,.0f}, recruits {totals['recruits']:,.0f}; cost by {level}: "
-               + ", ".join(f"{a} GBP {v / 1e6:,.1f}m" for a, v in costs.items()))
+    if "starts" in tables:
+        totals = {name: df[col].sum() for name, df, col in (("starts", tables["starts"], "starts"),
+                                                             ("recruits", tables["recruits"], "recruits"))}
+        costs = tables["costs"].groupby(level)["gbp"].sum()
+        typer.echo(f"starts {totals['starts']:,.0f}, recruits {totals['recruits']:,.0f}; cost by {level}: "
+                   + ", ".join(f"{a} GBP {v / 1e6:,.1f}m" for a, v in costs.items()))
     if out:
         files = optimiser.write_rollup(tables, out, replace=replace)
         typer.echo(f"Wrote {out}/" + ", ".join(Path(f).name for f in files))
         replaced(out, was)
+
+
+def _run_kind(folder: Path) -> str | None:
+    try:
+        return json.loads((folder / "run.json").read_text(encoding="utf-8")).get("kind")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _projection_tables(folder: Path, scenario: Path | None, level: str):
+    """A status quo projection's folder rolled up: its scenario is not recorded, so --scenario is needed."""
+    import pandas as pd
+
+    if scenario is None:
+        raise Exit(2, f"{folder} is a status quo projection, which does not record its scenario: give it with "
+                      "--scenario; nothing was written")
+    try:
+        sc = optimiser.load_scenario(scenario)
+    except optimiser.ScenarioError as exc:
+        typer.echo(exc.report.render(), err=True)
+        raise Exit(2, "the scenario has errors; nothing was written") from None
+    projection = pd.read_csv(folder / "projection.csv", keep_default_na=False)
+    unknown = sorted(set(projection["region"]) - set(sc.tables["regions"]["region"]))
+    if unknown:
+        raise Exit(2, f"{folder}/projection.csv names regions that --scenario {scenario} does not have "
+                      f"({', '.join(unknown[:5])}): give the scenario it was projected from; nothing was written")
+    return optimiser.roll_up_projection(projection, sc, level), sc
 
 
 def merge_command(scenarios: Annotated[list[Path], typer.Argument(help="Local scenarios (folders or .xlsx)")],

@@ -153,6 +153,20 @@ def test_rollup_costs_by_region_add_up_to_the_plan(capsys, plan, tmp_path):
     assert code == 2 and "level 'galaxy' is not in the scenario's hierarchy" in err
 
 
+def test_rollup_of_a_status_quo_projection(capsys, example_v2_dir, tmp_path):
+    proj = tmp_path / "proj"
+    assert run(capsys, "project", "--scenario", example_v2_dir, "--out", proj)[0] == 0
+    code, _, err = run(capsys, "rollup", proj, "--level", "parent")
+    assert code == 2 and "does not record its scenario: give it with --scenario" in err
+    out = tmp_path / "up"
+    code, text, _ = run(capsys, "rollup", proj, "--level", "parent", "--scenario", example_v2_dir, "--out", out)
+    assert code == 0 and "status quo projection" in text
+    rolled, regional = pd.read_csv(out / "shortfall.csv"), pd.read_csv(proj / "projection.csv")
+    assert set(rolled["parent"]) == {"Example v2 network"}
+    assert rolled.set_index("year")["shortfall_wte"].to_dict() == \
+        pytest.approx(regional.groupby("year")["shortfall_wte"].sum().to_dict())
+
+
 def test_two_icb_merge_solves_to_the_joint_plan(capsys, plan, example_v2_dir, tmp_path):
     from optimiser.scenario.io import load_raw, write_scenario
 
