@@ -95,7 +95,7 @@ _PUBLIC = {
     "shortfall_heatmap": "optimiser.outputs.plan_charts",
     "supply_demand_panels": "optimiser.outputs.plan_charts",
     # a plan read back from its run folder, and its board pack
-    "PlanFolderError": "optimiser.outputs.plan_folder",
+    "PlanFolderError": "optimiser.analysis.plan_folder",
     "read_plan_folder": "optimiser.outputs.plan_folder",
     "board_pack_html": "optimiser.outputs.board_pack",
     "default_report_path": "optimiser.outputs.board_pack",
@@ -106,6 +106,39 @@ _PUBLIC = {
     "write_plan": "optimiser.outputs.reports",
     "write_projection": "optimiser.outputs.reports",
     "write_sweep": "optimiser.outputs.sweep_files",
+    # actuals (what really happened) checked against a plan's scenario
+    "Actuals": "optimiser.scenario.actuals",
+    "load_actuals": "optimiser.scenario.actuals",
+    "load_raw_actuals": "optimiser.scenario.actuals",
+    "check_actuals": "optimiser.scenario.actuals",
+    # the hierarchy above the regions (regions.parent, areas.csv)
+    "hierarchy_levels": "optimiser.scenario.hierarchy",
+    # local scenarios combined into one (bottom-up planning)
+    "MergeResult": "optimiser.scenario.merge",
+    "merge_raw": "optimiser.scenario.merge",
+    # a plan's run folder read back
+    "PlanTables": "optimiser.analysis.plan_folder",
+    "read_plan_tables": "optimiser.analysis.plan_folder",
+    "plan_scenario": "optimiser.analysis.plan_folder",
+    # a plan monitored against actuals
+    "MonitorReport": "optimiser.analysis.monitor",
+    "monitor": "optimiser.analysis.monitor",
+    # a plan re-made from actuals
+    "Replan": "optimiser.analysis.replan",
+    "ReplanError": "optimiser.analysis.replan",
+    "replan": "optimiser.analysis.replan",
+    # reports rolled up the hierarchy
+    "RollupError": "optimiser.analysis.rollup",
+    "regional_costs": "optimiser.analysis.rollup",
+    "roll_up_monitor": "optimiser.analysis.rollup",
+    "roll_up_plan": "optimiser.analysis.rollup",
+    "roll_up_projection": "optimiser.analysis.rollup",
+    # the files of a monitoring run
+    "monitor_chart": "optimiser.outputs.monitor_files",
+    "write_monitor": "optimiser.outputs.monitor_files",
+    # the files of a re-plan and of a roll-up
+    "write_replan": "optimiser.outputs.replan_files",
+    "write_rollup": "optimiser.outputs.replan_files",
     # the saved-scenario store (SQLite, or any SQLAlchemy database)
     "Store": "optimiser.store",
     "StoreError": "optimiser.store",
@@ -113,6 +146,7 @@ _PUBLIC = {
 }
 
 __all__ = [
+    "Actuals",
     "ColumnSpec",
     "DEFAULT_SCENARIO_DIR",
     "DestinationError",
@@ -120,17 +154,23 @@ __all__ = [
     "InfeasibleProjection",
     "Issue",
     "MAX_UPLOAD_BYTES",
+    "MergeResult",
+    "MonitorReport",
     "NUMBER_OPTIONS",
     "NumberOption",
-    "OptionError",
     "ObjectiveError",
     "PlanContext",
+    "OptionError",
     "PlanFolderError",
+    "PlanTables",
     "PlanResult",
     "PlanRun",
     "PlanStory",
     "ProjectionResult",
     "RawScenario",
+    "Replan",
+    "ReplanError",
+    "RollupError",
     "RunComparison",
     "Scenario",
     "ScenarioError",
@@ -145,6 +185,7 @@ __all__ = [
     "bottleneck_sentence",
     "build_plan",
     "cell_text",
+    "check_actuals",
     "compare_runs",
     "default_report_path",
     "explain_infeasibility",
@@ -152,11 +193,17 @@ __all__ = [
     "frontier",
     "alternatives",
     "AlternativesResult",
+    "hierarchy_levels",
     "holds_plan",
     "input_hash",
     "is_unreadable",
+    "load_actuals",
     "load_raw",
+    "load_raw_actuals",
     "load_scenario",
+    "merge_raw",
+    "monitor",
+    "monitor_chart",
     "number_option",
     "number_options",
     "numbers",
@@ -165,8 +212,15 @@ __all__ = [
     "plan_story",
     "project",
     "read_plan_folder",
+    "read_plan_tables",
     "region_graph",
     "region_map",
+    "plan_scenario",
+    "regional_costs",
+    "replan",
+    "roll_up_monitor",
+    "roll_up_plan",
+    "roll_up_projection",
     "scenario_diff",
     "scenario_from_raw",
     "scenario_key_specs",
@@ -183,8 +237,11 @@ __all__ = [
     "write_folder",
     "write_frontier",
     "write_alternatives",
+    "write_monitor",
     "write_plan",
     "write_projection",
+    "write_replan",
+    "write_rollup",
     "write_scenario",
     "write_sweep",
     "write_workbook",
@@ -207,7 +264,22 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.analysis.alternatives import AlternativesResult, alternatives
     from optimiser.analysis.compare import PlanRun, RunComparison, compare_runs, scenario_diff
+    from optimiser.analysis.monitor import MonitorReport, monitor
     from optimiser.analysis.plan_context import PlanContext, plan_context
+    from optimiser.analysis.plan_folder import (
+        PlanFolderError,
+        PlanTables,
+        plan_scenario,
+        read_plan_tables,
+    )
+    from optimiser.analysis.replan import Replan, ReplanError, replan
+    from optimiser.analysis.rollup import (
+        RollupError,
+        regional_costs,
+        roll_up_monitor,
+        roll_up_plan,
+        roll_up_projection,
+    )
     from optimiser.analysis.story import PlanStory, plan_story
     from optimiser.analysis.sweep import SweepError, SweepResult, sweep
     from optimiser.basics.cells import cell_text, finite_number, numbers
@@ -224,13 +296,15 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.basics.status import Status, holds_plan
     from optimiser.outputs.alternatives_files import write_alternatives
     from optimiser.outputs.board_pack import board_pack_html, default_report_path, write_board_pack
+    from optimiser.outputs.monitor_files import monitor_chart, write_monitor
     from optimiser.outputs.plan_charts import (
         region_map,
         shortfall_heatmap,
         starts_heatmap,
         supply_demand_panels,
     )
-    from optimiser.outputs.plan_folder import PlanFolderError, read_plan_folder
+    from optimiser.outputs.plan_folder import read_plan_folder
+    from optimiser.outputs.replan_files import write_replan, write_rollup
     from optimiser.outputs.reports import write_frontier, write_plan, write_projection
     from optimiser.outputs.sweep_files import write_sweep
     from optimiser.pipeline.api import (
@@ -245,7 +319,9 @@ if TYPE_CHECKING:  # for type checkers and editors only
         solve_built,
     )
     from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
+    from optimiser.scenario.actuals import Actuals, check_actuals, load_actuals, load_raw_actuals
     from optimiser.scenario.dictionary import ColumnSpec, TableSpec, scenario_key_specs, table_specs
+    from optimiser.scenario.hierarchy import hierarchy_levels
     from optimiser.scenario.io import (
         RawScenario,
         load_raw,
@@ -253,6 +329,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
         write_scenario,
         write_workbook,
     )
+    from optimiser.scenario.merge import MergeResult, merge_raw
     from optimiser.scenario.regions import region_graph
     from optimiser.scenario.scenario import Scenario, load_scenario, scenario_from_raw, validate
     from optimiser.scenario.uploads import MAX_UPLOAD_BYTES, is_unreadable, parse_upload

@@ -1,7 +1,7 @@
 """The planner's web app: `streamlit run ui/app.py` (or `optimiser app`) from any folder; its
 Streamlit settings are in ui/.streamlit/config.toml beside it.
 
-Six pages (ui/app_pages/): Scenario, Constraints, Solve, Results, Compare, Export. All model work
+Seven pages (ui/app_pages/): Scenario, Constraints, Solve, Results, Compare, Export, Monitor. All model work
 goes through the public optimiser API; solves run in a worker process (ui/worker.py).
 """
 
@@ -31,6 +31,7 @@ PAGES = [
     st.Page("app_pages/results.py", title="Results", icon=":material/bar_chart:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("app_pages/export.py", title="Export", icon=":material/download:"),
+    st.Page("app_pages/monitor.py", title="Monitor", icon=":material/monitoring:"),
 ]
 page = st.navigation(PAGES)
 

@@ -1,4 +1,5 @@
-"""Command line: optimiser validate | project | solve | report | frontier | sweep | generate | convert | app.
+"""Command line: optimiser validate | project | solve | report | frontier | alternatives | sweep | generate |
+convert | app | monitor | replan | rollup | merge.
 
 Exit codes: 0 success (warnings allowed), 2 invalid input, 3 no plan meets the hard limits,
 1 any other failure. Problems are printed as messages, never tracebacks; nothing is written to
@@ -289,12 +290,19 @@ def app_(
 # Commands defined beside the code they drive.
 from optimiser.cli.alternatives import alternatives_command  # noqa: E402
 from optimiser.cli.generate import generate_command  # noqa: E402
+from optimiser.cli.monitoring import merge_command, monitor_command, replan_command, rollup_command  # noqa: E402
 from optimiser.cli.sweep import sweep_command  # noqa: E402
 
 app.command("sweep", help="Shortfall percentiles over futures sampled from uncertainty.csv.")(sweep_command)
 app.command("alternatives", help="Plans within a slack of the best that differ most in one dimension.")(
     alternatives_command)
 app.command("generate", help="Write a synthetic scenario (presets S, M, L, XL, W).")(generate_command)
+app.command("monitor", help="A plan against actuals: in post, starts, recruits, retained staff and spend, "
+                            "flagged red/amber/green.")(monitor_command)
+app.command("replan", help="Roll a plan forward from actuals to --from-year and optimise its decisions again.")(
+    replan_command)
+app.command("rollup", help="A plan's reports summed to a level of the hierarchy (e.g. network).")(rollup_command)
+app.command("merge", help="Combine local scenarios into one, refusing on conflicts.")(merge_command)
 
 
 def main(argv: list[str] | None = None) -> int:

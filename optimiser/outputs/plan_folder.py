@@ -17,16 +17,15 @@ from pathlib import Path
 import pandas as pd
 
 from optimiser.analysis.plan_context import PlanContext
+from optimiser.analysis.plan_folder import (
+    PlanFolderError,  # one error for a folder that holds no plan
+)
 from optimiser.basics.cells import restore_text
 from optimiser.outputs.reports import PLAN_FILES
 from optimiser.outputs.run_folders import MANIFEST, read_manifest
 from optimiser.results.results import PlanResult, ProjectionResult
 
 MANIFESTS = ("manifest.json", MANIFEST)  # the fuller manifest first, where a run wrote one
-
-
-class PlanFolderError(ValueError):
-    """The folder is not a readable plan's run folder (the message says why and what to do)."""
 
 
 @dataclass(frozen=True)

@@ -69,16 +69,24 @@ def write_plan(result: PlanResult, out: str | Path, *, replace: bool = False,
     out = Path(out)
     story = plan_story(result, context)
     with run_folder(out, "solve", replace) as tmp:
-        write_story_files(story, context, tmp)
-        summary = {k: json_safe(v) for k, v in result.summary_dict().items()}
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-        for name, attr in PLAN_FILES.items():
-            write_csv(getattr(result, attr), tmp / name)
-        if result.status_quo is not None:
-            write_csv(result.status_quo.projection, tmp / "status_quo_projection.csv")
-            write_csv(result.status_quo.skill_mix, tmp / "status_quo_skill_mix.csv")
-        write_plan_workbook(result, tmp / "plan.xlsx", story)
+        write_plan_files(result, tmp, story, context)
     return run_files(out)
+
+
+def write_plan_files(result: PlanResult, folder: Path, story: PlanStory | None = None,
+                     context: PlanContext | None = None) -> None:
+    """A plan's files into a staged run folder (write_plan, and re-plans: outputs/replan_files.py);
+    its story (summary.md, plan_context.json) told from `story`, or made here."""
+    story = plan_story(result, context) if story is None else story
+    write_story_files(story, context, folder)
+    summary = {k: json_safe(v) for k, v in result.summary_dict().items()}
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    for name, attr in PLAN_FILES.items():
+        write_csv(getattr(result, attr), folder / name)
+    if result.status_quo is not None:
+        write_csv(result.status_quo.projection, folder / "status_quo_projection.csv")
+        write_csv(result.status_quo.skill_mix, folder / "status_quo_skill_mix.csv")
+    write_plan_workbook(result, folder / "plan.xlsx", story)
 
 
 HOW_TO_READ = [

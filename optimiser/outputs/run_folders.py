@@ -28,6 +28,9 @@ RUN_KINDS = {  # kind -> what a planner calls it
     "frontier": "a budget frontier (optimiser frontier)",
     "sweep": "an uncertainty sweep (optimiser sweep)",
     "alternatives": "near-optimal alternatives (optimiser alternatives)",
+    "monitor": "a plan monitored against actuals (optimiser monitor)",
+    "replan": "a plan re-made from actuals (optimiser replan)",
+    "rollup": "a run's reports rolled up a level (optimiser rollup)",
 }
 _SHOWN_NAMES = 5  # names listed in a message before "and N more"
 # files a file browser leaves in any folder it shows: not a reason to refuse a run folder
