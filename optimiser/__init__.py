@@ -87,6 +87,17 @@ _PUBLIC = {
     "write_plan": "optimiser.outputs.reports",
     "write_projection": "optimiser.outputs.reports",
     "write_sweep": "optimiser.outputs.sweep_files",
+    # a run that proves itself: manifest.json and inputs/ in every run folder, and verify
+    "BundleError": "optimiser.outputs.manifest",
+    "RunBundle": "optimiser.outputs.manifest",
+    "run_facts": "optimiser.outputs.manifest",
+    "start_bundle": "optimiser.outputs.manifest",
+    "write_bundle": "optimiser.outputs.manifest",
+    "changed_files": "optimiser.outputs.run_folders",
+    "Verification": "optimiser.outputs.verify",
+    "check_bundle": "optimiser.outputs.verify",
+    "verify_run": "optimiser.outputs.verify",
+    "scenario_hash": "optimiser.scenario.fingerprint",
     # the saved-scenario store (SQLite, or any SQLAlchemy database)
     "Store": "optimiser.store",
     "StoreError": "optimiser.store",
@@ -94,6 +105,7 @@ _PUBLIC = {
 }
 
 __all__ = [
+    "BundleError",
     "ColumnSpec",
     "DEFAULT_SCENARIO_DIR",
     "DestinationError",
@@ -109,6 +121,7 @@ __all__ = [
     "PlanRun",
     "ProjectionResult",
     "RawScenario",
+    "RunBundle",
     "RunComparison",
     "Scenario",
     "ScenarioError",
@@ -119,9 +132,12 @@ __all__ = [
     "SweepResult",
     "TableSpec",
     "ValidationReport",
+    "Verification",
     "bottleneck_sentence",
     "build_plan",
     "cell_text",
+    "changed_files",
+    "check_bundle",
     "compare_runs",
     "explain_infeasibility",
     "finite_number",
@@ -137,15 +153,20 @@ __all__ = [
     "parse_upload",
     "project",
     "region_graph",
+    "run_facts",
     "scenario_diff",
     "scenario_from_raw",
+    "scenario_hash",
     "scenario_key_specs",
     "solve",
     "solve_built",
+    "start_bundle",
     "sweep",
     "table_specs",
     "validate",
     "validate_raw",
+    "verify_run",
+    "write_bundle",
     "write_folder",
     "write_frontier",
     "write_plan",
@@ -184,8 +205,17 @@ if TYPE_CHECKING:  # for type checkers and editors only
         number_options,
     )
     from optimiser.basics.status import Status, holds_plan
+    from optimiser.outputs.manifest import (
+        BundleError,
+        RunBundle,
+        run_facts,
+        start_bundle,
+        write_bundle,
+    )
     from optimiser.outputs.reports import write_frontier, write_plan, write_projection
+    from optimiser.outputs.run_folders import changed_files
     from optimiser.outputs.sweep_files import write_sweep
+    from optimiser.outputs.verify import Verification, check_bundle, verify_run
     from optimiser.pipeline.api import (
         FrontierResult,
         InfeasibleProjection,
@@ -199,6 +229,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
     )
     from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
     from optimiser.scenario.dictionary import ColumnSpec, TableSpec, scenario_key_specs, table_specs
+    from optimiser.scenario.fingerprint import scenario_hash
     from optimiser.scenario.io import (
         RawScenario,
         load_raw,

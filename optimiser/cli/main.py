@@ -1,7 +1,9 @@
-"""Command line: optimiser validate | project | solve | frontier | sweep | generate | convert | app.
+"""Command line: optimiser validate | project | solve | frontier | sweep | verify | runs | generate |
+convert | app.
 
-Exit codes: 0 success (warnings allowed), 2 invalid input, 3 no plan meets the hard limits,
-1 any other failure. Problems are printed as messages, never tracebacks; nothing is written to
+Exit codes: 0 success (warnings allowed), 2 invalid input (a run folder not as its run left it
+included), 3 no plan meets the hard limits, 4 `verify`: the run made again disagrees, 1 any other
+failure. Problems are printed as messages, never tracebacks; nothing is written to
 --out unless the run succeeded.
 
 Commands use the public API (`optimiser.<name>`), which loads pandas, Pyomo and HiGHS on first
@@ -70,6 +72,7 @@ def project(scenario: ScenarioOpt = None, out: OutOpt = None, replace: ReplaceOp
     """Project the status quo: current commissioning continued, no new decisions."""
     was = check_out(out, "project", replace)
     sc = _load(scenario)
+    bundle = optimiser.start_bundle("project", sc, {}) if out else None
     result = optimiser.project(sc)
     summary = result.summary()
     measured = sc.config.measured_years
@@ -80,7 +83,7 @@ def project(scenario: ScenarioOpt = None, out: OutOpt = None, replace: ReplaceOp
                + (f" (run-out years {run_out[0]}-{run_out[-1]} included)" if run_out else "") + ": "
                f"{result.total_shortfall_wte_years:,.1f} WTE-years ({result.weighted_shortfall:,.1f} weighted)")
     if out:
-        optimiser.write_projection(result, out, replace=replace)
+        optimiser.write_projection(result, out, replace=replace, bundle=bundle)
         typer.echo(f"Wrote {out / 'projection.csv'}")
         replaced(out, was)
 
@@ -168,6 +171,8 @@ def solve(
         raise Exit(2, f"--objective must be min_shortfall, min_cost or min_system_cost, not {objective!r}")
     was = check_out(out, "solve", replace)
     sc = _load(scenario)
+    options = {"objective": objective, "budget_scale": budget_scale, "time_limit": time_limit, "gap": gap}
+    bundle = optimiser.start_bundle("solve", sc, options) if out else None
     try:
         result = optimiser.solve(sc, objective=objective, budget_scale=budget_scale, time_limit=time_limit, gap=gap)
     except optimiser.ObjectiveError as exc:
@@ -178,8 +183,10 @@ def solve(
         raise Exit(1, f"the solver found no plan: {result.message}; nothing was written")
     _print_plan(result)
     if out:
-        files = optimiser.write_plan(result, out, replace=replace)
-        typer.echo(f"Wrote {out}/" + ", ".join(Path(f).name for f in files))
+        files = optimiser.write_plan(result, out, replace=replace, bundle=bundle)
+        shown = dict.fromkeys(Path(f).relative_to(out).parts[0] + ("/" if len(Path(f).relative_to(out).parts) > 1 else "")
+                              for f in files)
+        typer.echo(f"Wrote {out}/" + ", ".join(shown))
         replaced(out, was)
 
 
@@ -199,13 +206,15 @@ def frontier(
         raise Exit(2, f"--budget-scales: {exc}") from None
     was = check_out(out, "frontier", replace)
     sc = _load(scenario)
+    options = {"budget_scales": scales, "time_limit": time_limit, "gap": gap}
+    bundle = optimiser.start_bundle("frontier", sc, options) if out else None
     result = optimiser.frontier(sc, scales, time_limit=time_limit, gap=gap)
     cols = ["budget_scale", "status", "weighted_shortfall", "total_shortfall_wte_years", "total_cost_gbp", "solve_seconds"]
     typer.echo(result.frontier[cols].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     typer.echo(f"{len(scales)} points in {result.total_seconds:.2f}s (one build: {result.build_seconds:.2f}s)")
     if out:
-        optimiser.write_frontier(result, out, replace=replace)
-        typer.echo(f"Wrote {out}/frontier.csv, frontier.png and run.json")
+        optimiser.write_frontier(result, out, replace=replace, bundle=bundle)
+        typer.echo(f"Wrote {out}/frontier.csv, frontier.png, manifest.json, inputs/ and run.json")
         replaced(out, was)
 
 
@@ -242,9 +251,12 @@ def app_(
 # Commands defined beside the code they drive.
 from optimiser.cli.generate import generate_command  # noqa: E402
 from optimiser.cli.sweep import sweep_command  # noqa: E402
+from optimiser.cli.verify import verify_command  # noqa: E402
 
 app.command("sweep", help="Shortfall percentiles over futures sampled from uncertainty.csv.")(sweep_command)
 app.command("generate", help="Write a synthetic scenario (presets S, M, L, XL, W).")(generate_command)
+app.command("verify", help="Make a run again from its folder alone and say whether it agrees (exit 0 agrees, "
+                         "4 disagrees, 2 a folder not as the run left it).")(verify_command)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         if _infeasible_projection(exc):
             typer.echo(f"error: {exc}", err=True)
             return 3
+        if _bad_bundle(exc):  # a run folder's inputs that changed or do not match its manifest
+            typer.echo(f"error: {exc}", err=True)
+            return 2
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors: bad flags
             exc.show()
             return int(exc.exit_code)
@@ -279,6 +294,10 @@ def _infeasible_projection(exc: Exception) -> bool:
     """The status quo cannot be projected (exit 3). Only the pipeline raises it: when the pipeline
     was never imported the answer is no, without importing Pyomo and HiGHS just to say so."""
     return "optimiser.pipeline.api" in sys.modules and isinstance(exc, optimiser.InfeasibleProjection)
+
+
+def _bad_bundle(exc: Exception) -> bool:
+    return "optimiser.outputs.manifest" in sys.modules and isinstance(exc, optimiser.BundleError)
 
 
 if __name__ == "__main__":

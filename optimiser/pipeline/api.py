@@ -19,7 +19,7 @@ from optimiser.basics.status import Status
 from optimiser.model.build import ROW_FAMILIES, build_model
 from optimiser.model.data import ModelData, prepare
 from optimiser.model.parts import Role
-from optimiser.pipeline.plan_check import checked_plan
+from optimiser.pipeline.plan_check import SolverError, checked_plan
 from optimiser.results.levers import read_levers
 from optimiser.results.results import (
     PlanResult,
@@ -88,6 +88,9 @@ def project(scenario: Scenario, objective: str | None = None) -> ProjectionResul
             "the status quo cannot be projected: the baseline starts draw more staff into upskilling "
             "than the groups they come from hold. Lower those baseline_starts rows."
         )
+    checked = checked_plan(compiled, data, outcome.values, outcome.objective)
+    if checked.problem is not None:
+        raise SolverError(f"the status quo could not be projected: {checked.problem}")
     compiled.load_values(outcome.values)
     projection = read_projection(m, data)
     return ProjectionResult(

@@ -19,6 +19,11 @@ from optimiser.solver.check import PlanCheck, check_plan
 from optimiser.solver.lifecycle import CompiledModel
 
 
+class SolverError(RuntimeError):
+    """The solver's answer failed the independent check where no result can carry the error (the
+    status quo projection): the message names what it breaks."""
+
+
 @dataclass(frozen=True)
 class CheckedPlan:
     """The check and its words: `facts` for summary.json, `problem` (None: the plan holds)."""
