@@ -102,6 +102,7 @@ _PUBLIC = {
     "Store": "optimiser.store",
     "StoreError": "optimiser.store",
     "input_hash": "optimiser.store",
+    "save_solved_run": "optimiser.store",
 }
 
 __all__ = [
@@ -154,6 +155,7 @@ __all__ = [
     "project",
     "region_graph",
     "run_facts",
+    "save_solved_run",
     "scenario_diff",
     "scenario_from_raw",
     "scenario_hash",
@@ -241,4 +243,4 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.scenario.scenario import Scenario, load_scenario, scenario_from_raw, validate
     from optimiser.scenario.uploads import MAX_UPLOAD_BYTES, is_unreadable, parse_upload
     from optimiser.scenario.validation import validate_raw
-    from optimiser.store import Store, StoreError, input_hash
+    from optimiser.store import Store, StoreError, input_hash, save_solved_run

@@ -24,6 +24,7 @@ from optimiser.basics.files import DestinationError
 from optimiser.basics.options import OptionError, number_options
 from optimiser.cli.errors import Exit
 from optimiser.cli.params import ReplaceOpt, check_new, check_out, number_param, replaced
+from optimiser.cli.runs import SaveOpt, runs_app, save_run, wants_saving
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Plan NHS imaging training places, international recruitment and skill mix.")
@@ -165,6 +166,7 @@ def solve(
     time_limit: TimeLimitOpt = None,
     gap: GapOpt = None,
     replace: ReplaceOpt = False,
+    save: SaveOpt = None,
 ):
     """Optimise the plan and compare it with the status quo."""
     if objective not in (None, *OBJECTIVE_MEANING):
@@ -188,6 +190,10 @@ def solve(
                               for f in files)
         typer.echo(f"Wrote {out}/" + ", ".join(shown))
         replaced(out, was)
+    if wants_saving(save):  # the app's options: every value as used
+        save_run(sc, result, {"objective": result.objective_name, "budget_scale": budget_scale,
+                              "time_limit": sc.config.solver.time_limit_s if time_limit is None else time_limit,
+                              "gap": sc.config.solver.mip_rel_gap if gap is None else gap})
 
 
 @app.command()
@@ -198,6 +204,7 @@ def frontier(
     time_limit: TimeLimitOpt = None,
     gap: GapOpt = None,
     replace: ReplaceOpt = False,
+    save: SaveOpt = None,
 ):
     """Weighted shortfall against budget: one model, only the budget changes between points."""
     try:
@@ -216,6 +223,10 @@ def frontier(
         optimiser.write_frontier(result, out, replace=replace, bundle=bundle)
         typer.echo(f"Wrote {out}/frontier.csv, frontier.png, manifest.json, inputs/ and run.json")
         replaced(out, was)
+    if wants_saving(save):
+        save_run(sc, result, {"budget_scales": list(scales),
+                              **({"time_limit": time_limit} if time_limit is not None else {}),
+                              **({"gap": gap} if gap is not None else {})})
 
 
 @app.command()
@@ -255,6 +266,7 @@ from optimiser.cli.verify import verify_command  # noqa: E402
 
 app.command("sweep", help="Shortfall percentiles over futures sampled from uncertainty.csv.")(sweep_command)
 app.command("generate", help="Write a synthetic scenario (presets S, M, L, XL, W).")(generate_command)
+app.add_typer(runs_app, name="runs")
 app.command("verify", help="Make a run again from its folder alone and say whether it agrees (exit 0 agrees, "
                          "4 disagrees, 2 a folder not as the run left it).")(verify_command)
 
