@@ -1,11 +1,14 @@
 """The independent plan check on real solves: every plan's largest violation is in summary.json, and
 a plan the solver marks optimal but which breaks a row is a solver error naming the row, never a
-plan (the corruption is injected between HiGHS and the check)."""
+plan (the corruption is injected between HiGHS and the check). The written plan of the default and
+of the v2 example keeps every cap when re-checked from its files alone (tests/plan_files.py)."""
 
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
+from plan_files import cap_breaches
 
 import optimiser
 from optimiser.cli.main import main
@@ -81,3 +84,30 @@ def test_summary_json_carries_the_check(example_dir, tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["plan_check_passed"] is True
     assert summary["plan_check_worst_row"] == "" or "," in summary["plan_check_worst_row"]
+
+
+@pytest.mark.parametrize("scenario", [None, "example_v2"], ids=["west_midlands_default", "example_v2"])
+def test_the_written_plan_keeps_every_cap_when_rechecked_from_its_files(scenario, example_v2_dir, tmp_path):
+    path = example_v2_dir if scenario else None
+    out = tmp_path / "plan"
+    assert main(["solve", "--out", str(out)] + (["--scenario", str(path)] if path else [])) == 0
+    assert cap_breaches(out, optimiser.load_scenario(path)) == []
+
+
+def test_the_file_check_catches_a_plan_edited_past_its_caps(example_v2_dir, tmp_path):
+    out = tmp_path / "plan"
+    assert main(["solve", "--scenario", str(example_v2_dir), "--out", str(out)]) == 0
+    scenario = optimiser.load_scenario(example_v2_dir)
+    starts = pd.read_csv(out / "starts.csv")
+    starts.loc[starts["year"].idxmax(), "starts"] += 500
+    starts.to_csv(out / "starts.csv", index=False)
+    costs = pd.read_csv(out / "costs.csv")
+    costs.loc[costs["year"].idxmax(), "gbp"] += 1e9
+    costs.to_csv(out / "costs.csv", index=False)
+    recruits = pd.read_csv(out / "recruits.csv")
+    pooled = recruits.index[(recruits["route"] == "international_radiologist") & (recruits["year"] >= 2026)][0]
+    recruits.loc[pooled, "recruits"] += 500  # onboarding and the route's pool, in a decision year
+    recruits.to_csv(out / "recruits.csv", index=False)
+    found = cap_breaches(out, scenario)
+    for cap in ("provider starts cap", "placement weeks", "budget", "international onboarding", "recruitment pool"):
+        assert any(f.startswith(f"{cap}, ") for f in found), (cap, found)
