@@ -35,10 +35,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from optimiser.analysis.sweep import SweepResult
 from optimiser.basics.locations import PACKAGE_DIR
 from optimiser.basics.versions import package_version
 from optimiser.outputs.json_values import json_safe
 from optimiser.outputs.run_folders import file_sha256
+from optimiser.pipeline.api import FrontierResult
+from optimiser.results.results import PlanResult, ProjectionResult
 from optimiser.scenario.dictionary import table_specs
 from optimiser.scenario.fingerprint import scenario_hash
 from optimiser.scenario.io import SCENARIO_FILE, load_raw, write_folder
@@ -238,16 +241,18 @@ def _plan_facts(result) -> dict:
 
 def run_facts(result) -> dict:
     """What manifest.json records of a run's result: status, objective, gap, headline figures and
-    timings (seconds), for a plan, a status quo projection, a frontier or a sweep."""
-    if hasattr(result, "plan_check"):  # a PlanResult
+    timings (seconds), for a plan, a status quo projection, a frontier or a sweep (anything else:
+    nothing; a new kind of run passes its own facts to `write_bundle`)."""
+    if isinstance(result, PlanResult):
         return _plan_facts(result)
-    if hasattr(result, "plans"):  # a FrontierResult
+    if isinstance(result, FrontierResult):
         return {"points": [_plan_facts(p) for p in result.plans],
                 "timings_seconds": {"build_seconds": result.build_seconds, "total_seconds": result.total_seconds}}
-    if hasattr(result, "projection") and hasattr(result, "build_seconds"):  # a ProjectionResult
+    if isinstance(result, ProjectionResult):
         return {"status": result.status, "objective": result.objective, "weighted_shortfall": result.weighted_shortfall,
                 "total_shortfall_wte_years": result.total_shortfall_wte_years,
                 "timings_seconds": {"build_seconds": result.build_seconds, "solve_seconds": result.solve_seconds}}
-    summary = dict(getattr(result, "summary", {}) or {})  # a SweepResult
-    return {"status": "done", "statuses": summary.get("statuses"), "totals": summary.get("totals"),
-            "timings_seconds": {"wall_seconds": summary.get("wall_seconds")}}
+    if isinstance(result, SweepResult):
+        return {"status": "done", "statuses": result.summary.get("statuses"), "totals": result.summary.get("totals"),
+                "timings_seconds": {"wall_seconds": result.summary.get("wall_seconds")}}
+    return {}
