@@ -103,6 +103,7 @@ _PUBLIC = {
     "StoreError": "optimiser.store",
     "input_hash": "optimiser.store",
     "save_solved_run": "optimiser.store",
+    "default_database_url": "optimiser.store",
 }
 
 __all__ = [
@@ -140,6 +141,7 @@ __all__ = [
     "changed_files",
     "check_bundle",
     "compare_runs",
+    "default_database_url",
     "explain_infeasibility",
     "finite_number",
     "frontier",
@@ -243,4 +245,4 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.scenario.scenario import Scenario, load_scenario, scenario_from_raw, validate
     from optimiser.scenario.uploads import MAX_UPLOAD_BYTES, is_unreadable, parse_upload
     from optimiser.scenario.validation import validate_raw
-    from optimiser.store import Store, StoreError, input_hash, save_solved_run
+    from optimiser.store import Store, StoreError, default_database_url, input_hash, save_solved_run

@@ -6,6 +6,7 @@ commands that solve: a run saved from here is saved exactly as the app saves it
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -40,6 +41,13 @@ def save_run(sc, result, options: dict) -> None:
 
 
 def _open():
+    """The store, for reading: a database file not made yet is an empty history, and reading
+    creates none (as the app's first save would)."""
+    url = optimiser.default_database_url()
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        typer.echo(f"No runs saved yet: {url[len('sqlite:///'):]} does not exist (runs are saved by the app, "
+                   "or by `optimiser solve --save` and `optimiser frontier --save`)")
+        raise typer.Exit(0)
     try:
         return optimiser.Store()
     except optimiser.StoreError as exc:

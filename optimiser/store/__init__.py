@@ -9,4 +9,7 @@ from optimiser.store.hashing import input_hash
 from optimiser.store.saving import save_solved_run
 from optimiser.store.store import RunRecord, ScenarioRecord, Store
 
-__all__ = ["RunRecord", "ScenarioRecord", "Store", "StoreError", "default_url", "input_hash", "save_solved_run"]
+default_database_url = default_url  # the public name: the database the app and the command line use
+
+__all__ = ["RunRecord", "ScenarioRecord", "Store", "StoreError", "default_database_url", "default_url", "input_hash",
+           "save_solved_run"]

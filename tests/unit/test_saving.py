@@ -43,3 +43,13 @@ def test_runs_are_saved_when_asked_or_when_a_database_is_configured(monkeypatch)
     assert (wants_saving(None), wants_saving(True), wants_saving(False)) == (False, True, False)
     monkeypatch.setenv("OPTIMISER_DATABASE_URL", "sqlite:///x.sqlite3")
     assert (wants_saving(None), wants_saving(False)) == (True, False)
+
+
+def test_reading_an_empty_history_creates_no_database(tmp_path, monkeypatch, capsys):
+    from optimiser.cli.main import main
+
+    monkeypatch.delenv("OPTIMISER_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["runs", "list"]) == 0
+    assert "No runs saved yet" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []
