@@ -175,6 +175,12 @@ def _write_inputs(folder: Path, bundle: RunBundle) -> dict[str, str]:
     return {target: file_sha256(folder / target) for target in names}
 
 
+def _where(source: str) -> str:
+    """The scenario's source as an absolute path when it is one (a reader of the manifest may be elsewhere)."""
+    path = Path(source) if source else None
+    return str(path.resolve()) if path is not None and path.exists() else source
+
+
 def scenario_copy(folder: Path) -> Path:
     """Where a run folder keeps its copy of the scenario (a folder or a workbook)."""
     workbook = Path(folder) / SCENARIO_WORKBOOK
@@ -201,7 +207,7 @@ def write_bundle(folder: Path, bundle: RunBundle, facts: dict) -> str:
         "started_at": bundle.started_at,
         "finished_at": _now(),
         "wall_seconds": time.time() - bundle.started,
-        "scenario": {"name": bundle.scenario.name, "source": bundle.scenario.source, "form": bundle.scenario_form,
+        "scenario": {"name": bundle.scenario.name, "source": _where(bundle.scenario.source), "form": bundle.scenario_form,
                      "validated_sha256": digest, "copy": copy.relative_to(folder).as_posix(),
                      "files_sha256": scenario_files},
         "inputs": {name: {"source": source, "copy": f"{INPUTS}/{name}",
