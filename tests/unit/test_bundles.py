@@ -160,3 +160,14 @@ def test_the_validated_hash_ignores_how_a_number_was_typed_but_not_its_value(tmp
     assert scenario_hash(optimiser.load_scenario(copy)) == base
     (copy / "budget.csv").write_text((copy / "budget.csv").read_text().replace("1500000.0", "1500001"))
     assert scenario_hash(optimiser.load_scenario(copy)) != base
+
+
+def test_the_manifest_names_the_code_s_commit_in_a_checkout(bundled):
+    from optimiser.basics.locations import PACKAGE_DIR
+
+    code = json.loads((bundled / MANIFEST_FILE).read_text())["code"]
+    if not (PACKAGE_DIR.parent / ".git").exists():  # an installed package: no commit to name
+        assert code is None
+        return
+    assert len(code["git_commit"]) == 40 and int(code["git_commit"], 16) >= 0
+    assert isinstance(code["uncommitted_changes_to_the_engine"], bool)
