@@ -139,14 +139,28 @@ _PUBLIC = {
     # the files of a re-plan and of a roll-up
     "write_replan": "optimiser.outputs.replan_files",
     "write_rollup": "optimiser.outputs.replan_files",
+    # a run that proves itself: manifest.json and inputs/ in every run folder, and verify
+    "BundleError": "optimiser.outputs.manifest",
+    "RunBundle": "optimiser.outputs.manifest",
+    "run_facts": "optimiser.outputs.manifest",
+    "start_bundle": "optimiser.outputs.manifest",
+    "write_bundle": "optimiser.outputs.manifest",
+    "changed_files": "optimiser.outputs.run_folders",
+    "Verification": "optimiser.outputs.verify",
+    "check_bundle": "optimiser.outputs.verify",
+    "verify_run": "optimiser.outputs.verify",
+    "scenario_hash": "optimiser.scenario.fingerprint",
     # the saved-scenario store (SQLite, or any SQLAlchemy database)
     "Store": "optimiser.store",
     "StoreError": "optimiser.store",
     "input_hash": "optimiser.store",
+    "save_solved_run": "optimiser.store",
+    "default_database_url": "optimiser.store",
 }
 
 __all__ = [
     "Actuals",
+    "BundleError",
     "ColumnSpec",
     "DEFAULT_SCENARIO_DIR",
     "DestinationError",
@@ -171,6 +185,7 @@ __all__ = [
     "Replan",
     "ReplanError",
     "RollupError",
+    "RunBundle",
     "RunComparison",
     "Scenario",
     "ScenarioError",
@@ -188,6 +203,10 @@ __all__ = [
     "check_actuals",
     "compare_runs",
     "default_report_path",
+    "Verification",
+    "changed_files",
+    "check_bundle",
+    "default_database_url",
     "explain_infeasibility",
     "finite_number",
     "frontier",
@@ -221,19 +240,25 @@ __all__ = [
     "roll_up_monitor",
     "roll_up_plan",
     "roll_up_projection",
+    "run_facts",
+    "save_solved_run",
     "scenario_diff",
     "scenario_from_raw",
+    "scenario_hash",
     "scenario_key_specs",
     "shortfall_heatmap",
     "solve",
     "solve_built",
     "starts_heatmap",
     "supply_demand_panels",
+    "start_bundle",
     "sweep",
     "table_specs",
     "validate",
     "validate_raw",
     "write_board_pack",
+    "verify_run",
+    "write_bundle",
     "write_folder",
     "write_frontier",
     "write_alternatives",
@@ -296,6 +321,13 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.basics.status import Status, holds_plan
     from optimiser.outputs.alternatives_files import write_alternatives
     from optimiser.outputs.board_pack import board_pack_html, default_report_path, write_board_pack
+    from optimiser.outputs.manifest import (
+        BundleError,
+        RunBundle,
+        run_facts,
+        start_bundle,
+        write_bundle,
+    )
     from optimiser.outputs.monitor_files import monitor_chart, write_monitor
     from optimiser.outputs.plan_charts import (
         region_map,
@@ -306,7 +338,9 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.outputs.plan_folder import read_plan_folder
     from optimiser.outputs.replan_files import write_replan, write_rollup
     from optimiser.outputs.reports import write_frontier, write_plan, write_projection
+    from optimiser.outputs.run_folders import changed_files
     from optimiser.outputs.sweep_files import write_sweep
+    from optimiser.outputs.verify import Verification, check_bundle, verify_run
     from optimiser.pipeline.api import (
         FrontierResult,
         InfeasibleProjection,
@@ -321,6 +355,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
     from optimiser.scenario.actuals import Actuals, check_actuals, load_actuals, load_raw_actuals
     from optimiser.scenario.dictionary import ColumnSpec, TableSpec, scenario_key_specs, table_specs
+    from optimiser.scenario.fingerprint import scenario_hash
     from optimiser.scenario.hierarchy import hierarchy_levels
     from optimiser.scenario.io import (
         RawScenario,
@@ -334,4 +369,4 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.scenario.scenario import Scenario, load_scenario, scenario_from_raw, validate
     from optimiser.scenario.uploads import MAX_UPLOAD_BYTES, is_unreadable, parse_upload
     from optimiser.scenario.validation import validate_raw
-    from optimiser.store import Store, StoreError, input_hash
+    from optimiser.store import Store, StoreError, default_database_url, input_hash, save_solved_run

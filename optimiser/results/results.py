@@ -81,6 +81,8 @@ class PlanResult:
     run_out_years: str = ""  # "2031-2033" when the totals include run-out years past the horizon
     gap_premium_gbp: float | None = None  # min_system_cost: present value of the premium on the shortfall
     system_cost_gbp: float | None = None  # min_system_cost: present value of spending plus that premium
+    # the independent check of the solver's plan (optimiser/pipeline/plan_check.py): largest violation, ...
+    plan_check: dict = field(default_factory=dict)
 
     @property
     def feasible(self) -> bool:
@@ -122,6 +124,7 @@ class PlanResult:
             "relax_seconds": self.phases.get("relax_seconds"),
             "round_seconds": self.phases.get("round_seconds"),
             "rounding_box": self.phases.get("rounding_box"),
+            **self.plan_check,
         }
 
     def bottlenecks(self, top: int | None = None, per_family: int | None = None) -> pd.DataFrame:

@@ -300,7 +300,8 @@ def test_a_run_folder_of_another_kind_is_refused_untouched_then_replaced_with_re
     code, text, _ = run(capsys, "project", "-s", example_dir, "-o", out, "--replace")
     assert code == 0
     assert "Replaced a plan (optimiser solve) written " in text and f" in {out}" in text
-    assert sorted(p.name for p in out.iterdir()) == ["projection.csv", "projection_summary.csv", "run.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["inputs", "manifest.json", "projection.csv",
+                                                     "projection_summary.csv", "run.json"]
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["kind"] == "project"
     # an earlier run of the same kind is replaced without asking, and still said
     code, text, _ = run(capsys, "project", "-s", example_dir, "-o", out)
