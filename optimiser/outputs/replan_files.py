@@ -11,7 +11,8 @@ import pandas as pd
 
 from optimiser.analysis.replan import Replan
 from optimiser.basics.cells import safe_frame
-from optimiser.outputs.reports import json_safe, write_plan_files
+from optimiser.outputs.json_values import json_safe
+from optimiser.outputs.reports import write_plan_files
 from optimiser.outputs.run_folders import run_files, run_folder
 
 
