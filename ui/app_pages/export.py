@@ -32,6 +32,8 @@ def plan_files(result) -> dict[str, bytes]:
             paths = write_plan(result, Path(tmp) / "plan")
             cache.clear()
             cache[key] = {p.name: p.read_bytes() for p in paths}
+            # where the inputs came from (the workbook has them on its Assumptions sheet)
+            cache[key]["assumptions.csv"] = result.assumptions.to_csv(index=False).encode("utf-8")
     return cache[key]
 
 
@@ -64,6 +66,10 @@ if result is None or not result.feasible:
 else:
     files = plan_files(result)
     name = _slug(result.scenario_name)
+    recorded = result.assumptions.set_index("setting")["value"] if "setting" in result.assumptions else {}
+    n_edits = int(recorded.get("provenance.edits", 0) or 0)
+    st.markdown(f"**{result.scenario_name}**" + (f" · {n_edits} edit(s) from {recorded.get('provenance.parent_scenario')}, "
+                                                 "listed on the workbook's Assumptions sheet" if n_edits else ""))
     st.caption(f"{result.scenario_name} · objective {result.objective_name} · budget ×{result.budget_scale:g} · "
                f"weighted shortfall {result.weighted_shortfall:,.0f} WTE-years")
     c1, c2 = st.columns(2)
