@@ -14,6 +14,8 @@ test exercise the real worker process.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -337,3 +339,75 @@ def test_save_open_and_delete_a_scenario_in_the_store(store_url):
     assert at.session_state["scenario_id"] == saved[0].id
     at.button(key="delete_saved").click().run()
     assert Store(store_url).list_scenarios() == []
+
+
+def test_v2_default_edited_solved_shows_its_levers_and_exports_under_its_own_name(store_url, tmp_path):
+    """One solve of the v2 default with one edit: the v2 results (retention, recruits, demand from
+    activity, skill mix against the status quo, the lever ranking, run-out years on every chart over
+    time) and the plan's identity (name, edits, input hash) in the saved run and the export."""
+    import io
+
+    import openpyxl
+
+    from optimiser import Store, input_hash
+
+    at = _page(_app(), "constraints")
+    at.session_state["editor_budget"] = {"edited_rows": {1: {"budget_gbp": 13_600_000}},
+                                         "added_rows": [], "deleted_rows": []}
+    at.run()
+    solved_raw = at.session_state["raw"]
+    _page(at, "solve")
+    at.button(key="solve_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    result = at.session_state["result"]
+    assert result.feasible and result.scenario_name == EDITED_DEFAULT
+
+    # the run records its scenario's name, its edits against the default and its input hash
+    run = Store(store_url).list_runs()[0]
+    assert run.scenario_name.startswith(f"{EDITED_DEFAULT} (solved ")
+    assert run.input_hash == input_hash(solved_raw)
+    kept = Store(store_url).load_run_tables(run.id)["assumptions"].set_index("setting")["value"]
+    assert kept["provenance.scenario_name"] == EDITED_DEFAULT
+    assert kept["provenance.parent_scenario"] == "West Midlands Imaging Network (default)"
+    assert kept["provenance.input_hash"] == input_hash(solved_raw)
+    assert kept["provenance.edits"] == "1"
+    assert kept["provenance.edit 1: budget year=2024 budget_gbp"] == "12600000 -> 13600000"
+
+    _page(at, "results")
+    headers = _texts(at.subheader)
+    for section in ("Retention and flexible retirement", "Returners and international recruits",
+                    "Demand from imaging activity", "Skill mix against the status quo", "Where the next pound goes"):
+        assert section in headers, headers
+    # run-out years shaded and labelled on every chart over time
+    timed = ["chart_supply_demand", "chart_starts", "chart_international", "chart_retention", "chart_recruits",
+             "chart_demand", "chart_skill_mix"] + (["chart_educators"] if not result.educators.empty else [])
+    first, last = (int(y) for y in result.run_out_years.split("-"))
+    figures = {key: json.loads(c.proto.spec) for c in at.get("plotly_chart") for key in timed if key in c.proto.id}
+    assert sorted(figures) == sorted(timed)
+    for key, figure in figures.items():
+        shapes = figure["layout"].get("shapes", [])
+        assert any(s.get("x0") == first - 0.5 and s.get("x1") == last + 0.5 for s in shapes), key
+        notes = [a.get("text") for a in figure["layout"].get("annotations", [])]
+        assert "run-out years (no new starts)" in notes, key
+    # retention and recruits as the plan has them
+    retained = _table(at, "year", "total", "Diagnostic radiographer")
+    assert retained["total"].sum() == pytest.approx(result.retention["retained_wte"].sum())
+    recruits = _table(at, "year", "total", "international: international radiographer")
+    assert recruits["total"].sum() == pytest.approx(result.recruits["recruits"].sum())
+    # the lever ranking: best first, in plain words
+    levers = _table(at, "rank", "lever", "wte_years_per_gbp_m")
+    assert levers["wte_years_per_gbp_m"].is_monotonic_decreasing
+    assert len(levers) == len(result.levers)
+    assert not levers["lever"].str.contains("_").any()
+    assert any(line.startswith("1. **") for line in _texts(at.markdown))
+
+    _page(at, "export")
+    assert any("files named West_Midlands_Imaging_Network_edited_plan" in t for t in _texts(at.caption))
+    assert any("1 edit(s) from West Midlands Imaging Network (default)" in t for t in _texts(at.markdown))
+    files = at.session_state["_export_cache"][("plan", id(at.session_state["result"]))]
+    book = openpyxl.load_workbook(io.BytesIO(files["plan.xlsx"]), read_only=True)
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Scenario"] == EDITED_DEFAULT
+    assumptions = {r[0]: r[1] for r in book["Assumptions"].iter_rows(min_row=2, values_only=True)}
+    assert assumptions["provenance.edit 1: budget year=2024 budget_gbp"] == "12600000 -> 13600000"
+    assert assumptions["name"] == EDITED_DEFAULT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -20,7 +21,8 @@ st.caption("Files to take to a board or to share. Text that a spreadsheet would 
 
 
 def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in text).strip("_")[:60] or "scenario"
+    """A file name from a scenario's name: "West Midlands (edited)" -> "West_Midlands_edited"."""
+    return re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_")[:60] or "scenario"
 
 
 def plan_files(result) -> dict[str, bytes]:
@@ -71,7 +73,7 @@ else:
     st.markdown(f"**{result.scenario_name}**" + (f" · {n_edits} edit(s) from {recorded.get('provenance.parent_scenario')}, "
                                                  "listed on the workbook's Assumptions sheet" if n_edits else ""))
     st.caption(f"{result.scenario_name} · objective {result.objective_name} · budget ×{result.budget_scale:g} · "
-               f"weighted shortfall {result.weighted_shortfall:,.0f} WTE-years")
+               f"weighted shortfall {result.weighted_shortfall:,.0f} WTE-years · files named {name}_plan…")
     c1, c2 = st.columns(2)
     c1.download_button("Download the plan workbook (plan.xlsx)", files["plan.xlsx"], f"{name}_plan.xlsx",
                        mime=XLSX, type="primary", key="download_plan_xlsx")
