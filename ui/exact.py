@@ -32,13 +32,14 @@ class Refusal:
     key: str  # the row's key cells, e.g. "year=2024"
     column: str
     typed: str
-    kept: str  # what the cell still holds ("" for a row that was not added)
+    kept: str  # what the cell still holds
     message: str
     fix: str
+    added: bool = False  # the typed value was in a new row, which was not added
 
     def sentence(self) -> str:
         where = f"row {self.row}" + (f" ({self.key})" if self.key else "")
-        kept = f"it keeps {self.kept}" if self.kept else "the row was not added"
+        kept = "the row was not added" if self.added else f"it keeps {self.kept or '(blank)'}"
         return (f"Refused {self.column} = {self.typed} in {where}: {self.message}. "
                 f"Nothing was stored ({kept}); {self.fix}.")
 
@@ -71,8 +72,9 @@ def refuse_bad_cells(raw: RawScenario, edited: RawScenario) -> tuple[RawScenario
                 continue  # a bad value that was there before this edit: validation lists it
             added = old is None or index not in old.index
             kept = "" if added else str(old.at[index, issue.column])
-            refusals.append(Refusal(table, issue.row, edited.row_key(table, issue.row) or "", issue.column,
-                                    str(new.at[index, issue.column]), kept, issue.message, issue.fix))
+            key = (None if added else raw.row_key(table, issue.row)) or edited.row_key(table, issue.row) or ""
+            refusals.append(Refusal(table, issue.row, key, issue.column, str(new.at[index, issue.column]), kept,
+                                    issue.message, issue.fix, added))
             if added:
                 drop.append(index)
             else:
@@ -87,5 +89,5 @@ def refuse_bad_cells(raw: RawScenario, edited: RawScenario) -> tuple[RawScenario
 def refusals_frame(refusals: list[Refusal]) -> pd.DataFrame:
     """The refusals as a table: row, key, column, typed, kept, why and the fix."""
     return pd.DataFrame([{"row": r.row, "key": r.key, "column": r.column, "typed": r.typed,
-                          "kept": r.kept or "(row not added)", "why": r.message, "fix": r.fix}
+                          "kept": "(row not added)" if r.added else r.kept or "(blank)", "why": r.message, "fix": r.fix}
                          for r in refusals], columns=["row", "key", "column", "typed", "kept", "why", "fix"])

@@ -52,7 +52,8 @@ def renamed(raw: RawScenario, name: str) -> RawScenario:
 def show_renamed(session, raw: RawScenario) -> None:
     """Make `raw` (renamed) the current scenario; the settings grid is rebuilt to show its name."""
     session["raw"] = raw
-    session.pop("editor_scenario_settings", None)
+    versions = session.setdefault("_editor_versions", {})  # a new settings grid (see constraints.py)
+    versions["scenario settings"] = versions.get("scenario settings", 0) + 1
     session.get("editor_base", {}).pop("scenario settings", None)
 
 

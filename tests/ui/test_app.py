@@ -139,7 +139,7 @@ def test_a_negative_budget_is_refused_beside_the_table_and_nothing_is_stored(sto
     assert raw.tables["budget"].loc[0, "budget_gbp"] == "23500000"  # not 5000000, not -5000000
     assert raw.config["name"] == before.config["name"]  # nothing changed, so not "(edited)"
     # the grid shows the stored value again, and the scenario is still valid and solvable
-    assert at.data_editor(key="editor_budget").value["budget_gbp"].iloc[0] == 23_500_000
+    assert at.data_editor(key="editor_budget_1").value["budget_gbp"].iloc[0] == 23_500_000  # a fresh grid
     assert "Changes since loaded (0)" in [e.label for e in at.expander]
     _page(at, "solve")
     assert at.button(key="solve_submit").disabled is False

@@ -46,8 +46,18 @@ tabs = st.tabs([_tab_label(t) for t in order])
 sides = {}
 new_tables: dict = {}
 new_config = raw.config
+versions: dict = ss.setdefault("_editor_versions", {})
+
+
+def editor_key(table: str) -> str:
+    """The grid's widget key. A refusal starts a new grid (a new key): the browser keeps a grid's
+    edits on its side, so the same grid would go on showing the refused value."""
+    n = versions.get(table, 0)
+    return f"editor_{table.replace(' ', '_')}" + (f"_{n}" if n else "")
+
+
 for table, tab in zip(order, tabs, strict=True):
-    key = f"editor_{table.replace(' ', '_')}"
+    key = editor_key(table)
     with tab:
         left = st.container()
         sides[table] = st.container()  # under the table, full width: refusals and findings
@@ -86,11 +96,13 @@ if raw_fingerprint(edited_raw) != raw_fingerprint(raw):
     ss["refusals"] = {}  # shown until the next edit
     for table in {r.table for r in refused}:
         ss["refusals"][table] = [r for r in refused if r.table == table]
-        ss.pop(f"editor_{table.replace(' ', '_')}", None)  # the grid shows the stored values again
+        ss.pop(editor_key(table), None)
+        versions[table] = versions.get(table, 0) + 1  # a new grid, showing the stored values
         bases.pop(table, None)
     stored = named(ss["raw_loaded"], kept)
     if scenario_name(stored) != scenario_name(kept):  # renamed "(edited)": the settings grid shows it
-        ss.pop(f"editor_{SETTINGS_TAB.replace(' ', '_')}", None)
+        ss.pop(editor_key(SETTINGS_TAB), None)
+        versions[SETTINGS_TAB] = versions.get(SETTINGS_TAB, 0) + 1
         bases.pop(SETTINGS_TAB, None)
     ss["raw"] = stored
     st.rerun()  # show the new validation in the tab labels and under each table
@@ -128,8 +140,9 @@ if others:
 
 st.divider()
 diff = edits(ss["raw_loaded"], raw)
-st.markdown(f"**Scenario:** {scenario_name(raw)} · edited from {scenario_name(ss['raw_loaded'])} "
-            "(rename it on the Scenario page)")
+st.markdown(f"**Scenario:** {scenario_name(raw)} · "
+            + (f"{len(diff)} edit(s) from {scenario_name(ss['raw_loaded'])}" if len(diff) else "as loaded")
+            + " (rename it on the Scenario page)")
 with st.expander(f"Changes since loaded ({len(diff)})", expanded=bool(len(diff))):
     if diff.empty:
         st.caption("No changes: the scenario is as it was loaded.")
