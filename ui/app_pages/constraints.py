@@ -121,7 +121,7 @@ for table, side in sides.items():
                 st.error(r.sentence(), icon=":material/block:")
             st.dataframe(refusals_frame(refused), hide_index=True, width="stretch",
                          key=f"refused_{table.replace(' ', '_')}",
-                         column_config={**ISSUE_COLUMNS, "why": st.column_config.TextColumn("why", width="large")})
+                         column_config={**ISSUE_COLUMNS, "why": st.column_config.TextColumn("why", width="medium")})
         errors = [i for i in mine if i.severity == "error"]
         if errors:
             st.error(f"{len(errors)} error(s) in this table: solving is blocked until they are fixed.")
