@@ -118,7 +118,7 @@ def _edit_budget_cell(page, row_position: int, value: str, then_visible: str) ->
     """Type into the budget editor's budget_gbp cell of the given row (0 = first row), and wait
     until `then_visible` shows the app took the edit.
 
-    The editor is a canvas grid: select the row's first cell, move right to budget_gbp
+    The editor is a canvas grid: select a cell of the row, Home to its first column, move right to budget_gbp
     (row, year, budget_gbp), open the cell editor with Enter, type, and commit with Enter. The
     grid may still be laying out when the page is first idle, so the edit is tried up to 3 times."""
     grid = page.get_by_test_id("stDataFrame").first
@@ -127,6 +127,7 @@ def _edit_budget_cell(page, row_position: int, value: str, then_visible: str) ->
         time.sleep(0.5)
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 60, box["y"] + 35 * (row_position + 1) + 17)
+        page.keyboard.press("Home")  # the row's first column (row), wherever the click landed
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")
