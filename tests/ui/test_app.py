@@ -411,3 +411,56 @@ def test_v2_default_edited_solved_shows_its_levers_and_exports_under_its_own_nam
     assumptions = {r[0]: r[1] for r in book["Assumptions"].iter_rows(min_row=2, values_only=True)}
     assert assumptions["provenance.edit 1: budget year=2024 budget_gbp"] == "12600000 -> 13600000"
     assert assumptions["name"] == EDITED_DEFAULT
+
+
+def _first_bounded_number_column(spec):
+    """A numeric, non-key column with a bound, and a value each side of it: (column, refused, kept)."""
+    for c in spec.columns:
+        if not c.numeric or c.column in spec.key or (c.min is None and c.max is None):
+            continue
+        refused = c.min - 1 if c.min is not None else c.max + 1
+        lo = c.min if c.min is not None else (c.max - 2 if c.max is not None else 0)
+        hi = c.max if c.max is not None else lo + 4
+        good = (lo + hi) / 2
+        if c.type == "integer":
+            good = float(int(lo) + 1)
+        return c.column, refused, good
+    return None
+
+
+def test_every_table_of_the_v2_default_edits_and_refuses_by_its_dictionary_row(store_url):
+    """Each table the default ships (the v2 ones included) is in the editor; a value outside its
+    dictionary bounds is refused and one inside is stored exactly as typed."""
+    from optimiser import cell_text, table_specs
+
+    at = _page(_app(), "constraints")
+    raw = at.session_state["raw"]
+    v2_tables = {"retention", "recruitment_pool", "policy_shares", "modalities", "activity", "workload",
+                 "skill_mix", "baseline_starts", "committed_inflows"}
+    assert v2_tables <= set(raw.tables)
+    cases = {}
+    for table in raw.tables:
+        spec = table_specs().get(table)
+        picked = _first_bounded_number_column(spec) if spec is not None and len(raw.tables[table]) else None
+        if picked is not None:
+            cases[table] = picked
+    assert v2_tables <= set(cases), sorted(cases)
+    for table, (column, refused, _) in cases.items():
+        at.session_state[f"editor_{table}"] = {"edited_rows": {0: {column: refused}}, "added_rows": [],
+                                               "deleted_rows": []}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = at.session_state["raw"]
+    refusals = at.session_state["refusals"]
+    for table, (column, refused, _) in cases.items():
+        assert after.tables[table].iloc[0][column] == raw.tables[table].iloc[0][column], table  # nothing stored
+        assert [(r.column, r.typed) for r in refusals[table]] == [(column, cell_text(refused))], table
+    for table, (column, _, good) in cases.items():
+        at.session_state[f"editor_{table}_1"] = {"edited_rows": {0: {column: good}}, "added_rows": [],
+                                                 "deleted_rows": []}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = at.session_state["raw"]
+    assert not at.session_state["refusals"]
+    for table, (column, _, good) in cases.items():
+        assert after.tables[table].iloc[0][column] == cell_text(good), table  # stored exactly as typed
