@@ -464,3 +464,24 @@ def test_every_table_of_the_v2_default_edits_and_refuses_by_its_dictionary_row(s
     assert not at.session_state["refusals"]
     for table, (column, _, good) in cases.items():
         assert after.tables[table].iloc[0][column] == cell_text(good), table  # stored exactly as typed
+
+
+def test_a_scenario_renamed_by_the_planner_keeps_its_name_through_later_edits(store_url):
+    at = _page(_app(), "scenario")
+    next(t for t in at.text_input if t.label.startswith("Scenario name")).set_value("WM with a 2024 uplift")
+    at.button(key="rename_submit").click().run()
+    assert at.session_state["raw"].config["name"] == "WM with a 2024 uplift"
+    assert _texts(at.subheader)[0] == "WM with a 2024 uplift"
+    _page(at, "constraints")
+    settings = at.data_editor(key="editor_scenario_settings_1").value.set_index("setting")
+    assert settings.loc["name", "value"] == "WM with a 2024 uplift"  # the settings grid shows the new name
+    at.session_state["editor_budget"] = {"edited_rows": {1: {"budget_gbp": 13_600_000}},
+                                         "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert at.session_state["raw"].config["name"] == "WM with a 2024 uplift"  # not "(edited)": the planner named it
+    assert any("1 edit(s) from West Midlands Imaging Network (default)" in t for t in _texts(at.markdown))
+    _page(at, "scenario")
+    next(t for t in at.text_input if t.label.startswith("Scenario name")).set_value("  ")
+    at.button(key="rename_submit").click().run()
+    assert "A scenario needs a name: nothing changed." in _texts(at.error)
+    assert at.session_state["raw"].config["name"] == "WM with a 2024 uplift"
