@@ -137,7 +137,7 @@ def _edit_budget_cell(page, row_position: int, value: str, then_visible: str) ->
         page.keyboard.press("Enter")
         _idle(page)
         try:
-            page.get_by_text(then_visible).wait_for(timeout=10_000)
+            page.get_by_text(then_visible).wait_for(timeout=30_000)  # a rerun takes seconds on a loaded machine
             return
         except sync_api.TimeoutError:
             _shot(page, f"edit_attempt_{attempt + 1}_failed")
