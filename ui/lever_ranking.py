@@ -48,7 +48,8 @@ def plain_name(lever: str, name: str, raw: RawScenario | None) -> str:
         if len(rows):
             produces = groups.get(rows["produces"].iloc[0], _words(rows["produces"].iloc[0]))
             verb = "trains" if lever == "commissions" else "brings"
-            return f"{_words(name)} ({verb} {produces})"
+            named = str(rows["name"].iloc[0]).strip() if "name" in rows.columns else ""  # routes.csv name, if given
+            return f"{named or _words(name)} ({verb} {produces})"
     return _words(name) or KIND_WORDS.get(lever, lever)
 
 

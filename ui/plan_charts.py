@@ -82,11 +82,21 @@ def retention_chart(retention: pd.DataFrame, raw: RawScenario | None, by: str) -
     return fig, _with_total(table)
 
 
-def recruits_chart(recruits: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
+def route_names(raw: RawScenario | None) -> dict[str, str]:
+    """Route id -> routes.csv name where one is given (blank: the id in words)."""
+    if raw is None or "routes" not in raw.tables or "name" not in raw.tables["routes"].columns:
+        return {}
+    df = raw.tables["routes"]
+    return {r: n.strip() for r, n in zip(df["route"], df["name"].astype(str), strict=True) if n.strip()}
+
+
+def recruits_chart(recruits: pd.DataFrame, raw: RawScenario | None = None) -> tuple[go.Figure, pd.DataFrame]:
     """Recruits by route (returners to practice, international) per year."""
     if recruits.empty:
         return go.Figure().update_layout(title="No recruits in this plan", **LAYOUT), recruits
-    df = recruits.assign(route_kind=recruits["kind"] + ": " + recruits["route"].str.replace("_", " "))
+    names = route_names(raw)
+    words = recruits["route"].map(lambda r: names.get(r, r.replace("_", " ")))
+    df = recruits.assign(route_kind=recruits["kind"] + ": " + words)
     table = df.pivot_table(index="year", columns="route_kind", values="recruits", aggfunc="sum", fill_value=0)
     fig = _stacked(table, "Returners and international recruits by route and arrival year", "arrival year",
                    "recruits", {})

@@ -43,7 +43,7 @@ def workforce_levers(result, raw, span) -> None:
             st.dataframe(table.rename(columns=group_names(raw)), hide_index=True, width="stretch",
                          key="table_retention", column_config={"year": YEAR})
     st.subheader("Returners and international recruits")
-    fig, table = plan_charts.recruits_chart(result.recruits)
+    fig, table = plan_charts.recruits_chart(result.recruits, raw)
     st.plotly_chart(plan_charts.mark_run_out(fig, span), key="chart_recruits")
     with st.expander("Table: recruits by route and year"):
         st.dataframe(table, hide_index=True, width="stretch", key="table_recruits", column_config={"year": YEAR})
