@@ -282,4 +282,3 @@ def test_planner_journey_in_a_real_browser(app_url):
     total = time.monotonic() - t0
     print(f"\nbrowser journey: {total:.1f} s in all; first solve seen in the browser after {first_solve_s:.1f} s")
     assert total < 300  # a new user does all six pages' jobs within five minutes
-
