@@ -46,6 +46,8 @@ _PUBLIC = {
     "TableSpec": "optimiser.scenario.dictionary",
     "scenario_key_specs": "optimiser.scenario.dictionary",
     "table_specs": "optimiser.scenario.dictionary",
+    # demand from imaging activity: each group's work by modality, region and year
+    "demand_by_modality": "optimiser.scenario.activity",
     # the region graph: regions as nodes, travel links as edges with their minutes
     "region_graph": "optimiser.scenario.regions",
     # uploaded files (zip or workbook), checked before they are read
@@ -63,6 +65,8 @@ _PUBLIC = {
     "PlanResult": "optimiser.results.results",
     "ProjectionResult": "optimiser.results.results",
     "bottleneck_sentence": "optimiser.results.results",
+    # where a plan's inputs came from: scenario name, parent scenario, edits, input hash
+    "with_provenance": "optimiser.results.provenance",
     # the pipeline: status quo, plan, frontier, why no plan exists
     "FrontierResult": "optimiser.pipeline.api",
     "InfeasibleProjection": "optimiser.pipeline.api",
@@ -207,6 +211,7 @@ __all__ = [
     "changed_files",
     "check_bundle",
     "default_database_url",
+    "demand_by_modality",
     "explain_infeasibility",
     "finite_number",
     "frontier",
@@ -259,6 +264,7 @@ __all__ = [
     "write_board_pack",
     "verify_run",
     "write_bundle",
+    "with_provenance",
     "write_folder",
     "write_frontier",
     "write_alternatives",
@@ -352,7 +358,9 @@ if TYPE_CHECKING:  # for type checkers and editors only
         solve,
         solve_built,
     )
+    from optimiser.results.provenance import with_provenance
     from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
+    from optimiser.scenario.activity import demand_by_modality
     from optimiser.scenario.actuals import Actuals, check_actuals, load_actuals, load_raw_actuals
     from optimiser.scenario.dictionary import ColumnSpec, TableSpec, scenario_key_specs, table_specs
     from optimiser.scenario.fingerprint import scenario_hash

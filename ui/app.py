@@ -16,6 +16,7 @@ if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts ui/ itself, not 
 
 import streamlit as st  # noqa: E402
 
+from ui.identity import scenario_name  # noqa: E402
 from ui.runs import collect_frontier, collect_solve  # noqa: E402
 from ui.state import current_raw, ensure_session, get_store, report_for  # noqa: E402
 
@@ -39,7 +40,7 @@ with st.sidebar:
     ss = st.session_state
     st.markdown("**Imaging workforce optimiser**")
     st.caption("Training places, placements, international recruits and educators for the NHS imaging workforce.")
-    st.markdown(f"**Scenario:** {ss['scenario_label']}")
+    st.markdown(f"**Scenario:** {scenario_name(current_raw(), ss['scenario_label'])}")
     report = report_for(current_raw())
     if report.ok:
         st.success(f"Valid ({len(report.warnings)} warning(s))", icon=":material/check_circle:")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from optimiser import RawScenario, input_hash
 
+from .identity import provenance, scenario_name
 from .state import copy_raw, get_store, raw_fingerprint, remember_run, store_error_types
 from .worker import Job, start_job
 
@@ -18,6 +19,7 @@ def start_solve(raw: RawScenario, options: dict) -> None:
     ss = st.session_state
     ss["job"] = start_job("solve", copy_raw(raw), options)
     ss["job_raw"] = copy_raw(raw)
+    ss["job_parent"] = copy_raw(ss.get("raw_loaded", raw))  # what its edits are counted against
     ss.pop("job_outcome", None)
 
 
@@ -43,7 +45,7 @@ def ensure_saved_scenario(raw: RawScenario) -> int | None:
         saved[fp] = same[0].id
         return same[0].id
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-    name = f"{ss.get('scenario_label', 'scenario')} (solved {stamp})"
+    name = f"{scenario_name(raw, ss.get('scenario_label', 'scenario'))} (solved {stamp})"
     record = status.store.save_scenario(name, raw, note="saved automatically when it was solved")
     saved[fp] = record.id
     return record.id
@@ -76,7 +78,8 @@ def collect_solve() -> dict | None:
     outcome = {"state": status["state"], "message": status["message"], "elapsed_s": status["elapsed_s"],
                "run_id": None, "store_problem": "", "plan_status": getattr(result, "status", None),
                "holds_plan": holds_plan}
-    if holds_plan:
+    if holds_plan:  # the plan records its scenario's name, parent, edits and input hash
+        result = provenance(result, ss.get("job_parent", ss["job_raw"]), ss["job_raw"])
         run_id, problem = _save_run(result, ss["job_raw"], job.options)
         outcome.update(run_id=run_id, store_problem=problem)
         remember_run(result, ss["job_raw"], job.options, run_id)

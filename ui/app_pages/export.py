@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -21,7 +22,8 @@ st.caption("Files to take to a board or to share. Text that a spreadsheet would 
 
 
 def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in text).strip("_")[:60] or "scenario"
+    """A file name from a scenario's name: "West Midlands (edited)" -> "West_Midlands_edited"."""
+    return re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_")[:60] or "scenario"
 
 
 def plan_files(result) -> dict[str, bytes]:
@@ -35,6 +37,8 @@ def plan_files(result) -> dict[str, bytes]:
             paths = write_plan(result, Path(tmp) / "plan", context=context)
             cache.clear()
             cache[key] = {p.name: p.read_bytes() for p in paths}
+        # where the inputs came from (the workbook has them on its Assumptions sheet)
+        cache[key]["assumptions.csv"] = result.assumptions.to_csv(index=False).encode("utf-8")
         cache[key][BOARD_PACK] = board_pack_html(result, context).encode("utf-8")
     return cache[key]
 
@@ -68,8 +72,12 @@ if result is None or not result.feasible:
 else:
     files = plan_files(result)
     name = _slug(result.scenario_name)
+    recorded = result.assumptions.set_index("setting")["value"] if "setting" in result.assumptions else {}
+    n_edits = int(recorded.get("provenance.edits", 0) or 0)
+    st.markdown(f"**{result.scenario_name}**" + (f" · {n_edits} edit(s) from {recorded.get('provenance.parent_scenario')}, "
+                                                 "listed on the workbook's Assumptions sheet" if n_edits else ""))
     st.caption(f"{result.scenario_name} · objective {result.objective_name} · budget ×{result.budget_scale:g} · "
-               f"weighted shortfall {result.weighted_shortfall:,.0f} WTE-years")
+               f"weighted shortfall {result.weighted_shortfall:,.0f} WTE-years · files named {name}_plan…")
     c1, c2 = st.columns(2)
     c1.download_button("Download the plan workbook (plan.xlsx)", files["plan.xlsx"], f"{name}_plan.xlsx",
                        mime=XLSX, type="primary", key="download_plan_xlsx")

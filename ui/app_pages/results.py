@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from optimiser import bottleneck_sentence
-from ui import charts, story_view
+from ui import charts, results_sections, story_view
+from ui.plan_charts import educators_chart, mark_run_out, run_out_span
 from ui.runs import collect_frontier, start_frontier
 from ui.state import raw_fingerprint
 
@@ -52,6 +53,10 @@ story_view.show_details(story)
 regions = charts.region_names(raw)
 groups = charts.group_names(raw)
 sq = result.status_quo.projection if result.status_quo is not None else None
+span = run_out_span(result.run_out_years)  # shaded on every chart over time
+if span is not None:
+    st.caption(f"Years {result.run_out_years} are run-out years (shaded on the charts): no new starts or "
+               "recruits, but learners already in training finish and the shortfall still counts.")
 
 st.subheader("Supply against demand")
 c1, c2 = st.columns(2)
@@ -61,7 +66,7 @@ region = c2.selectbox("Region", [charts.ALL, *dict.fromkeys(result.projection["r
                       format_func=lambda r: regions.get(r, r), key="sd_region")
 fig, table = charts.supply_demand(result.projection, sq, group, region, groups.get(group, group),
                                   regions.get(region, region))
-st.plotly_chart(fig, key="chart_supply_demand")
+st.plotly_chart(mark_run_out(fig, span), key="chart_supply_demand")
 with st.expander("Table: supply and demand (WTE)"):
     st.dataframe(table, hide_index=True, width="stretch", key="table_supply_demand")
 
@@ -70,7 +75,7 @@ colour_by = st.radio("Colour by", ["provider", "region", "route"], horizontal=Tr
                      format_func=lambda c: {"region": "placement region"}.get(c, c))
 names_for = {"region": regions, "provider": charts.provider_names(raw)}.get(colour_by)
 fig, table = charts.starts_chart(result.starts, colour_by, names_for)
-st.plotly_chart(fig, key="chart_starts")
+st.plotly_chart(mark_run_out(fig, span), key="chart_starts")
 with st.expander("Table: starts by year"):
     st.dataframe(table, hide_index=True, width="stretch", key="table_starts")
     st.dataframe(result.starts, hide_index=True, width="stretch", key="table_starts_detail")
@@ -79,7 +84,7 @@ c1, c2 = st.columns(2)
 with c1:
     st.subheader("International recruits")
     fig, table = charts.international_chart(result.international, regions)
-    st.plotly_chart(fig, key="chart_international")
+    st.plotly_chart(mark_run_out(fig, span), key="chart_international")
     with st.expander("Table: recruits by region and year"):
         st.dataframe(table, hide_index=True, width="stretch", key="table_international")
 with c2:
@@ -87,11 +92,13 @@ with c2:
     if result.educators.empty:
         st.caption("The plan funds no extra practice educators.")
     else:
-        edu = result.educators.pivot_table(index="year", columns="region", values="extra_educator_wte",
-                                           aggfunc="sum", fill_value=0)
-        st.bar_chart(edu.rename(columns=regions), y_label="extra educator WTE", x_label="year")
+        fig, _ = educators_chart(result.educators, raw)
+        st.plotly_chart(mark_run_out(fig, span), key="chart_educators")
         with st.expander("Table: extra educator WTE"):
             st.dataframe(result.educators, hide_index=True, width="stretch", key="table_educators")
+
+results_sections.workforce_levers(result, raw, span)
+results_sections.activity_demand(result, raw, span)
 
 story_view.show_map_and_heatmaps(result, raw, context)
 
@@ -112,6 +119,8 @@ else:
     st.plotly_chart(fig, key="chart_bottlenecks")
     with st.expander("Table: every binding limit with its shadow price"):
         st.dataframe(table, hide_index=True, width="stretch", key="table_bottlenecks")
+
+results_sections.lever_ranking(result, raw)
 
 st.subheader("Budget frontier")
 st.caption("The weighted shortfall the optimiser reaches at several budget levels (every budget row "
