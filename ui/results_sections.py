@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from optimiser import demand_by_modality, scenario_from_raw
+from optimiser import ScenarioError, demand_by_modality, scenario_from_raw
 
 from . import plan_charts
 from .charts import ALL, group_names, region_names
@@ -24,7 +24,11 @@ def _demand_by_modality(raw) -> pd.DataFrame:
     key = raw_fingerprint(raw)
     cached = ss.get("_demand_by_modality")
     if cached is None or cached[0] != key:
-        cached = (key, demand_by_modality(scenario_from_raw(raw)))
+        try:
+            demand = demand_by_modality(scenario_from_raw(raw))
+        except ScenarioError:  # a plan whose scenario text no longer validates (an old saved run): no demand view
+            demand = pd.DataFrame()
+        cached = (key, demand)
         ss["_demand_by_modality"] = cached
     return cached[1]
 

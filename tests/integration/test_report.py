@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -32,8 +33,9 @@ def test_report_writes_a_self_contained_board_pack_of_the_solved_plan(capsys, so
     pack = tmp_path / "board.html"
     code, text, _ = run(capsys, "report", solved, "--out", pack)
     assert code == 0
-    digest = hashlib.sha256((solved / "run.json").read_bytes()).hexdigest()
-    assert f"Wrote {pack} (run.json SHA-256 {digest})" in text
+    # the fuller manifest (manifest.json, which solve --out writes) names the run
+    digest = hashlib.sha256((solved / "manifest.json").read_bytes()).hexdigest()
+    assert f"Wrote {pack} (manifest.json SHA-256 {digest})" in text
     page = pack.read_text(encoding="utf-8")
     summary = (solved / "summary.md").read_text(encoding="utf-8")
     headline = summary.split("\n")[2]  # the story written at solve time, told again from the folder alone
@@ -55,8 +57,8 @@ def test_report_without_out_writes_beside_the_run_folder_and_never_replaces_unas
     beside.unlink(missing_ok=True)
     assert run(capsys, "report", solved)[0] == 0
     assert beside.is_file()
-    assert sorted(p.name for p in solved.iterdir()) == sorted(json.loads((solved / "run.json").read_text())["files"]
-                                                              | {"run.json": 0})  # the run folder is untouched
+    listed = {Path(name).parts[0] for name in json.loads((solved / "run.json").read_text())["files"]}
+    assert sorted(p.name for p in solved.iterdir()) == sorted(listed | {"run.json"})  # the run folder is untouched
     code, _, err = run(capsys, "report", solved)
     assert code == 2 and "exists" in err and "--replace" in err
     assert run(capsys, "report", solved, "--replace")[0] == 0
