@@ -119,6 +119,8 @@ def replan_command(plan: PlanOpt, actuals: ActualsOpt,
     was = check_out(out, "replan", replace)
     folder, sc = _plan_and_scenario(plan, scenario)
     checked = _actuals(actuals, sc)
+    bundle = optimiser.start_bundle("replan", sc, {"from_year": from_year, "time_limit": time_limit, "gap": gap},
+                                    inputs={"plan": plan, "actuals": actuals}) if out else None
     try:
         result = optimiser.replan(folder, sc, checked, from_year, time_limit=time_limit, gap=gap)
     except optimiser.ReplanError as exc:
@@ -156,8 +158,10 @@ def replan_command(plan: PlanOpt, actuals: ActualsOpt,
             typer.echo(f"    {r['measure']} {what} {when}: plan {r['plan']:,.1f} actual {r['actual']:,.1f} "
                        f"({r['flag']})")
     if out:
-        files = optimiser.write_replan(result, str(actuals), out, replace=replace)
-        typer.echo(f"Wrote {out}/" + ", ".join(Path(f).name for f in files))
+        files = optimiser.write_replan(result, str(actuals), out, replace=replace, bundle=bundle)
+        shown = dict.fromkeys(Path(f).relative_to(out).parts[0] + ("/" if len(Path(f).relative_to(out).parts) > 1 else "")
+                              for f in files)
+        typer.echo(f"Wrote {out}/" + ", ".join(shown))
         replaced(out, was)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from optimiser.analysis.replan import Replan
 from optimiser.basics.cells import safe_frame
 from optimiser.outputs.json_values import json_safe
+from optimiser.outputs.manifest import RunBundle, run_facts, write_bundle
 from optimiser.outputs.reports import write_plan_files
 from optimiser.outputs.run_folders import run_files, run_folder
 
@@ -20,9 +21,13 @@ def _csv(df: pd.DataFrame, path: Path) -> None:
     safe_frame(df).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
-def write_replan(replan: Replan, actuals_source: str, out: str | Path, *, replace: bool = False) -> list[Path]:
+def write_replan(replan: Replan, actuals_source: str, out: str | Path, *, replace: bool = False,
+                 bundle: RunBundle | None = None) -> list[Path]:
+    """`bundle`: the re-plan's inputs (its scenario, the plan folder and the actuals), for
+    manifest.json and inputs/, so that `optimiser verify` can make it again (outputs/verify.py)."""
     with run_folder(out, "replan", replace) as tmp:
-        write_plan_files(replan.result, tmp)
+        digest = write_bundle(tmp, bundle, run_facts(replan.result)) if bundle is not None else None
+        write_plan_files(replan.result, tmp, manifest_sha256=digest)
         _csv(replan.changes, tmp / "changes.csv")
         _csv(replan.why, tmp / "why.csv")
         _csv(replan.in_training, tmp / "in_training.csv")

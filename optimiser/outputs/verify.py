@@ -26,12 +26,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from optimiser.analysis.plan_folder import read_plan_tables
+from optimiser.analysis.replan import replan
 from optimiser.analysis.sweep import sweep
 from optimiser.basics.issues import ScenarioError
 from optimiser.model.build import DECISIONS
 from optimiser.outputs.manifest import BundleError, read_run_manifest, scenario_copy
 from optimiser.outputs.run_folders import changed_files, file_sha256, read_manifest
 from optimiser.pipeline.api import frontier, project, solve
+from optimiser.scenario.actuals import load_actuals
 from optimiser.scenario.fingerprint import scenario_hash
 from optimiser.scenario.scenario import Scenario, load_scenario
 
@@ -210,8 +213,35 @@ def _rerun_sweep(folder: Path, manifest: dict, scenario: Scenario) -> Verificati
     return Verification("sweep", ok, ok, tuple(lines))
 
 
+def _bundled_input(folder: Path, manifest: dict, name: str) -> Path:
+    """A further input's copy: the copied folder, or the one file copied from a file (a workbook)."""
+    copy = folder / manifest["inputs"][name]["copy"]
+    if Path(manifest["inputs"][name]["source"]).is_file() or not (copy / "run.json").exists():
+        files = [p for p in copy.iterdir() if p.is_file()]
+        if len(files) == 1 and files[0].suffix.lower() in (".xlsx", ".xlsm"):
+            return files[0]
+    return copy
+
+
+def _rerun_replan(folder: Path, manifest: dict, scenario: Scenario) -> Verification:
+    o, was = manifest["options"], manifest["outcome"]
+    plan = read_plan_tables(_bundled_input(folder, manifest, "plan"))
+    actuals = load_actuals(_bundled_input(folder, manifest, "actuals"), scenario)
+    again = replan(plan, scenario, actuals, int(o["from_year"]), time_limit=o.get("time_limit"), gap=o.get("gap"))
+    result = again.result
+    lines = [f"re-run: {result.status} ({result.message})"]
+    objective_ok, line = _objective_line("objective", was.get("objective"), result.objective,
+                                         [was.get("mip_gap"), result.mip_gap])
+    lines.append(line)
+    if not result.feasible:
+        return Verification("replan", False, False, (*lines, "plan: the re-run holds no plan: DISAGREES"))
+    plan_ok, more = _plan_lines(folder, result)
+    return Verification("replan", objective_ok, plan_ok, (*lines, *more))
+
+
 RERUNS: dict[str, Callable[[Path, dict, Scenario], Verification]] = {
-    "solve": _rerun_plan, "frontier": _rerun_frontier, "project": _rerun_projection, "sweep": _rerun_sweep}
+    "solve": _rerun_plan, "frontier": _rerun_frontier, "project": _rerun_projection, "sweep": _rerun_sweep,
+    "replan": _rerun_replan}
 
 
 def verify_run(folder: str | Path) -> Verification:

@@ -188,3 +188,21 @@ def test_two_icb_merge_solves_to_the_joint_plan(capsys, plan, example_v2_dir, tm
     pd.testing.assert_frame_equal(a, b)
     code, _, err = run(capsys, "merge", tmp_path / "coast", tmp_path / "coast", "--out", tmp_path / "twice")
     assert code == 2 and "region coast is also defined in" in err and not (tmp_path / "twice").exists()
+
+
+def test_a_replan_folder_proves_itself(capsys, plan, actuals, tmp_path):
+    """A re-plan's folder carries its scenario, the plan folder and the actuals (inputs/), and
+    `optimiser verify` makes it again from them alone; an edited actuals copy is caught."""
+    out = tmp_path / "replan"
+    assert run(capsys, "replan", "--plan", plan, "--actuals", actuals, "--from-year", 2027, "--out", out)[0] == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "replan" and manifest["options"]["from_year"] == 2027
+    assert set(manifest["inputs"]) == {"plan", "actuals"}
+    assert json.loads((out / "summary.json").read_text())["manifest_sha256"]
+    code, text, err = run(capsys, "verify", out)
+    assert code == 0, text + err
+    assert "agrees" in text
+    starts = out / "inputs" / "actuals" / "actual_starts.csv"
+    starts.write_text(starts.read_text() + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "verify", out)
+    assert code == 2 and "inputs/actuals/actual_starts.csv" in err
