@@ -244,7 +244,7 @@ from optimiser.cli.generate import generate_command  # noqa: E402
 from optimiser.cli.sweep import sweep_command  # noqa: E402
 
 app.command("sweep", help="Shortfall percentiles over futures sampled from uncertainty.csv.")(sweep_command)
-app.command("generate", help="Write a synthetic scenario (presets S, M, L, XL, W; S2, L2 in the v2 format).")(generate_command)
+app.command("generate", help="Write a synthetic scenario (presets S, M, L, XL, W).")(generate_command)
 
 
 def main(argv: list[str] | None = None) -> int:
