@@ -6,8 +6,9 @@
         outcome = run(compiled, ...)
 
 Modules, one job each: standard_form (Pyomo -> arrays), lifecycle (the compiled model in HiGHS and
-every change of its bounds), outcome (HiGHS's status in the engine's terms), watch (progress and
-cancelling), rounding (relax and round), run (the MIP run), duals (shadow prices, elastic re-solves).
+every change of its bounds), scheduler (HiGHS's per-thread scheduler, whatever ran first), outcome
+(HiGHS's status in the engine's terms), watch (progress and cancelling), rounding (relax and round),
+run (the MIP run), duals (shadow prices, elastic re-solves).
 """
 
 from optimiser.solver.duals import ShadowPrices, elastic_solve, relaxed_duals
