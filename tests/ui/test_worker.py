@@ -100,3 +100,21 @@ def test_jobs_are_forked_from_one_warm_server_that_imported_the_engine_once(monk
     assert first["pid"] != second["pid"]
     assert first["server_pid"] == second["server_pid"] != os.getpid()
     assert first["engine_preloaded"] and second["engine_preloaded"]  # the job imported nothing heavy
+
+
+def test_a_re_solve_tightens_each_plan_from_its_earlier_one(monkeypatch):
+    import optimiser
+
+    monkeypatch.setenv("OPTIMISER_UI_INLINE_WORKER", "1")
+    raw = load_raw(EXAMPLE)
+    options = {"objective": "min_shortfall", "budget_scale": 1.0}
+    earlier = optimiser.solve(optimiser.scenario_from_raw(raw), gap=0.5, time_limit=60)
+    assert earlier.column_values is not None
+    job = start_job("resolve", [(raw, options, earlier), (raw, {**options, "budget_scale": 1.2}, None)],
+                    {"gap": 1e-6, "time_limit": 60})
+    assert job.status()["state"] == "finished"
+    tight, more_money = job.result()
+    assert tight.mip_gap <= 1e-6 and tight.objective <= earlier.objective + 1e-6
+    assert tight.budget_scale == 1.0 and more_money.budget_scale == 1.2  # each with its own run options
+    assert more_money.weighted_shortfall <= tight.weighted_shortfall + 1e-6
+    job.cleanup()
