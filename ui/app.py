@@ -23,7 +23,6 @@ from ui.state import current_raw, get_store, report_for  # noqa: E402
 from ui.worker import warm_up  # noqa: E402
 
 st.set_page_config(page_title="Imaging workforce optimiser", page_icon=":material/radiology:", layout="wide")
-warm_up()  # the solve worker imports the engine now, not when the planner clicks Solve
 start_session()  # this browser session's work, restored from the store after a refresh
 collect_solve()
 collect_frontier()
@@ -67,3 +66,6 @@ try:
     page.run()
 finally:  # also when the page reruns or stops part-way: what it changed is kept for a refresh
     persist_session()
+    # the solve worker imports the engine now, not when the planner clicks Solve (started after the
+    # page is drawn, so its imports do not slow the first page)
+    warm_up()

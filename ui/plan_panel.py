@@ -57,16 +57,16 @@ def show_attempt(has_plan: bool) -> None:
             st.caption("Two answers: raise some limits, or lower some requirements. Each lists the fewest, "
                        "smallest moves that make a plan possible.")
             st.dataframe(pd.DataFrame(attempt["conflicts"]), hide_index=True, width="stretch", key="attempt_conflicts")
-    c1, c2 = st.columns([1, 3])
-    if attempt.get("run_id") is not None and c1.button(f"Show run {attempt['run_id']} instead",
-                                                       key="attempt_show_run"):
+    buttons = iter(st.columns([1, 1, 3]))
+    if attempt.get("run_id") is not None and next(buttons).button(f"Show run {attempt['run_id']} instead",
+                                                                  key="attempt_show_run"):
         problem = reopen_run(attempt["run_id"])
         if problem:
             st.error(f"It could not be opened: {problem}")
         else:
             ss["attempt"] = None
             st.rerun()
-    if c2.button("Dismiss this notice", key="attempt_dismiss"):
+    if next(buttons).button("Dismiss this notice", key="attempt_dismiss"):
         ss["attempt"] = None
         st.rerun()
 

@@ -94,9 +94,25 @@ def reopen_run(run_id: int) -> str:
     return ""
 
 
+def _known_fingerprint(raw) -> str:
+    """raw_fingerprint, remembered for the scenario objects in use: the app replaces a scenario
+    when it changes (never edits one in place), so an object seen before has not changed, and
+    every run need not hash every table again."""
+    ss = st.session_state
+    seen = ss.setdefault("_fingerprints_by_object", {})
+    hit = seen.get(id(raw))
+    if hit is None or hit[0] is not raw:
+        hit = (raw, raw_fingerprint(raw))
+        in_use = {id(ss.get("raw")), id(ss.get("raw_loaded"))}
+        for stale in [k for k in seen if k not in in_use]:
+            del seen[stale]
+        seen[id(raw)] = hit
+    return hit[1]
+
+
 def _fingerprint() -> str:
     ss = st.session_state
-    facts = [raw_fingerprint(ss["raw"]), raw_fingerprint(ss["raw_loaded"]), ss.get("scenario_label"),
+    facts = [_known_fingerprint(ss["raw"]), _known_fingerprint(ss["raw_loaded"]), ss.get("scenario_label"),
              ss.get("scenario_id"), ss.get("run_id"), ss.get("attempt")]
     return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()
 

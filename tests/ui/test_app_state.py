@@ -119,3 +119,33 @@ def test_loading_the_default_asks_before_discarding_unsaved_changes(store_url):
     at.button(key="load_default").click().run()
     at.button(key="confirm_load_default_yes").click().run()
     assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "4900000"
+
+
+def test_a_difference_inside_the_gap_is_flagged_and_re_solved_to_tell(store_url):
+    from optimiser import Store
+
+    at = _page(_app(), "solve")
+    at.button(key="solve_submit").click().run()
+    first = at.session_state["result"]
+    at.number_input(key="solve_budget_scale").set_value(1.05)
+    at.button(key="solve_submit").click().run()
+    second = at.session_state["result"]
+    _page(at, "compare")
+    bands = sum(abs(p.objective - p.dual_bound) for p in (first, second))
+    assert abs(second.weighted_shortfall - first.weighted_shortfall) < bands  # what this test is about
+    assert any("P2 − P1: the weighted shortfall differs by" in t and "within solver tolerance" in t
+               for t in _texts(at.warning))
+    head = _table(at, "measure", "P1", "P2").set_index("measure")
+    assert "(within solver tolerance ±" in head.loc["weighted shortfall", "P2 − P1"]
+
+    # re-solved tighter, each from its own plan: saved as two new runs, which Compare then shows
+    gap = min(first.mip_gap, second.mip_gap) * 0.9
+    at.number_input(key="resolve_gap").set_value(gap)
+    at.button(key="resolve_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    runs = {r.id: r for r in Store(store_url).list_runs()}
+    assert sorted(runs) == [1, 2, 3, 4]
+    assert [runs[i].options["budget_scale"] for i in (3, 4)] == [1.0, 1.05]
+    assert all(runs[i].mip_gap <= gap and runs[i].options["gap"] == pytest.approx(gap) for i in (3, 4))
+    assert [label.split(":")[0] for label in at.session_state["compare_pick"]] == ["run 3", "run 4"]
+    assert any(t.startswith(f"Re-solved to a gap of {100 * gap:.2f} %: saved as runs 3, 4") for t in _texts(at.success))

@@ -18,6 +18,8 @@ st.title("Compare")
 st.caption("Pick two or more plans: saved runs from the scenario database, or plans solved in this "
            "session. The first one picked is the reference; the other columns show their difference from it.")
 
+if collect_resolve() is not None:  # a re-solve that ended: its plans are saved runs now; compare them
+    ss["_pick_resolved"] = True
 views: dict[str, tuple] = {}  # label -> (summary, load tables, load scenario, run options, run id)
 store = get_store().store
 runs = saved_plan_runs()
@@ -35,7 +37,6 @@ for run in ss.get("session_runs", []):
         continue
     views[f"this session {run['label']} (not saved)"] = (run["summary"], lambda run=run: run["tables"],
                                                           lambda run=run: run["raw"], run["options"], None)
-collect_resolve()  # a re-solve that ended: its runs are in the store now; pick them
 resolved = (ss.get("resolve_outcome") or {}).get("run_ids") or []
 if ss.pop("_pick_resolved", False) and resolved:
     ss["compare_pick"] = [label for rid in resolved for label, v in views.items() if v[4] == rid]
@@ -74,7 +75,9 @@ st.subheader("Headline figures")
 checks = {short: tolerance.check(chosen[0].summary, run.summary)
           for short, run in zip(labels[1:], chosen[1:], strict=True)}
 st.dataframe(flag_within_tolerance(headline_display(comparison.headline), labels[0], checks),
-             hide_index=True, width="stretch", key="compare_headline")
+             hide_index=True, width="stretch", key="compare_headline",
+             column_config={f"{later} − {labels[0]}": st.column_config.TextColumn(width="large")
+                            for later in labels[1:]})
 tolerance_panel(picked, labels, checks, views)
 fig = go.Figure()
 for short, run in zip(labels, chosen, strict=True):
