@@ -6,7 +6,8 @@ Starts `streamlit run <app-root>/ui/app.py` on the scenario (OPTIMISER_UI_SCENAR
 SQLite store and drives Debian's chromium with Playwright, as a planner would:
 
 - `first_page_load_s`: a new browser page until the Scenario page is idle and says "No errors."
-  (the server's first run of the app script); `page_load_s`: the same with a second new page;
+  (the server's first run of the app script); `page_load_s`: the same with a second new page,
+  `SETTLE_S` seconds later (whatever the app started at its first page has settled);
 - `edit_s`: one budget cell typed on the Constraints page until "Changes since loaded (1)" shows;
 - `click_to_plan_s`, `second_click_to_plan_s`: Solve clicked until the page says the plan was saved
   (the second with budget scale 1.1, so a new solve).
@@ -39,6 +40,7 @@ ROOT = HERE.parent
 CHROMIUM = "/usr/bin/chromium"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # scenario folder name -> (row position in the budget editor, value typed): a budget raised by GBP 1m
+SETTLE_S = 20.0
 EDITS = {"example": (0, "2500000"), "west_midlands_v1": (1, "5900000")}
 
 IN_PROCESS = """
@@ -151,6 +153,7 @@ def measure(app_root: Path, scenario: Path) -> dict:
                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
                 first, first_load = _load(browser, url)
                 first.close()
+                time.sleep(SETTLE_S)
                 page, load = _load(browser, url)
                 _go(page, "Constraints")
                 edit = _edit(page, row, value, Path(scratch))

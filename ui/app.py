@@ -20,7 +20,7 @@ from ui.plan_panel import attempt_sentence  # noqa: E402
 from ui.runs import collect_frontier, collect_solve  # noqa: E402
 from ui.session import persist_session, start_session  # noqa: E402
 from ui.state import current_raw, get_store, report_for  # noqa: E402
-from ui.worker import warm_up  # noqa: E402
+from ui.worker import WARM_UP_DELAY_S, warm_up  # noqa: E402
 
 st.set_page_config(page_title="Imaging workforce optimiser", page_icon=":material/radiology:", layout="wide")
 start_session()  # this browser session's work, restored from the store after a refresh
@@ -66,6 +66,6 @@ try:
     page.run()
 finally:  # also when the page reruns or stops part-way: what it changed is kept for a refresh
     persist_session()
-    # the solve worker imports the engine now, not when the planner clicks Solve (started after the
-    # page is drawn, so its imports do not slow the first page)
-    warm_up()
+    # the solve worker imports the engine before the planner clicks Solve, not then; it starts a
+    # few seconds after the first page, so that its imports do not slow that page down
+    warm_up(WARM_UP_DELAY_S)

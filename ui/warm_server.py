@@ -1,7 +1,7 @@
 """The warm solve worker: one server process per app that imports the engine once and forks a
 process for each job, so a solve starts at once.
 
-The app starts `python -m ui.warm_server` once (`WarmServer.ensure`, at the app's start) and
+The app starts `python -m ui.warm_server` once (`WarmServer.ensure_soon`, after its first page) and
 writes each job's folder to its standard input, a line each. The server has imported the engine
 (`PRELOAD`: pandas, Pyomo, HiGHS, the model) before it reads the first line; for each job it
 forks a child that runs `ui.worker.run_job(folder)` and writes the child's pid to the folder
@@ -183,6 +183,7 @@ class WarmServer:
     def __init__(self):
         self._lock = threading.Lock()
         self._server: subprocess.Popen | None = None
+        self._timer: threading.Timer | None = None
 
     def ensure(self) -> subprocess.Popen | None:
         """The running server (started now if need be; returns at once, it imports by itself)."""
@@ -194,6 +195,17 @@ class WarmServer:
                                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
                                                 bufsize=1)
             return self._server
+
+    def ensure_soon(self, delay_s: float) -> None:
+        """Start the server `delay_s` seconds from now unless it is running or already due (a
+        page drawn first is not slowed by its imports on a small machine)."""
+        with self._lock:
+            running = self._server is not None and self._server.poll() is None
+            if running or not CAN_FORK or (self._timer is not None and self._timer.is_alive()):
+                return
+            self._timer = threading.Timer(delay_s, self.ensure)
+            self._timer.daemon = True
+            self._timer.start()
 
     def start(self, folder: Path) -> ForkedJob | SpawnedJob:
         """Run the job in `folder` in a process of its own: forked by the server where it can be."""

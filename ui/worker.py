@@ -38,10 +38,18 @@ ENGINE_MODULE = "optimiser.pipeline.api"  # imported before a job begins when th
 SERVER = WarmServer()
 
 
-def warm_up() -> None:
-    """Start the warm server now, so that its imports are done before the first solve is asked
-    for; returns at once. Idempotent; the server is started again if it has died."""
-    if os.environ.get(INLINE_ENV) != "1":
+WARM_UP_DELAY_S = 5.0  # after the first page is drawn: the server's imports would compete with it
+
+
+def warm_up(delay_s: float = 0.0) -> None:
+    """Start the warm server (now, or `delay_s` seconds from now), so that its imports are done
+    before the first solve is asked for; returns at once. Idempotent; the server is started again
+    if it has died. A solve asked for sooner starts the server itself."""
+    if os.environ.get(INLINE_ENV) == "1":
+        return
+    if delay_s > 0:
+        SERVER.ensure_soon(delay_s)
+    else:
         SERVER.ensure()
 
 
