@@ -17,13 +17,17 @@ if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts ui/ itself, not 
 import streamlit as st  # noqa: E402
 
 from ui.identity import scenario_name  # noqa: E402
+from ui.plan_panel import attempt_sentence  # noqa: E402
 from ui.runs import collect_frontier, collect_solve  # noqa: E402
-from ui.state import current_raw, ensure_session, get_store, report_for  # noqa: E402
+from ui.session import persist_session, start_session  # noqa: E402
+from ui.state import current_raw, get_store, report_for  # noqa: E402
+from ui.worker import WARM_UP_DELAY_S, warm_up  # noqa: E402
 
 st.set_page_config(page_title="Imaging workforce optimiser", page_icon=":material/radiology:", layout="wide")
-ensure_session()
+start_session()  # this browser session's work, restored from the store after a refresh
 collect_solve()
 collect_frontier()
+persist_session()
 
 PAGES = [
     st.Page("app_pages/scenario.py", title="Scenario", icon=":material/folder_open:", default=True),
@@ -49,9 +53,21 @@ with st.sidebar:
     if ss.get("job") is not None:
         st.info("A solve is running", icon=":material/hourglass_top:")
     if ss.get("result") is not None:
-        st.caption(f"Last plan: {ss['result'].status}, weighted shortfall "
-                   f"{ss['result'].weighted_shortfall or 0:,.0f} WTE-years")
+        st.caption(f"Plan on Results: {ss['result'].status}, weighted shortfall "
+                   f"{ss['result'].weighted_shortfall:,.0f} WTE-years"
+                   + (f" (run {ss['run_id']})" if ss.get("run_id") is not None else ""))
+    if ss.get("attempt"):
+        st.caption(attempt_sentence(ss["attempt"]))
     if get_store().store is None:
         st.caption(f"Scenario database: {get_store().problem}")
+    for problem in (ss.get("restore_problem"), ss.get("persist_problem")):
+        if problem:
+            st.caption(problem)
 
-page.run()
+try:
+    page.run()
+finally:  # also when the page reruns or stops part-way: what it changed is kept for a refresh
+    persist_session()
+    # the solve worker imports the engine before the planner clicks Solve, not then; it starts a
+    # few seconds after the first page, so that its imports do not slow that page down
+    warm_up(WARM_UP_DELAY_S)

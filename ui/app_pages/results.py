@@ -7,29 +7,25 @@ import streamlit as st
 from optimiser import bottleneck_sentence
 from ui import charts, results_sections, story_view
 from ui.plan_charts import educators_chart, mark_run_out, run_out_span
+from ui.plan_panel import reopen_picker, show_attempt
 from ui.runs import collect_frontier, start_frontier
 from ui.state import raw_fingerprint
+from ui.tolerance import MARGINAL_NOTE, frontier_tolerance_lines
 
 ss = st.session_state
 st.title("Results")
 result = ss.get("result")
+show_attempt(has_plan=result is not None)  # a solve that gave no plan never replaces the plan shown
+reopen_picker(expanded=result is None)
 if result is None:
-    st.info("No plan yet: solve the scenario first.")
+    if not ss.get("attempt"):
+        st.info("No plan yet: solve the scenario first, or open a saved run.")
     st.page_link("app_pages/solve.py", label="Go to Solve", icon=":material/play_arrow:")
     st.stop()
 
 raw = ss["result_raw"]
 st.caption(f"Scenario: {result.scenario_name} · budget ×{result.budget_scale:g}"
            + (f" · run {ss['run_id']}" if ss.get("run_id") is not None else ""))
-
-if not result.feasible:
-    st.error(f"No plan exists: {result.message}")
-    if not result.conflicts.empty:
-        st.subheader("What would have to change")
-        st.caption("Two answers: raise some limits, or lower some requirements. Each lists the fewest, "
-                   "smallest moves that make a plan possible.")
-        st.dataframe(result.conflicts[["option", "message"]], hide_index=True, width="stretch")
-    st.stop()
 
 summary = result.summary_dict()
 sq_w, sq_u = summary["status_quo_weighted_shortfall"], summary["status_quo_shortfall_wte_years"]
@@ -107,6 +103,7 @@ b = result.bottlenecks()
 if b.empty:
     st.caption("No limit binds: more capacity would not reduce the gap.")
 else:
+    st.caption(MARGINAL_NOTE)
     sentences = [bottleneck_sentence(r, result.objective_name) for _, r in b.iterrows()]
     for s in sentences[:3]:
         st.markdown(f"- {s}")
@@ -157,6 +154,8 @@ if frontier is not None:
         st.caption("This frontier was traced for a different version of the scenario.")
     fig, table = charts.frontier_chart(frontier.frontier)
     st.plotly_chart(fig, key="chart_frontier")
+    for line in frontier_tolerance_lines(frontier):
+        st.warning(line)
     with st.expander("Table: frontier points"):
         st.dataframe(table, hide_index=True, width="stretch", key="table_frontier")
 

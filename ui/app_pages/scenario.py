@@ -7,6 +7,7 @@ import streamlit as st
 
 from optimiser import DEFAULT_SCENARIO_DIR, MAX_UPLOAD_BYTES, is_unreadable, load_raw, parse_upload
 from ui.identity import edits, renamed, scenario_name, show_renamed
+from ui.session import unsaved_edits
 from ui.state import (
     DEFAULT_LABEL,
     current_raw,
@@ -65,8 +66,20 @@ with c1:
     st.caption("West Midlands Imaging Network: six ICBs, 13 staff groups, 2023 to 2036, built from "
                "published figures (provenance in inputs/west_midlands/NOTES.md).")
     if st.button("Load the West Midlands default", key="load_default", type="primary"):
-        set_scenario(load_raw(DEFAULT_SCENARIO_DIR), DEFAULT_LABEL)
-        st.rerun()
+        ss["confirm_load_default"] = unsaved_edits()  # edits not saved yet: ask before discarding them
+        if not ss["confirm_load_default"]:
+            set_scenario(load_raw(DEFAULT_SCENARIO_DIR), DEFAULT_LABEL)
+            st.rerun()
+    if ss.get("confirm_load_default"):
+        st.warning(f"Loading the default discards your {ss['confirm_load_default']} unsaved change(s) to "
+                   f"'{ss['scenario_label']}'. Save them first (below) to keep them.", icon=":material/warning:")
+        if st.button("Discard my changes and load the default", key="confirm_load_default_yes"):
+            ss.pop("confirm_load_default")
+            set_scenario(load_raw(DEFAULT_SCENARIO_DIR), DEFAULT_LABEL)
+            st.rerun()
+        if st.button("Keep my changes", key="confirm_load_default_no"):
+            ss.pop("confirm_load_default")
+            st.rerun()
 with c2:
     st.markdown("**Upload a scenario**")
     up = st.file_uploader(f"An .xlsx workbook (a sheet per table) or a .zip of the CSV files, up to "
