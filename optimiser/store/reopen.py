@@ -39,6 +39,9 @@ def _status_quo(summary: dict, timings: dict, tables: dict[str, pd.DataFrame]) -
     )
 
 
+PLAN_CHECK_PREFIX = "plan_check_"  # the independent plan check's keys in the summary (results.PlanResult)
+
+
 def plan_from_run(run, tables: dict[str, pd.DataFrame]) -> PlanResult:
     """The PlanResult of a saved plan run (`run`: its RunRecord; `tables`: its saved tables)."""
     if run.kind != "plan":
@@ -70,4 +73,5 @@ def plan_from_run(run, tables: dict[str, pd.DataFrame]) -> PlanResult:
         run_out_years=summary.get("run_out_years", ""),
         gap_premium_gbp=summary.get("gap_premium_gbp"),
         system_cost_gbp=summary.get("system_cost_gbp"),
+        plan_check={k: v for k, v in summary.items() if k.startswith(PLAN_CHECK_PREFIX)},
     )
