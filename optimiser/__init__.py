@@ -63,6 +63,7 @@ _PUBLIC = {
     "PlanResult": "optimiser.results.results",
     "ProjectionResult": "optimiser.results.results",
     "bottleneck_sentence": "optimiser.results.results",
+    "lever_value": "optimiser.results.levers",
     # the pipeline: status quo, plan, frontier, why no plan exists
     "FrontierResult": "optimiser.pipeline.api",
     "InfeasibleProjection": "optimiser.pipeline.api",
@@ -197,6 +198,7 @@ __all__ = [
     "holds_plan",
     "input_hash",
     "is_unreadable",
+    "lever_value",
     "load_actuals",
     "load_raw",
     "load_raw_actuals",
@@ -318,6 +320,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
         solve,
         solve_built,
     )
+    from optimiser.results.levers import lever_value
     from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
     from optimiser.scenario.actuals import Actuals, check_actuals, load_actuals, load_raw_actuals
     from optimiser.scenario.dictionary import ColumnSpec, TableSpec, scenario_key_specs, table_specs
