@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from optimiser import bottleneck_sentence
-from ui import charts, story_view
+from ui import analysis_views, charts, story_view
 from ui.runs import collect_frontier, start_frontier
 from ui.state import raw_fingerprint
 
@@ -109,6 +109,7 @@ else:
         for _, r in kinds.iterrows():
             st.markdown(f"- {bottleneck_sentence(r, result.objective_name)}")
     fig, table = charts.bottleneck_chart(b, sentences)
+    table = analysis_views.with_holds_for(table)  # how far each value holds, in the limit's unit
     st.plotly_chart(fig, key="chart_bottlenecks")
     with st.expander("Table: every binding limit with its shadow price"):
         st.dataframe(table, hide_index=True, width="stretch", key="table_bottlenecks")
