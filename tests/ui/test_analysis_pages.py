@@ -189,3 +189,23 @@ def test_results_bottleneck_table_says_how_far_each_value_holds(monkeypatch, tmp
     want = [holds_for_words(r, u) for r, u in zip(binding["holds_for_up_to"], binding["unit"], strict=True)]
     assert table["holds for up to"].tolist() == want[: len(table)]
     assert any(w and w != "the margin only" for w in want)  # at least one real range on the example
+
+
+def test_the_plan_solved_in_this_session_can_be_swept(monkeypatch, tmp_path, uncertain_example):
+    at = _app(monkeypatch, tmp_path, uncertain_example, "solve")
+    at.button(key="solve_submit").click()
+    _run(at)
+    result = at.session_state["result"]
+    _run(at.switch_page("app_pages/uncertainty.py"))
+    at.selectbox(key="sweep_plan").set_value("The plan solved in this session")
+    at.number_input(key="sweep_samples").set_value(3)
+    at.number_input(key="sweep_workers").set_value(1)
+    at.button(key="sweep_submit").click()
+    _run(at)
+    optimiser.write_plan(result, tmp_path / "plan")
+    expected = optimiser.sweep(optimiser.load_scenario(uncertain_example), 3, tmp_path / "plan", workers=1)
+    totals = _table(at, "measure", "p50", "as entered (no uncertainty)").set_index("measure")
+    assert totals["plan"].iloc[0] == "the plan"
+    weighted = expected.totals.set_index("measure").loc["weighted_shortfall"]
+    assert totals.loc["weighted shortfall (WTE-years)", "as entered (no uncertainty)"] == f"{weighted['unperturbed']:,.0f}"
+    assert totals.loc["weighted shortfall (WTE-years)", "p90"] == f"{weighted['p90']:,.0f}"

@@ -77,7 +77,8 @@ def progress_panel() -> None:
     status = job.status()
     p = status["progress"]
     done, total = p.get("done", 0), p.get("total") or job.options["samples"]
-    words = "Preparing (solving the plan to hold fixed)…" if not done else f"{done:,} of {total:,} futures evaluated"
+    first = {"optimised": "solving the plan to hold fixed"}.get(job.options["plan"], "the scenario as entered")
+    words = f"Preparing ({first})…" if not done else f"{done:,} of {total:,} futures evaluated"
     st.progress(min(1.0, done / total), text=f"{words} · {status['elapsed_s']:.0f} s")
     if st.button("Cancel the sweep", key="cancel_sweep", disabled=job.cancel_requested_at is not None):
         job.cancel()
@@ -99,6 +100,8 @@ def show_sweep(outcome: dict) -> None:
     st.subheader("Shortfall across the futures")
     st.caption(f"{options['plan_label']} · {sweep.summary.get('samples', options['samples']):,} futures, seed "
                f"{options['seed']} · {sweep.summary.get('executor', '')}, {sweep.summary.get('wall_seconds', 0):.1f} s")
+    if raw_fingerprint(swept_raw) != raw_fingerprint(raw):
+        st.caption("This sweep was run on another version of the scenario than the one being edited.")
     if sweep.summary.get("plan_breaks_limits"):
         st.warning("The plan breaks some limits of this scenario (it is still evaluated as given): "
                    + "; ".join(map(str, sweep.summary["plan_breaks_limits"][:5])))
