@@ -67,6 +67,7 @@ _PUBLIC = {
     "bottleneck_sentence": "optimiser.results.results",
     # where a plan's inputs came from: scenario name, parent scenario, edits, input hash
     "with_provenance": "optimiser.results.provenance",
+    "lever_value": "optimiser.results.levers",
     # the pipeline: status quo, plan, frontier, why no plan exists
     "FrontierResult": "optimiser.pipeline.api",
     "InfeasibleProjection": "optimiser.pipeline.api",
@@ -221,6 +222,7 @@ __all__ = [
     "holds_plan",
     "input_hash",
     "is_unreadable",
+    "lever_value",
     "load_actuals",
     "load_raw",
     "load_raw_actuals",
@@ -358,6 +360,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
         solve,
         solve_built,
     )
+    from optimiser.results.levers import lever_value
     from optimiser.results.provenance import with_provenance
     from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
     from optimiser.scenario.activity import demand_by_modality

@@ -1,7 +1,8 @@
 """The planner's web app: `streamlit run ui/app.py` (or `optimiser app`) from any folder; its
 Streamlit settings are in ui/.streamlit/config.toml beside it.
 
-Seven pages (ui/app_pages/): Scenario, Constraints, Solve, Results, Compare, Export, Monitor. All model work
+Nine pages (ui/app_pages/): Scenario, Constraints, Solve, Results, Uncertainty, Alternatives, Compare,
+Export, Monitor. All model work
 goes through the public optimiser API; solves run in a worker process (ui/worker.py).
 """
 
@@ -34,6 +35,8 @@ PAGES = [
     st.Page("app_pages/constraints.py", title="Constraints", icon=":material/edit_note:"),
     st.Page("app_pages/solve.py", title="Solve", icon=":material/play_arrow:"),
     st.Page("app_pages/results.py", title="Results", icon=":material/bar_chart:"),
+    st.Page("app_pages/uncertainty.py", title="Uncertainty", icon=":material/stacked_line_chart:"),
+    st.Page("app_pages/alternatives.py", title="Alternatives", icon=":material/alt_route:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("app_pages/export.py", title="Export", icon=":material/download:"),
     st.Page("app_pages/monitor.py", title="Monitor", icon=":material/monitoring:"),

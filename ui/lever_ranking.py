@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from optimiser import RawScenario
+from optimiser import RawScenario, lever_value
 
 from .charts import LAYOUT, group_names
 
@@ -53,23 +53,26 @@ def plain_name(lever: str, name: str, raw: RawScenario | None) -> str:
     return _words(name) or KIND_WORDS.get(lever, lever)
 
 
-def ranking(levers: pd.DataFrame, raw: RawScenario | None) -> pd.DataFrame:
-    """The lever table best first (weighted WTE-years per GBP 1m, highest first), named plainly."""
+def ranking(levers: pd.DataFrame, raw: RawScenario | None, objective: str | None = None) -> pd.DataFrame:
+    """The lever table best first, named plainly, with `value` (per GBP 1m, in the objective's own
+    unit: optimiser.lever_value) and `per_unit` columns."""
     if levers.empty:
-        return pd.DataFrame(columns=["rank", "lever", "kind", "where", "gbp_per_unit", "wte_years_per_unit",
-                                     "wte_years_per_gbp_m"])
-    out = levers.sort_values("wte_years_per_gbp_m", ascending=False, kind="stable").reset_index(drop=True)
+        return pd.DataFrame(columns=["rank", "lever", "kind", "where", "gbp_per_unit", "per_unit", "value"])
+    value, _words_of = lever_value(levers, objective)
+    per_unit = value.replace("_per_gbp_m", "_per_unit")
+    out = levers.sort_values(value, ascending=False, kind="stable").reset_index(drop=True)
     out.insert(0, "rank", range(1, len(out) + 1))
     out["kind"] = out["lever"].map(lambda k: KIND_WORDS.get(k, k))
     out["lever"] = [plain_name(k, str(n), raw) for k, n in zip(out["lever"], out["name"], strict=True)]
-    return out[["rank", "lever", "kind", "where", "gbp_per_unit", "wte_years_per_unit", "wte_years_per_gbp_m"]]
+    out = out.rename(columns={value: "value", per_unit: "per_unit"})
+    return out[["rank", "lever", "kind", "where", "gbp_per_unit", "per_unit", "value"]]
 
 
-def ranking_chart(table: pd.DataFrame, top: int = 12) -> go.Figure:
-    """The best `top` levers as horizontal bars, best at the top."""
+def ranking_chart(table: pd.DataFrame, unit: str, top: int = 12) -> go.Figure:
+    """The best `top` levers as horizontal bars, best at the top; `unit`: what the value counts."""
     t = table.head(top)
-    fig = go.Figure(go.Bar(x=t["wte_years_per_gbp_m"][::-1], y=(t["rank"].astype(str) + ". " + t["lever"])[::-1],
+    fig = go.Figure(go.Bar(x=t["value"][::-1], y=(t["rank"].astype(str) + ". " + t["lever"])[::-1],
                            orientation="h", hovertext=t["where"][::-1], hoverinfo="text+x", marker_color="#005EB8"))
-    fig.update_layout(title="Where the next pound goes: weighted WTE-years of gap closed per GBP 1m, at the margin",
-                      xaxis_title="weighted WTE-years per GBP 1m", **{**LAYOUT, "height": 140 + 30 * max(1, len(t))})
+    fig.update_layout(title=f"Where the next pound goes: {unit} per GBP 1m, at the margin",
+                      xaxis_title=f"{unit} per GBP 1m", **{**LAYOUT, "height": 140 + 30 * max(1, len(t))})
     return fig

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from optimiser import ScenarioError, demand_by_modality, scenario_from_raw
+from optimiser import ScenarioError, demand_by_modality, lever_value, scenario_from_raw
 
 from . import plan_charts
 from .charts import ALL, group_names, region_names
@@ -95,24 +95,23 @@ def activity_demand(result, raw, span) -> None:
 
 
 def lever_ranking(result, raw) -> None:
-    """The lever ranking: weighted WTE-years per GBP 1m for each lever, best first."""
+    """The lever ranking: what one more GBP 1m on each lever buys, in the objective's own unit, best first."""
     st.subheader("Where the next pound goes")
-    table = ranking(result.levers, raw)
+    table = ranking(result.levers, raw, result.objective_name)
     if table.empty:
-        st.caption("No lever ranking for this plan (it is worked out for min_shortfall plans from their "
-                   "shadow prices).")
+        st.caption("No lever ranking for this plan (it is worked out from the plan's shadow prices).")
         return
-    st.caption("Each lever at its best place and year: the weighted WTE-years of gap one more GBP 1m would "
-               "close at the margin (from the plan's shadow prices and the lever's cost). Marginal values: "
-               "they hold for a small step, not for any amount.")
+    _column, words = lever_value(result.levers, result.objective_name)
+    unit = "weighted WTE-years" if "WTE" in words else "GBP saved"
+    st.caption(f"Each lever at its best place and year: {words}, per GBP 1m more at the margin (from the plan's "
+               "shadow prices and the lever's cost). Marginal values: they hold for a small step, not for any amount.")
     for r in table.head(5).itertuples(index=False):
-        st.markdown(f"{r.rank}. **{r.lever}** ({r.where}): {r.wte_years_per_gbp_m:,.0f} weighted WTE-years "
-                    f"per GBP 1m")
-    st.plotly_chart(ranking_chart(table), key="chart_levers")
+        st.markdown(f"{r.rank}. **{r.lever}** ({r.where}): {r.value:,.0f} {unit} per GBP 1m")
+    st.plotly_chart(ranking_chart(table, unit), key="chart_levers")
     with st.expander("Table: every lever, best first"):
         st.dataframe(table, hide_index=True, width="stretch", key="table_levers", column_config={
             "gbp_per_unit": st.column_config.NumberColumn("GBP per unit", format="£%,.0f"),
-            "wte_years_per_unit": st.column_config.NumberColumn("weighted WTE-years per unit", format="%.2f"),
-            "wte_years_per_gbp_m": st.column_config.NumberColumn("weighted WTE-years per GBP 1m", format="%,.1f"),
+            "per_unit": st.column_config.NumberColumn(f"{unit} per unit", format="%,.2f"),
+            "value": st.column_config.NumberColumn(f"{unit} per GBP 1m", format="%,.1f"),
             "where": st.column_config.TextColumn("best place and year", width="large"),
             "lever": st.column_config.TextColumn("lever", width="large")})

@@ -19,6 +19,7 @@ import pandas as pd
 from optimiser.analysis import wording as w
 from optimiser.analysis.plan_context import PlanContext
 from optimiser.model.build import ROW_FAMILIES
+from optimiser.results.levers import lever_value
 from optimiser.results.results import PlanResult
 
 TOP_COMMISSIONS = 5
@@ -274,13 +275,16 @@ def _levers(result: PlanResult, ctx: PlanContext) -> Section:
                          f"The plan spends {w.gbp(spend.iloc[0])} on {spend.index[0]}.")
     levers = result.levers
     if not levers.empty:
-        good = levers[levers["wte_years_per_gbp_m"].map(lambda v: (w.finite(v) or 0) > 0)]
+        column, words = lever_value(levers, result.objective_name)
+        good = levers[levers[column].map(lambda v: (w.finite(v) or 0) > 0)]
         for i, (_, row) in enumerate(good.head(TOP_LEVERS).iterrows(), start=1):
             lead = "Where the next GBP 1m goes furthest: " if i == 1 else f"Then ({i}): "
-            lines.append(f"{lead}{lever_words(row, ctx)}, {w.marginal(row['wte_years_per_gbp_m'])} weighted "
-                         "WTE-years of shortfall per GBP 1m at the margin.")
-    elif result.objective_name != "min_shortfall":
-        lines.append("The lever ranking is given for the least-shortfall objective only.")
+            if column.startswith("gbp"):  # min_cost, min_system_cost: GBP saved net of the GBP 1m
+                lines.append(f"{lead}{lever_words(row, ctx)}, {w.gbp(row[column])} per GBP 1m at the margin "
+                             f"({words}).")
+            else:
+                lines.append(f"{lead}{lever_words(row, ctx)}, {w.marginal(row[column])} weighted "
+                             "WTE-years of shortfall per GBP 1m at the margin.")
     if not lines:
         lines.append("The plan spends nothing on new levers.")
     return Section("The levers it leans on", tuple(lines))

@@ -21,6 +21,7 @@ import typer
 
 import optimiser
 from optimiser.basics.files import DestinationError
+from optimiser.basics.objectives import OBJECTIVE_MEANING, OBJECTIVE_UNIT
 from optimiser.basics.options import OptionError, number_options
 from optimiser.cli.errors import Exit
 from optimiser.cli.params import ReplaceOpt, check_new, check_out, number_param, replaced
@@ -45,14 +46,6 @@ def _load(path: Path | None):
     for w in scenario.report.warnings:
         typer.echo(w.render(), err=True)
     return scenario
-
-
-OBJECTIVE_MEANING = {
-    "min_shortfall": "min_shortfall: the least weighted shortfall (discounted) within every limit.",
-    "min_cost": "min_cost: the least total cost that meets every group's shortfall target.",
-    "min_system_cost": "min_system_cost: the least present value of spending plus the premium paid to cover "
-                       "the remaining gap (agency, bank, outsourcing).",
-}
 
 
 def _fmt(x, unit="") -> str:
@@ -90,17 +83,27 @@ def project(scenario: ScenarioOpt = None, out: OutOpt = None, replace: ReplaceOp
 
 
 def _print_penalties(result) -> None:
-    """The optional terms min_shortfall adds to the weighted shortfall (why the objective is larger)."""
+    """The optional terms the objective adds to its weighted shortfall or cost (why the objective is larger)."""
     if result.assumptions.empty:
         return
     settings = dict(zip(result.assumptions["setting"], result.assumptions["value"], strict=True))
     terms = []
     equity = float(settings.get("regional_equity_weight") or 0)
-    change = float(settings.get("intake_change_weight") or 0)
-    if equity > 0:
-        terms.append(f"each region's shortfall above its fair share x {equity:g} more (regional_equity_weight)")
-    if change > 0:
-        terms.append(f"{change:g} per start of year-to-year change in an intake (intake_change_weight)")
+    if result.objective_name == "min_shortfall":
+        change = float(settings.get("intake_change_weight") or 0)
+        if equity > 0:
+            terms.append(f"each region's shortfall above its fair share x {equity:g} more (regional_equity_weight)")
+        if change > 0:
+            terms.append(f"{change:g} per start of year-to-year change in an intake (intake_change_weight)")
+    else:
+        change = float(settings.get("intake_change_cost") or 0)
+        if change > 0:
+            terms.append(f"GBP {change:,.0f} per start of year-to-year change in an intake (intake_change_cost; "
+                         "not spending)")
+        last = settings.get("target_last_year")
+        if result.objective_name == "min_cost" and last not in (None, "") and result.run_out_years:
+            terms.append(f"the gap premium (gap_cost_per_wte) of the years after target_last_year {int(float(last))}, "
+                         "which no target covers")
     if terms:
         typer.echo(f"  the objective also counts {'; '.join(terms)}")
 
@@ -109,9 +112,9 @@ def _print_plan(result) -> None:
     sq = result.status_quo
     typer.echo(f"Plan for {result.scenario_name}: {result.status} (objective {result.objective_name}, "
                f"gap {_fmt(None if result.mip_gap is None else 100 * result.mip_gap, '%')})")
-    typer.echo(f"  {OBJECTIVE_MEANING.get(result.objective_name, '')} Objective value: {_fmt(result.objective)}")
-    if result.objective_name == "min_shortfall":
-        _print_penalties(result)
+    unit = OBJECTIVE_UNIT.get(result.objective_name, "")
+    typer.echo(f"  {OBJECTIVE_MEANING.get(result.objective_name, '')} Objective value: {_fmt(result.objective)} ({unit})")
+    _print_penalties(result)
     if result.run_out_years:
         typer.echo(f"  shortfall measured {result.measured_years}, run-out years {result.run_out_years} included")
     typer.echo(f"  weighted shortfall   plan {_fmt(result.weighted_shortfall)}   status quo {_fmt(sq.weighted_shortfall if sq else None)}")
@@ -142,14 +145,16 @@ def _print_plan(result) -> None:
         typer.echo(f"  extra educator WTE-years funded: {result.educators['extra_educator_wte'].sum():,.1f}")
     levers = result.levers
     if not levers.empty:
-        typer.echo("  where the next GBP 1m goes (weighted WTE-years it closes at the margin, best first):")
+        column, words = optimiser.lever_value(levers, result.objective_name)
+        typer.echo(f"  where the next GBP 1m goes ({words}, per GBP 1m at the margin, best first):")
         for _, row in levers.head(5).iterrows():
             name = f" {row['name']}" if row["name"] and row["lever"] != "budget" else ""
             where = f"budget {row['name']}" if row["lever"] == "budget" else f"{row['lever']}{name} ({row['where']})"
-            typer.echo(f"    {row['wte_years_per_gbp_m']:,.1f}  {where}")
+            value = f"GBP {row[column]:,.0f}" if column.startswith("gbp") else f"{row[column]:,.1f}"
+            typer.echo(f"    {value}  {where}")
     bn = result.bottlenecks(5)
     if not bn.empty:
-        typer.echo("  top bottlenecks (gain from loosening each limit by 1%, best first):")
+        typer.echo(f"  top bottlenecks (gain from loosening each limit by 1%, in {unit}, best first):")
         for _, row in bn.iterrows():
             typer.echo(f"    {row['value_of_1pct_more']:.3g} for 1% more: "
                        + optimiser.bottleneck_sentence(row, result.objective_name))

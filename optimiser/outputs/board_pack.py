@@ -26,6 +26,7 @@ from optimiser.outputs.plan_charts import (
     supply_demand_panels,
 )
 from optimiser.outputs.plan_folder import PlanFolder
+from optimiser.results.levers import lever_value
 from optimiser.results.results import PlanResult
 
 TOP_ROWS = 12
@@ -90,9 +91,12 @@ def _levers_table(result: PlanResult, ctx: PlanContext) -> pd.DataFrame:
     lv = result.levers.head(TOP_ROWS)
     if lv.empty:
         return lv
+    column, _words = lever_value(lv, result.objective_name)
+    in_gbp = column.startswith("gbp")  # min_cost, min_system_cost: GBP saved net of the GBP 1m
+    figure, heading = (w.gbp, "GBP saved per GBP 1m, net") if in_gbp else (w.marginal, "Weighted WTE-years per GBP 1m")
     return pd.DataFrame({"Lever": [w.sentence(lever_words(r, ctx)) for _, r in lv.iterrows()],
                          "Cost of one unit": lv["gbp_per_unit"].map(w.gbp).to_numpy(),
-                         "Weighted WTE-years per GBP 1m": lv["wte_years_per_gbp_m"].map(w.marginal).to_numpy()})
+                         heading: lv[column].map(figure).to_numpy()})
 
 
 def _figures(result: PlanResult) -> str:

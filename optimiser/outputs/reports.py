@@ -99,11 +99,15 @@ HOW_TO_READ = [
     ("Skill mix", "WTE of each covering group deployed on another group's work (of one modality where named), "
                   "by region and year: the work it does and that work's share of the covered group's demand."),
     ("Costs", "Spending by year and category (GBP)."),
-    ("Bottlenecks", "Every limit with its use, slack and shadow price: the weighted WTE-years of gap that one more unit of the limit would close (per GBP 1m for budgets), from the plan's linear relaxation with cohort decisions fixed."),
+    ("Bottlenecks", "Every limit with its use, slack and shadow price: what one more unit of the limit is worth in the "
+                    "objective's unit (Key figures, 'Objective unit': weighted WTE-years of gap closed under "
+                    "min_shortfall, GBP saved under min_cost and min_system_cost; per GBP 1m for budgets), from the "
+                    "plan's linear relaxation with cohort decisions fixed."),
     ("Levers", "Where the next pound goes: each lever (commissions by route, recruits by route, retention schemes, extra "
-               "educators) at its best provider, region and year, and each yearly budget, ranked by the weighted "
-               "WTE-years one more GBP 1m would close at the margin (from the plan's shadow prices and each lever's "
-               "cost; min_shortfall only)."),
+               "educators) at its best provider, region and year, and each yearly budget, ranked by what one more "
+               "GBP 1m buys at the margin (from the plan's shadow prices and each lever's cost): weighted WTE-years "
+               "of shortfall closed under min_shortfall; under min_cost and min_system_cost the GBP it saves net of "
+               "that GBP 1m (above 0: the lever pays for itself and only a limit holds it back)."),
     ("Assumptions", "The scenario settings and run options used."),
     ("Units", "WTE = whole-time equivalent; years are NHS financial years named by the calendar year they start in; money in GBP."),
 ]

@@ -1,6 +1,6 @@
 """Where the next pound goes: every lever a plan pulls (commissions by route, recruits by route,
-retention schemes, extra educators) and every yearly budget, ranked by the weighted WTE-years one
-more GBP 1m would buy at the margin.
+retention schemes, extra educators) and every yearly budget, ranked by what one more GBP 1m would
+buy at the margin, in the objective's unit (below).
 
 For a decision column j the gain of one more unit is what it does through the stock and flow at
 the plan's marginal values (the duals y of the definition rows: stock balances, demand coverage,
@@ -20,9 +20,19 @@ divided the value of a chain of starts by the price of one (the West Midlands de
 support-worker places read 13,756 weighted WTE-years per GBP 1m, of which 9,389 was the next year's
 allowance; 4,367 is their own). A lever is shown at its best column (`where`: provider or staff
 group, region and year).
-A yearly budget's figure is its shadow price per GBP 1m (the same as binding.csv's). Reported for
-min_shortfall only, whose objective is in weighted WTE-years; the duals are those of the
-shadow-price LP (cohort decisions fixed, starts and recruits continuous).
+A yearly budget's figure is its shadow price per GBP 1m (the same as binding.csv's). The duals are
+those of the shadow-price LP (cohort decisions fixed, starts and recruits continuous).
+
+The figures are in the objective's own unit (`LEVER_UNITS`):
+- min_shortfall: weighted WTE-years of shortfall closed per GBP 1m (`wte_years_per_unit`,
+  `wte_years_per_gbp_m`);
+- min_cost and min_system_cost: GBP saved per GBP 1m spent on the lever, net of that GBP 1m
+  (`gbp_saved_per_unit`, `gbp_saved_per_gbp_m`). Under min_system_cost the saving is the gap premium
+  the lever's staff avoid (present value) less its own cost: above 0 the lever pays for itself, and
+  the plan holds back from it only because a limit (its cap, a capacity, a budget) stops it. Under
+  min_cost it is what the lever's staff save on the other levers that meet the targets (through the
+  targets' shadow prices, and the gap premium after target_last_year) less its own cost. For a
+  budget it is the objective's saving per GBP 1m more budget.
 """
 
 from __future__ import annotations
@@ -38,6 +48,32 @@ from optimiser.model.data import ModelData
 from optimiser.model.parts import Role
 
 LEVER_COLUMNS = ["lever", "name", "where", "gbp_per_unit", "wte_years_per_unit", "wte_years_per_gbp_m"]
+# The value columns and their words, by objective (the first two columns stay the same).
+LEVER_UNITS = {
+    "min_shortfall": ("wte_years_per_unit", "wte_years_per_gbp_m", "weighted WTE-years of shortfall it closes"),
+    "min_cost": ("gbp_saved_per_unit", "gbp_saved_per_gbp_m", "GBP it saves net of its own cost"),
+    "min_system_cost": ("gbp_saved_per_unit", "gbp_saved_per_gbp_m",
+                        "GBP of system cost (spending plus gap premium, present value) it saves net of its own cost"),
+}
+
+
+def lever_columns(objective: str) -> list[str]:
+    """levers.csv's columns under an objective: the value per unit and per GBP 1m in its unit."""
+    per_unit, per_m, _words = LEVER_UNITS.get(objective, LEVER_UNITS["min_shortfall"])
+    return [*LEVER_COLUMNS[:4], per_unit, per_m]
+
+
+def lever_value(levers: pd.DataFrame, objective: str | None = None) -> tuple[str, str]:
+    """(the per-GBP-1m column of a lever ranking, what it counts): the objective's when given and
+    known, else whichever value column the ranking has."""
+    if objective in LEVER_UNITS and LEVER_UNITS[objective][1] in levers.columns:
+        return LEVER_UNITS[objective][1], LEVER_UNITS[objective][2]
+    for _per_unit, per_m, words in LEVER_UNITS.values():
+        if per_m in levers.columns:
+            return per_m, words
+    return LEVER_COLUMNS[-1], LEVER_UNITS["min_shortfall"][2]
+
+
 BUDGET_YEARLY = "budget_yearly"
 BUDGETS = (BUDGET_YEARLY, "budget_total")  # the money itself: what the ranking divides by
 # Limits on starts and recruits themselves: the room a start adds to them buys nothing until more
@@ -65,9 +101,10 @@ def _row_numbers(compiled, names: list[str]) -> np.ndarray:
 
 def read_levers(m: pyo.ConcreteModel, data: ModelData, compiled, duals: np.ndarray | None,
                 binding: pd.DataFrame) -> pd.DataFrame:
-    """The ranking, best first (see the module's docstring); empty without duals or under another objective."""
-    if duals is None or m.objective_name != "min_shortfall":
-        return pd.DataFrame(columns=LEVER_COLUMNS)
+    """The ranking, best first, in the objective's unit (see the module's docstring); empty without duals."""
+    columns = lever_columns(m.objective_name)
+    if duals is None:
+        return pd.DataFrame(columns=columns)
     others = [name for name, family in m.families.items() if family.role is not Role.DEFINITION]
     limits = [name for name, family in m.families.items()
               if family.role is Role.LIMIT and name not in BUDGETS and name not in RATIONING]
@@ -119,5 +156,5 @@ def read_levers(m: pyo.ConcreteModel, data: ModelData, compiled, duals: np.ndarr
     for year, value in zip(years, values, strict=True):
         if not math.isnan(value):
             out.append(("budget", str(year), str(year), 1e6, float(value), float(value)))
-    df = pd.DataFrame(out, columns=LEVER_COLUMNS)
-    return df.sort_values("wte_years_per_gbp_m", ascending=False, kind="stable").reset_index(drop=True)
+    df = pd.DataFrame(out, columns=columns)
+    return df.sort_values(columns[-1], ascending=False, kind="stable").reset_index(drop=True)

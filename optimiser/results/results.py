@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from optimiser.basics.objectives import OBJECTIVE_MEANING, OBJECTIVE_UNIT
 from optimiser.basics.status import holds_plan
 from optimiser.model.build import DECISIONS, ROW_FAMILIES
 from optimiser.model.data import ModelData
@@ -94,6 +95,8 @@ class PlanResult:
         return {
             "scenario": self.scenario_name,
             "objective_name": self.objective_name,
+            "objective_meaning": OBJECTIVE_MEANING.get(self.objective_name),
+            "objective_unit": OBJECTIVE_UNIT.get(self.objective_name),
             "status": self.status,
             "message": self.message,
             "objective": self.objective,
@@ -312,6 +315,9 @@ def bottleneck_sentence(row: pd.Series, objective_name: str) -> str:
     gain = row["value_of_one_more"]
     if objective_name == "min_cost":
         said = f"{row['family']}, {row['index']}: {what} saves GBP {gain:,.0f}"
+    elif objective_name == "min_system_cost":
+        said = (f"{row['family']}, {row['index']}: {what} saves GBP {gain:,.0f} of system cost "
+                "(spending plus gap premium, present value)")
     else:
         said = f"{row['family']}, {row['index']}: {what} closes {gain:.3g} WTE-years of weighted gap"
     return said + _range_words(row, family)

@@ -97,6 +97,7 @@ class ScenarioConfig(BaseModel):
     target_last_year: int | None = setting("target_last_year")
     regional_equity_weight: float = setting("regional_equity_weight")
     intake_change_weight: float = setting("intake_change_weight")
+    intake_change_cost: float = setting("intake_change_cost")
     solver: SolverSettings = SolverSettings()
 
     @field_validator("first_decision_year")

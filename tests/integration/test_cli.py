@@ -110,9 +110,16 @@ def test_min_system_cost_from_the_command_line(capsys, example_dir, example_v2_d
     assert "min_system_cost: the least present value of spending plus the premium" in text
     assert "system cost (present value) GBP 45,965,072.1, of which gap premium GBP 38,915,2" in text
     assert "run-out years 2031-2033 included" in text and "other recruits: return_to_practice 24" in text
-    assert "where the next GBP 1m goes" not in text  # min_shortfall's ranking only
+    # the objective's unit everywhere: GBP of system cost, never weighted WTE-years
+    assert "Objective value: 45,965,072.1 (GBP, present value)" in text
+    assert "where the next GBP 1m goes (GBP of system cost" in text and "saves GBP" in text
+    assert "WTE-years of weighted gap" not in text
+    levers = pd.read_csv(tmp_path / "p" / "levers.csv")
+    assert {"gbp_saved_per_unit", "gbp_saved_per_gbp_m"} <= set(levers.columns)
+    assert "wte_years_per_gbp_m" not in levers.columns
     summary = json.loads((tmp_path / "p" / "summary.json").read_text())
     assert summary["system_cost_gbp"] == pytest.approx(45_965_072.10, abs=0.01)
+    assert summary["objective_unit"] == "GBP, present value"
     # the v1 example prices no gap: min_system_cost cannot run on it
     code, _, err = run(capsys, "solve", "-s", example_dir, "--objective", "min_system_cost")
     assert code == 2 and "gap_cost_per_wte" in err and "nothing was run or written" in err

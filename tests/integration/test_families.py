@@ -382,6 +382,22 @@ def test_min_cost_targets_can_stop_at_the_horizon():
     assert plan.total_cost_gbp == pytest.approx(20_000)
 
 
+@behaviour_of('objective')
+def test_min_cost_prices_the_gap_after_its_last_target_year():
+    # Targets (rate 0) from 2027 to target_last_year 2028 need 20 starts (GBP 1,000 each); the run-out
+    # year 2029 has no target and a demand of 150. Without a gap cost nothing values 2029: 20 starts.
+    # With gap_cost_per_wte 2,000 each start (one WTE in 2029) saves 2,000 for 1,000: 30 more (2029 met),
+    # objective 50,000. At 500 a start saves less than it costs: 20 starts, 20,000 + 500 x 30.
+    t = {"routes": [route(cost_per_start=1000)], "provider_routes": [dict(provider="p", route="ug", max_starts=30)],
+         "demand": [dict(region="a", staff_group="rad", year=2029, demand_wte=150)]}
+    config = dict(objective="min_cost", target_year=2027, target_last_year=2028, run_out_years=1)
+    for gap_cost, spent, objective in ((None, 20_000, 20_000), (2000, 50_000, 50_000), (500, 20_000, 35_000)):
+        t["staff_groups"] = [group(target_shortfall_rate=0, gap_cost_per_wte=gap_cost)]
+        plan = optimiser.solve(make(t, **config), with_status_quo=False)
+        assert plan.total_cost_gbp == pytest.approx(spent), gap_cost
+        assert plan.objective == pytest.approx(objective, abs=0.01), gap_cost
+
+
 @behaviour_of('regional_equity')
 def test_regional_equity_spreads_the_gap_at_its_price():
     # Regions a and b, each 20 short of 120 in 2026 (one measured year). Starts (GBP 1,000, one WTE)
@@ -420,6 +436,31 @@ def test_steady_intakes_price_each_change_in_commissions():
     flat = optimiser.solve(make(frozen, intake_change_weight=4, **config), with_status_quo=False)
     assert (flat.weighted_shortfall, flat.objective) == (pytest.approx(48), pytest.approx(48))
     assert flat.starts.groupby("year")["starts"].sum().to_dict() == {2025: 2, 2026: 2, 2027: 2}
+
+
+@behaviour_of('steady_intakes')
+def test_steady_intakes_price_each_change_in_gbp_under_the_cost_objectives():
+    # 2025's intake is frozen at 2 (GBP 2,000, in every plan). min_cost, target rate 0 from 2027: 18 starts
+    # in 2026 (GBP 1,000 each) and none in 2027 (2028 is met): 34 starts of change. At GBP 100 a start of
+    # change: 20,000 + 3,400. At GBP 2,000 keeping 2027 at 18 costs 18,000 and saves 36,000 of change:
+    # 38,000 + 16 x 2,000. min_system_cost (gap GBP 5,000 a WTE-year): the same starts; 2026's 18 short
+    # cost 90,000 of premium.
+    frozen = {"baseline_starts": [dict(provider="p", region="a", route="ug", year=2025, starts=2)],
+              "routes": [route(cost_per_start=1000)], "provider_routes": [dict(provider="p", route="ug", max_starts=30)],
+              "staff_groups": [group(target_shortfall_rate=0, gap_cost_per_wte=5000)]}
+    config = dict(first_decision_year=2026, target_year=2027)
+    for objective, price, spent, total, per_year in (
+            ("min_cost", 100, 20_000, 23_400, {2025: 2, 2026: 18}),
+            ("min_cost", 2000, 38_000, 70_000, {2025: 2, 2026: 18, 2027: 18}),
+            ("min_system_cost", 0, 20_000, 110_000, {2025: 2, 2026: 18}),
+            ("min_system_cost", 2000, 38_000, 160_000, {2025: 2, 2026: 18, 2027: 18})):
+        plan = optimiser.solve(make(frozen, objective=objective, intake_change_cost=price, **config),
+                               with_status_quo=False)
+        assert (plan.total_cost_gbp, plan.objective) == (pytest.approx(spent), pytest.approx(total, abs=0.01))
+        assert plan.starts.groupby("year")["starts"].sum().to_dict() == per_year, (objective, price)
+    # The weighted-WTE price does not reach the cost objectives, nor the GBP price min_shortfall.
+    plan = optimiser.solve(make(frozen, objective="min_cost", intake_change_weight=50, **config), with_status_quo=False)
+    assert plan.objective == pytest.approx(20_000, abs=0.01)
 
 
 def test_every_family_has_a_behaviour_test():

@@ -136,6 +136,20 @@ def test_min_cost_reaches_every_target_in_every_icb(default):
     # in the 2020s to rebuild it later (with targets set by the run-out it fell from 146 to 46 by 2028).
     ug = plan.starts[plan.starts["route"] == "ug_radiography"].groupby("year")["starts"].sum()
     assert ug.loc[2024:2030].min() >= 0.8 * ug[2023]
+    # The gap premium after target_last_year values the last cohorts: no run-down at the end (without it
+    # 146 in 2029 fell to 63 by 2036), and intake_change_cost keeps intakes steady.
+    assert ug.loc[2033:2036].min() >= 0.8 * ug.loc[2029:2032].max()
+    assert _zigzags(plan, default) == []
+    assert plan.mip_gap <= GAP
+
+
+def _zigzags(plan, scenario) -> list:
+    """(provider, route) whose intake moves down then up (or up then down) by more than a minimum cohort
+    (6) in consecutive decided years."""
+    x = plan.starts.groupby(["provider", "route", "year"])["starts"].sum().unstack("year", fill_value=0)
+    step = x.diff(axis=1).loc[:, scenario.config.first_decision + 1:]
+    zigzag = (step.shift(-1, axis=1) * step < 0) & (step.abs() > 6) & (step.shift(-1, axis=1).abs() > 6)
+    return list(x.index[zigzag.any(axis=1)])
 
 
 def test_min_system_cost_prices_the_gap_of_every_group_with_demand(default):
@@ -143,6 +157,12 @@ def test_min_system_cost_prices_the_gap_of_every_group_with_demand(default):
     assert plan.feasible
     assert plan.gap_premium_gbp > 0 and plan.system_cost_gbp > plan.gap_premium_gbp
     assert plan.weighted_shortfall < plan.status_quo.weighted_shortfall
+    # intake_change_cost: steady intakes (without it bcu undergraduates ran 108, 87, 82, 90, 73, 89 ...)
+    assert _zigzags(plan, default) == []
+    # the lever ranking and every bottleneck in GBP
+    assert "gbp_saved_per_gbp_m" in plan.levers.columns and not plan.levers.empty
+    assert all("saves GBP" in optimiser.bottleneck_sentence(r, plan.objective_name)
+               for _, r in plan.bottlenecks(5).iterrows())
 
 
 def test_no_icb_is_left_far_shorter_than_the_rest(plan):

@@ -403,8 +403,8 @@ def test_v2_default_edited_solved_shows_its_levers_and_exports_under_its_own_nam
                     and any(str(c).startswith("international: ") for c in f.value.columns))
     assert recruits["total"].sum() == pytest.approx(result.recruits["recruits"].sum())
     # the lever ranking: best first, in plain words
-    levers = _table(at, "rank", "lever", "wte_years_per_gbp_m")
-    assert levers["wte_years_per_gbp_m"].is_monotonic_decreasing
+    levers = _table(at, "rank", "lever", "value")
+    assert levers["value"].is_monotonic_decreasing
     assert len(levers) == len(result.levers)
     assert not levers["lever"].str.contains("_").any()
     assert any(line.startswith("1. **") for line in _texts(at.markdown))

@@ -311,3 +311,27 @@ def test_results_open_with_the_plan_in_brief_naming_the_top_commission_and_the_b
         _no_exceptions(page)
         _shot(page, "7_results_summary_and_map", height=4600)  # from the top: the summary, then down to the map
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def example_app_url(tmp_path_factory):
+    """The app on the worked example (tests/data/example): small enough for alternatives in seconds."""
+    yield from _serve(tmp_path_factory, ROOT / "tests" / "data" / "example")
+
+
+def test_alternatives_page_finds_plans_in_the_worker_and_shows_them_side_by_side(example_app_url):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+        page.goto(example_app_url)
+        _idle(page)
+        _go(page, "Alternatives")
+        page.get_by_text("Alternatives are LP plans with the best plan's cohort decisions fixed").wait_for()
+        page.get_by_role("button", name="Find alternatives").click()
+        page.get_by_role("heading", name="The plans side by side").wait_for(timeout=120_000)
+        _idle(page)
+        page.get_by_text("People in each category, by plan").wait_for(timeout=30_000)  # the grouped bars drawn
+        page.get_by_text("fewer ug_radiography").first.wait_for(state="attached")  # a column of the canvas grid
+        _no_exceptions(page)
+        _shot(page, "8_alternatives", height=1800)
+        browser.close()

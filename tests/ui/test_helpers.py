@@ -133,3 +133,19 @@ def test_headline_display_shows_money_in_millions_fractions_as_percent_and_scale
     assert shown.loc["MIP gap", "unit"] == "%"
     assert shown.loc["budget scale", ["P1", "P2"]].tolist() == ["×1", "×1.5"]
     assert shown.loc["solver status", "P1"] == "optimal"
+
+
+@pytest.mark.parametrize(("objective", "per_unit", "per_m"), [
+    ("min_shortfall", "wte_years_per_unit", "wte_years_per_gbp_m"),
+    ("min_cost", "gbp_saved_per_unit", "gbp_saved_per_gbp_m"),
+    ("min_system_cost", "gbp_saved_per_unit", "gbp_saved_per_gbp_m"),
+])
+def test_the_lever_ranking_reads_each_objectives_own_unit(objective, per_unit, per_m):
+    from ui.lever_ranking import ranking
+
+    levers = pd.DataFrame({"lever": ["commissions", "retention"], "name": ["ug_radiography", "retain_x"],
+                           "where": ["A, 2025", "B, 2026"], "gbp_per_unit": [30000.0, 5000.0],
+                           per_unit: [1.0, 2.0], per_m: [33.0, 400.0]})
+    table = ranking(levers, None, objective)
+    assert list(table["value"]) == [400.0, 33.0] and list(table["per_unit"]) == [2.0, 1.0]
+    assert list(table["rank"]) == [1, 2]

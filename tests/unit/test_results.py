@@ -79,6 +79,10 @@ def test_bottleneck_sentences_say_what_one_more_unit_is_worth_in_the_objectives_
     educators["value_of_one_more"] = 1234567.8
     assert bottleneck_sentence(educators, "min_cost") == (
         "practice educator WTE, Region A, 2027: one more practice-educator WTE saves GBP 1,234,568")
+    # min_system_cost's duals are GBP of spending plus gap premium (present value), not WTE-years
+    assert bottleneck_sentence(educators, "min_system_cost") == (
+        "practice educator WTE, Region A, 2027: one more practice-educator WTE saves GBP 1,234,568 of system "
+        "cost (spending plus gap premium, present value)")
     unknown = placements.copy()
     unknown["constraint"] = "a_family_not_yet_worded"
     assert bottleneck_sentence(unknown, "min_shortfall").startswith("placement weeks, Region A, 2026: one more unit ")
@@ -113,3 +117,15 @@ def test_a_requirement_is_ranged_downwards():
     row = pd.Series({"family": "policy share (minimum)", "constraint": "policy_share_min", "index": "2027",
                      "unit": "starts", "value_of_one_more": 0.8, "holds_for_up_to": 12.0})
     assert bottleneck_sentence(row, "min_shortfall").endswith(", for up to 12 starts less")
+
+
+def test_the_lever_ranking_names_its_value_column_and_unit_by_objective():
+    from optimiser.results.levers import lever_columns, lever_value
+
+    assert lever_columns("min_shortfall")[-2:] == ["wte_years_per_unit", "wte_years_per_gbp_m"]
+    for objective in ("min_cost", "min_system_cost"):
+        columns = lever_columns(objective)
+        assert columns[-2:] == ["gbp_saved_per_unit", "gbp_saved_per_gbp_m"]
+        column, words = lever_value(pd.DataFrame(columns=columns), objective)
+        assert column == "gbp_saved_per_gbp_m" and "GBP" in words and "WTE" not in words
+    assert lever_value(pd.DataFrame(columns=lever_columns("min_shortfall")))[1].startswith("weighted WTE-years")

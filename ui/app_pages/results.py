@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from optimiser import bottleneck_sentence
-from ui import charts, results_sections, story_view
+from ui import analysis_views, charts, results_sections, story_view
 from ui.plan_charts import educators_chart, mark_run_out, run_out_span
 from ui.plan_panel import reopen_picker, show_attempt
 from ui.runs import collect_frontier, start_frontier
@@ -113,6 +113,7 @@ else:
         for _, r in kinds.iterrows():
             st.markdown(f"- {bottleneck_sentence(r, result.objective_name)}")
     fig, table = charts.bottleneck_chart(b, sentences)
+    table = analysis_views.with_holds_for(table)  # how far each value holds, in the limit's unit
     st.plotly_chart(fig, key="chart_bottlenecks")
     with st.expander("Table: every binding limit with its shadow price"):
         st.dataframe(table, hide_index=True, width="stretch", key="table_bottlenecks")

@@ -45,6 +45,17 @@ def gap_premium_terms(m: pyo.ConcreteModel, data: ModelData) -> list:
     ]
 
 
+def after_target_premium_terms(m: pyo.ConcreteModel, data: ModelData) -> list:
+    """min_cost's counterpart of the run-out: sum gap_cost_per_wte_g * shortfall[g,r,y] (GBP, undiscounted
+    as min_cost's spending is) over the measured years after target_last_year, which no target covers.
+    Without it a start that finishes after the last target year is pure cost and the least-cost plan
+    stops training before the end of the horizon; with it the start counts by the agency premium its
+    staff avoid. Empty when the targets reach the last measured year (the contract's reading)."""
+    last = data.config.last_target_year
+    return [(data.gap_cost[g], m.shortfall[g, r, y])
+            for (g, r, y) in data.demand if y > last and data.gap_cost.get(g, 0.0) > 0]
+
+
 def present_cost_terms(m: pyo.ConcreteModel, data: ModelData) -> list:
     """sum_y discount**(y-y0) * cost[y] over every model year (GBP, present value)."""
     disc = data.config.discount
@@ -73,10 +84,12 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
     min_shortfall: min sum weight_g * discount**(y-y0-1) * shortfall + equity_weight * worst_rate
         + cost_weight * sum_y cost[y] + the optional families' penalties (`m.penalties`: the regional
         equity and steady-intake terms), with worst_rate >= shortfall[g,r,y] / d[g,r,y] when equity_weight > 0.
-    min_cost: min sum_y cost[y] (GBP) s.t. shortfall[g,r,y] <= target_shortfall_rate_g * d[g,r,y] for every
+    min_cost: min sum_y cost[y] (GBP) + the steady-intake price (GBP, when intake_change_cost > 0) + the
+        gap premium of the measured years after target_last_year (`after_target_premium_terms`) s.t. shortfall[g,r,y] <= target_shortfall_rate_g * d[g,r,y] for every
         measured y from target_year to target_last_year (default: the last measured year, run-out included).
     min_system_cost: min sum_y discount**(y-y0) * cost[y] + sum discount**(y-y0) * gap_cost_per_wte_g *
-        shortfall[g,r,y] (GBP, present value); no targets, no equity or cost weight.
+        shortfall[g,r,y] (GBP, present value) + the steady-intake price (GBP); no targets, no equity or
+        cost weight.
     The status quo (decisions fixed; skill mix still chooses) minimises the discounted weighted
     shortfall plus the equity term, or under min_system_cost the gap premium; never targets.
     """
@@ -85,7 +98,7 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
     if objective == "min_system_cost":
         terms = gap_premium_terms(m, data)
         if data.mode == "plan":
-            terms = present_cost_terms(m, data) + terms
+            terms = present_cost_terms(m, data) + terms + m.penalties
         m.objective = pyo.Objective(expr=lin(terms), sense=pyo.minimize)
         return
     if data.mode == "status_quo":
@@ -99,7 +112,8 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
             if g in data.target_rate and cfg.first_target_year <= y <= cfg.last_target_year
         }
         add_rows(m, SHORTFALL_TARGET, targets)
-        terms = all_cost_terms(m) + [(SHORTFALL_TIE_BREAK * c, v) for c, v in shortfall_terms(m, data)]
+        terms = (all_cost_terms(m) + [(SHORTFALL_TIE_BREAK * c, v) for c, v in shortfall_terms(m, data)]
+                 + after_target_premium_terms(m, data) + m.penalties)
         m.objective = pyo.Objective(expr=lin(terms), sense=pyo.minimize)
         return
     terms = shortfall_terms(m, data) + _worst_rate(m, data) + m.penalties

@@ -15,21 +15,29 @@ ROWS = (CHANGE_UP, CHANGE_DOWN)
 DECISIONS = ()
 
 
+def price_per_start(objective: str, config) -> float:
+    """The price of one start of year-to-year change in the objective's own unit: intake_change_weight
+    (weighted WTE-years) under min_shortfall, intake_change_cost (GBP) under min_cost and min_system_cost."""
+    return config.intake_change_weight if objective == "min_shortfall" else config.intake_change_cost
+
+
 def add(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """With kappa = intake_change_weight > 0 (weighted WTE-years per start of change; min_shortfall
-    plans only), X[p,k,y] = sum_r starts[p,r,k,y], for the cells of the stability rows (every (p,k)
+    """With kappa = the price per start of change > 0 (plans only; `price_per_start`: intake_change_weight
+    in weighted WTE-years under min_shortfall, intake_change_cost in GBP under min_cost and
+    min_system_cost), X[p,k,y] = sum_r starts[p,r,k,y], for the cells of the stability rows (every (p,k)
     of provider_routes and year max(F, y0+1) .. y0+H-1 in which either year has starts; X of a
     frozen year is its baseline), intake_change[p,k,y] >= 0 (starts) is |X[p,k,y] - X[p,k,y-1]|:
 
         intake_change[p,k,y] >= X[p,k,y] - X[p,k,y-1]
         intake_change[p,k,y] >= X[p,k,y-1] - X[p,k,y]
 
-    and the objective adds kappa * sum intake_change (undiscounted). A steady ramp from one level to
+    and the objective adds kappa * sum intake_change (undiscounted; under min_cost and min_system_cost
+    in GBP beside the spending, so it is no spending and no part of the reported costs). A steady ramp from one level to
     another costs the same as any other path between them, so the term picks, among plans whose gap is
     nearly the same, the one whose intakes move least, and it does not stop a programme growing.
     """
-    weight = data.config.intake_change_weight
-    if data.mode != "plan" or weight <= 0 or m.objective_name != "min_shortfall":
+    weight = price_per_start(m.objective_name, data.config)
+    if data.mode != "plan" or weight <= 0:
         return
     cells = [(cell, now, before) for cell, now, before in yearly_intakes(m, data)
              if has_free([(1.0, v) for v in now + before])]
