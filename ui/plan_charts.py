@@ -9,6 +9,7 @@ covers them, so a planner does not read the empty starts there as a collapse.
 from __future__ import annotations
 
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
 from optimiser import RawScenario
@@ -38,8 +39,11 @@ def mark_run_out(fig: go.Figure, span: tuple[int, int] | None) -> go.Figure:
 
 def _stacked(table: pd.DataFrame, title: str, x_title: str, y_title: str, labels: dict[str, str]) -> go.Figure:
     fig = go.Figure()
-    for col in table.columns:
-        fig.add_bar(x=table.index, y=table[col], name=labels.get(col, col))
+    # the theme's ten colours repeat past ten series (13 staff groups would share colours): a longer palette then
+    palette = plotly.colors.qualitative.Dark24 if len(table.columns) > 10 else None
+    for i, col in enumerate(table.columns):
+        fig.add_bar(x=table.index, y=table[col], name=labels.get(col, col),
+                    marker_color=palette[i % len(palette)] if palette else None)
     fig.update_layout(barmode="stack", title=title, xaxis_title=x_title, yaxis_title=y_title, **LAYOUT)
     return fig
 

@@ -302,6 +302,7 @@ def test_exported_scenario_workbook_uploads_back_unchanged_and_junk_changes_noth
     _page(at, "scenario")
     at.file_uploader(key="upload").set_value(("edited.xlsx", path.read_bytes(), "application/octet-stream"))
     at.run()
+    at.button(key="confirm_replace_yes").click().run()  # the edit made above is not saved: it asks first
     assert not at.exception
     assert at.session_state["scenario_label"] == "edited.xlsx"
     up = at.session_state["raw"]

@@ -1,6 +1,7 @@
 """Work that survives, through Streamlit's AppTest: a refresh (a new session at the same address)
 keeps the edits, the plan and the last solve that gave none; a cancelled or infeasible solve never
-replaces the plan; a saved run reopens on Results and Export; loading the default asks first; a
+replaces the plan; a saved run reopens on Results and Export; loading the default, uploading a file
+or opening a saved scenario asks before discarding unsaved edits; a
 difference inside the solver's gap is flagged on Compare and re-solved to tell.
 
 As in test_app.py, jobs run in-process (OPTIMISER_UI_INLINE_WORKER=1) on the v1 default; a job
@@ -113,12 +114,44 @@ def test_loading_the_default_asks_before_discarding_unsaved_changes(store_url):
     at.button(key="load_default").click().run()
     assert any("discards your 1 unsaved change(s)" in t for t in _texts(at.warning))
     assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"  # not yet
-    at.button(key="confirm_load_default_no").click().run()
+    at.button(key="confirm_replace_no").click().run()
     assert not any("unsaved change" in t for t in _texts(at.warning))
     assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"
     at.button(key="load_default").click().run()
-    at.button(key="confirm_load_default_yes").click().run()
-    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "4900000"
+    at.button(key="confirm_replace_yes").click().run()
+    from optimiser import DEFAULT_SCENARIO_DIR, load_raw
+
+    assert at.session_state["raw"].tables["budget"].equals(load_raw(DEFAULT_SCENARIO_DIR).tables["budget"])
+
+
+def test_uploading_a_file_or_opening_a_saved_scenario_asks_before_discarding_unsaved_changes(store_url, tmp_path):
+    from optimiser import Store, write_workbook
+
+    at = _page(_app(), "scenario")
+    Store(store_url).save_scenario("as loaded", at.session_state["raw"])
+    as_loaded = at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"]
+    other = at.session_state["raw"]
+    other.tables["budget"].loc[1, "budget_gbp"] = "7000000"
+    write_workbook(other, tmp_path / "other.xlsx")
+    at = _page(_edit_budget(_app()), "scenario")
+
+    at.file_uploader(key="upload").set_value(("other.xlsx", (tmp_path / "other.xlsx").read_bytes(),
+                                             "application/octet-stream"))
+    at.run()
+    assert any("open other.xlsx: that discards your 1 unsaved change(s)" in t for t in _texts(at.warning))
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"  # not yet
+    at.button(key="confirm_replace_no").click().run()
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"
+    assert not any("unsaved change" in t for t in _texts(at.warning))
+
+    at.button(key="open_saved").click().run()
+    assert any("open the saved scenario 'as loaded': that discards your 1 unsaved change(s)" in t
+               for t in _texts(at.warning))
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"  # not yet
+    at.button(key="confirm_replace_yes").click().run()
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == as_loaded != "5900000"
+    assert at.session_state["scenario_label"] == "as loaded" and at.session_state["scenario_id"] is not None
+    assert not any("unsaved change" in t for t in _texts(at.warning))
 
 
 def test_a_difference_inside_the_gap_is_flagged_and_re_solved_to_tell(store_url):

@@ -1,6 +1,7 @@
 """A real browser checks that work survives and comparisons are honest: a refresh keeps the plan
 and the edits; a cancelled second solve leaves the first plan on Results; a difference inside the
-runs' combined optimality gap is flagged on Compare. Screenshots go to tests/ui/artifacts/.
+runs' combined optimality gap is flagged on Compare; a saved run reopens in another browser on
+Results, Compare and Export. Screenshots go to tests/ui/artifacts/.
 
 Each test opens its own page (its own session) on the app server of test_browser.py's fixture
 (the v1 default, a fresh store, solves in the warm worker). Run them one at a time under load.
@@ -122,3 +123,40 @@ def test_a_difference_inside_the_gap_is_flagged(page):
     page.get_by_text("within solver tolerance ±", exact=False).first.wait_for(state="attached")  # the grid's cell
     _no_exceptions(page)
     _shot(page, "difference_inside_the_gap_flagged", height=1600)
+
+
+def test_a_saved_run_reopens_on_results_compare_and_export(page, app_url):
+    first = _solve(page)
+    plan = _headline(page)
+    _solve(page, after_run=first, budget_scale="1.1")
+
+    # another browser, no address: a new session that starts with no plan, then opens the first run
+    context = page.context.browser.new_context(viewport={"width": 1400, "height": 1800})
+    try:
+        other = context.new_page()
+        other.goto(app_url)
+        _idle(other)
+        _go(other, "Results")
+        other.get_by_text("No plan yet: solve the scenario first, or open a saved run.").wait_for()
+        other.get_by_role("combobox").first.click()  # the picker: the page's only choice before a plan
+        other.get_by_role("option", name=re.compile(rf"run {first}:")).click()
+        _idle(other)
+        other.get_by_role("button", name="Open this run").click()
+        _idle(other)
+        other.get_by_text(f"run {first}", exact=False).first.wait_for()
+        assert _headline(other) == plan
+        _no_exceptions(other)
+        _shot(other, "saved_run_reopened_on_results", height=1400)
+
+        _go(other, "Compare")  # the reopened run is one of the plans compared
+        other.get_by_text("Headline figures").wait_for()
+        picked = other.get_by_test_id("stMultiSelect").inner_text()
+        assert re.search(rf"run {first}:", picked) and re.search(rf"run {first + 1}:", picked), picked
+        _no_exceptions(other)
+
+        _go(other, "Export")  # and its files are there to download
+        other.get_by_role("button", name=re.compile("Download the plan")).first.wait_for()
+        other.get_by_test_id("stMain").get_by_text(f"weighted shortfall {plan} WTE-years", exact=False).wait_for()  # the reopened plan's
+        _no_exceptions(other)
+    finally:
+        context.close()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from optimiser import DEFAULT_SCENARIO_DIR, MAX_UPLOAD_BYTES, is_unreadable, load_raw, parse_upload
 from ui.identity import edits, renamed, scenario_name, show_renamed
-from ui.session import unsaved_edits
+from ui.replace_scenario import confirm_pending_replace, replace_scenario
 from ui.state import (
     DEFAULT_LABEL,
     current_raw,
@@ -15,7 +15,6 @@ from ui.state import (
     issues_frame,
     raw_fingerprint,
     report_for,
-    set_scenario,
     store_error_types,
 )
 
@@ -66,20 +65,7 @@ with c1:
     st.caption("West Midlands Imaging Network: six ICBs, 13 staff groups, 2023 to 2036, built from "
                "published figures (provenance in inputs/west_midlands/NOTES.md).")
     if st.button("Load the West Midlands default", key="load_default", type="primary"):
-        ss["confirm_load_default"] = unsaved_edits()  # edits not saved yet: ask before discarding them
-        if not ss["confirm_load_default"]:
-            set_scenario(load_raw(DEFAULT_SCENARIO_DIR), DEFAULT_LABEL)
-            st.rerun()
-    if ss.get("confirm_load_default"):
-        st.warning(f"Loading the default discards your {ss['confirm_load_default']} unsaved change(s) to "
-                   f"'{ss['scenario_label']}'. Save them first (below) to keep them.", icon=":material/warning:")
-        if st.button("Discard my changes and load the default", key="confirm_load_default_yes"):
-            ss.pop("confirm_load_default")
-            set_scenario(load_raw(DEFAULT_SCENARIO_DIR), DEFAULT_LABEL)
-            st.rerun()
-        if st.button("Keep my changes", key="confirm_load_default_no"):
-            ss.pop("confirm_load_default")
-            st.rerun()
+        replace_scenario(load_raw(DEFAULT_SCENARIO_DIR), DEFAULT_LABEL, "load the default")
 with c2:
     st.markdown("**Upload a scenario**")
     up = st.file_uploader(f"An .xlsx workbook (a sheet per table) or a .zip of the CSV files, up to "
@@ -91,8 +77,7 @@ with c2:
             ss["_upload_refused"] = [i.render() for i in parsed.load_issues]
         else:
             ss.pop("_upload_refused", None)
-            set_scenario(parsed, up.name)
-            st.rerun()
+            replace_scenario(parsed, up.name, f"open {up.name}")
     for line in ss.get("_upload_refused", []):
         st.error(f"The upload was refused and nothing changed. {line}")
 with c3:
@@ -111,17 +96,19 @@ with c3:
             if b1.button("Open", key="open_saved"):
                 rec = labels[choice]
                 try:
-                    set_scenario(store.store.load_scenario(rec.id), rec.name, rec.id)
-                    ss.setdefault("saved_fingerprints", {})[raw_fingerprint(ss["raw"])] = rec.id
-                    st.rerun()
+                    saved = store.store.load_scenario(rec.id)
                 except store_error_types() as exc:
                     st.error(f"It could not be opened: {exc}")
+                else:
+                    replace_scenario(saved, rec.name, f"open the saved scenario '{rec.name}'", rec.id)
             if b2.button("Delete", key="delete_saved"):
                 try:
                     store.store.delete_scenario(labels[choice].id)
                     st.rerun()
                 except store_error_types() as exc:
                     st.error(f"It was not deleted: {exc}")
+
+confirm_pending_replace()  # full width, below the three ways in: whichever asked
 
 if get_store().store is not None:
     st.divider()
