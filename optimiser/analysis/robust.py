@@ -111,7 +111,7 @@ def first_stage_keys(built: api.BuiltPlan) -> list:
     return out
 
 
-def _first_stage_values(built: api.BuiltPlan, values: np.ndarray) -> dict:
+def first_stage_values(built: api.BuiltPlan, values: np.ndarray) -> dict:
     keys = first_stage_keys(built)
     ints = built.compiled.integer
     return {k: (round(float(x)) if ints[j] else float(x)) for j, (k, x) in enumerate(zip(keys, values, strict=True))
@@ -213,7 +213,7 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     if not deterministic.feasible:
         raise SweepError(f"the scenario has no plan ({deterministic.status}: {deterministic.message}); "
                          "run `optimiser solve` for the explanation")
-    det_first = _first_stage_values(base, deterministic.column_values)
+    det_first = first_stage_values(base, deterministic.column_values)
 
     step(f"building {samples} futures")
     t0 = time.perf_counter()
