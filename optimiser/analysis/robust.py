@@ -26,6 +26,7 @@ skill mix re-chosen), so each figure is that future's best second stage for the 
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -291,7 +292,7 @@ def _out_of_sample(scenario: Scenario, inputs, plans: dict[str, PlanResult], cou
     seeds = np.random.SeedSequence(seed).spawn(count)
     for label, plan in plans.items():
         job = SweepJob(scenario, tuple(inputs), fixed_plan(plan, label), False)
-        outcomes = run_local(job, seeds, workers or 1, None)
+        outcomes = run_local(job, seeds, workers or os.cpu_count() or 1, None)
         for o in sorted(outcomes, key=lambda o: o.sample):
             ev = o.evaluations["plan"]
             rows.append((o.sample, "out_of_sample", label, str(ev.status), None, ev.weighted_shortfall,
