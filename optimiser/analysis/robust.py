@@ -242,10 +242,12 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     for i, built in enumerate(builts):
         for label, plan_first in (("robust", first), ("deterministic", det_first)):
             rows.append((i, "in_sample", label, *evaluate_first_stage(built, plan_first, time_limit)))
+    bounds: list[float | None] = []  # the wait-and-see solves' dual bounds: the EVPI is at most E[robust] - their mean
     if wait_and_see:
         step("solving each future with its own decisions")
         for i, built in enumerate(builts):
             own = run(built.compiled, time_limit, gap)
+            bounds.append(own.dual_bound if own.holds_plan else None)
             shortfall = _shortfalls(built, own.values) if own.holds_plan else (None, None)
             rows.append((i, "in_sample", "wait_and_see", str(own.status), own.objective, *shortfall))
     times["in_sample_seconds"] = time.perf_counter() - t0
@@ -263,7 +265,7 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     bands = pd.DataFrame(band_rows(table, rk.alpha))
     times["total_seconds"] = time.perf_counter() - t_all
     summary = robust_summary(scenario, rk.label, samples, seed, out_of_sample, outcome, ext, table, bands, times,
-                             warm_started=start is not None, deterministic=deterministic)
+                             warm_started=start is not None, deterministic=deterministic, bounds=bounds)
     return RobustResult(plan, deterministic, table, bands, summary, draws)
 
 

@@ -75,6 +75,7 @@ def test_hand_checked_newsvendor():
     assert r.summary["objective"] == pytest.approx(5.0)
     assert r.vss == pytest.approx(0.5)
     assert r.evpi == pytest.approx(2.0)
+    assert r.summary["expected_value_of_perfect_information_bound"] == pytest.approx(2.0, abs=1e-6)
     means = _by_plan(r, "weighted_shortfall")
     assert means["robust"] == pytest.approx(5.0) and means["deterministic"] == pytest.approx(2.5)
     tail = solve_robust(base, 2, "cvar:0.5", futures=futures, wait_and_see=False)
