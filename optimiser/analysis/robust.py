@@ -39,6 +39,7 @@ from optimiser.analysis.futures import SweepJob, run_local
 from optimiser.analysis.robust_measures import band_rows, robust_summary
 from optimiser.analysis.sampling import sample_scenario
 from optimiser.analysis.sweep import uncertain_inputs
+from optimiser.basics.status import Status
 from optimiser.model.build import DECISIONS
 from optimiser.model.families.training import COHORT_OPEN
 from optimiser.pipeline import api
@@ -46,6 +47,7 @@ from optimiser.results.results import PlanResult, weighted_shortfall
 from optimiser.scenario.scenario import Scenario
 from optimiser.solver import run
 from optimiser.solver.extensive import ExtensiveForm, assemble
+from optimiser.solver.outcome import relative_gap
 
 # The first stage: the decisions a plan reports, and whether each gated cohort runs.
 FIRST_STAGE = frozenset({d.component for d in DECISIONS} | {COHORT_OPEN})
@@ -230,9 +232,10 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     t0 = time.perf_counter()
     outcome = run(ext.compiled, max(0.01, time_limit - times["warm_start_seconds"]), gap, incumbent=start)
     times["robust_solve_seconds"] = time.perf_counter() - t0
+    outcome = _kept_warm_start(ext, outcome, start)
     if not outcome.holds_plan:
-        raise SweepError(f"no robust plan was found ({outcome.status}: {outcome.message}): the limits of some "
-                         "future cannot all be met by one plan; lower --samples or check that future's inputs")
+        raise SweepError(f"no robust plan was found ({outcome.status}: {outcome.message}); allow more time "
+                         "(--time-limit) or fewer futures (--samples)")
     first = {k: (round(float(x)) if ext.compiled.integer[j] else float(x))
              for j, (k, x) in enumerate(zip(ext.first_keys, outcome.values[: ext.n_first], strict=True))}
 
@@ -267,6 +270,23 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     summary = robust_summary(scenario, rk.label, samples, seed, out_of_sample, outcome, ext, table, bands, times,
                              warm_started=start is not None, deterministic=deterministic, bounds=bounds)
     return RobustResult(plan, deterministic, table, bands, summary, draws)
+
+
+def _kept_warm_start(ext: ExtensiveForm, outcome, start: np.ndarray | None):
+    """The solve's plan, or the warm start where the solve found none as good (a time limit hit
+    before the search got back to it): the robust plan is never worse than its start."""
+    if start is None:
+        return outcome
+    warm = ext.compiled.objective_of(start)
+    if outcome.holds_plan and outcome.objective <= warm:
+        return outcome
+    outcome.values, outcome.objective, outcome.row_activity = start, warm, ext.compiled.activity(start)
+    if outcome.status not in (Status.OPTIMAL, Status.TIME_LIMIT, Status.CANCELLED):
+        outcome.status = Status.TIME_LIMIT
+    outcome.message += "; the deterministic plan's first stage (the warm start) is kept: nothing better was found"
+    if outcome.dual_bound is not None:
+        outcome.mip_gap = relative_gap(warm, outcome.dual_bound)
+    return outcome
 
 
 def _plan_in_base(base: api.BuiltPlan, first: dict, time_limit: float, sq) -> PlanResult:

@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 from scenarios import make, route
 
@@ -112,3 +113,26 @@ def test_cli_writes_the_plan_with_robust_files(capsys, example_with_uncertainty,
     assert main(["solve", "--scenario", str(example_with_uncertainty), "--robust"]) == 2
     assert main(["solve", "--scenario", str(example_with_uncertainty), "--robust", "--samples", "2",
                  "--risk", "cvar:2"]) == 2
+
+
+def test_a_solve_that_finds_nothing_keeps_the_warm_start():
+    from optimiser.analysis.robust import (
+        Risk,
+        _kept_warm_start,
+        extensive_form,
+        first_stage_values,
+        warm_start,
+    )
+    from optimiser.basics.status import Status
+    from optimiser.pipeline import api
+    from optimiser.solver.outcome import SolveOutcome
+
+    base = api.build_plan(_tiny(105), "min_shortfall")
+    builts = [api.build_plan(_tiny(d), "min_shortfall") for d in (100, 110)]
+    ext = extensive_form(base, builts, Risk("mean"))
+    five = {k: 5.0 for k in first_stage_values(base, np.zeros(base.compiled.n_cols))}  # 5 starts, the deterministic plan
+    start = warm_start(ext, five, 30)
+    nothing = SolveOutcome(Status.TIME_LIMIT, "time limit reached", None, None, 4.0, 1.0, None)
+    kept = _kept_warm_start(ext, nothing, start)
+    assert kept.holds_plan and kept.objective == pytest.approx(5.5)  # 0.5 * (0 + 3) + 0.5 * (5 + 3)
+    assert kept.mip_gap == pytest.approx((5.5 - 4.0) / 5.5)
