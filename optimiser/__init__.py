@@ -87,6 +87,11 @@ _PUBLIC = {
     "SweepError": "optimiser.analysis.sweep",
     "SweepResult": "optimiser.analysis.sweep",
     "sweep": "optimiser.analysis.sweep",
+    # robust plans: one plan for many sampled futures (two-stage, extensive form), VSS and EVPI
+    "RobustResult": "optimiser.analysis.robust",
+    "parse_risk": "optimiser.analysis.robust",
+    "solve_robust": "optimiser.analysis.robust",
+    "write_robust": "optimiser.outputs.robust_files",
     # near-optimal alternatives: plans within a slack of the best that differ most in one dimension
     "AlternativesResult": "optimiser.analysis.alternatives",
     "alternatives": "optimiser.analysis.alternatives",
@@ -218,6 +223,10 @@ __all__ = [
     "frontier",
     "alternatives",
     "AlternativesResult",
+    "RobustResult",
+    "parse_risk",
+    "solve_robust",
+    "write_robust",
     "hierarchy_levels",
     "holds_plan",
     "input_hash",
@@ -306,6 +315,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
         read_plan_tables,
     )
     from optimiser.analysis.replan import Replan, ReplanError, replan
+    from optimiser.analysis.robust import RobustResult, parse_risk, solve_robust
     from optimiser.analysis.rollup import (
         RollupError,
         regional_costs,
@@ -346,6 +356,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from optimiser.outputs.plan_folder import read_plan_folder
     from optimiser.outputs.replan_files import write_replan, write_rollup
     from optimiser.outputs.reports import write_frontier, write_plan, write_projection
+    from optimiser.outputs.robust_files import write_robust
     from optimiser.outputs.run_folders import changed_files
     from optimiser.outputs.sweep_files import write_sweep
     from optimiser.outputs.verify import Verification, check_bundle, verify_run

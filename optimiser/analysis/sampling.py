@@ -80,7 +80,8 @@ def sample_scenario(scenario: Scenario, inputs: list[UncertainInput],
     record = []
     for u in sorted(inputs, key=lambda v: v.row):
         p = PARAMETERS[u.parameter]
-        keys = scope_keys(u, inputs, scenario.tables[p.table][p.key].tolist())
+        present = p.table in scenario.tables and not scenario.tables[p.table].empty
+        keys = scope_keys(u, inputs, scenario.tables[p.table][p.key].tolist() if present else [])
         d = draw_values(u, rng, 1 if u.draw == "shared" else len(keys))
         if not keys:
             continue

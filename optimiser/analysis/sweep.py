@@ -54,7 +54,7 @@ from optimiser.analysis.futures import (
 )
 from optimiser.pipeline import api
 from optimiser.scenario.scenario import Scenario
-from optimiser.scenario.uncertainty import UncertainInput, parse_uncertainty
+from optimiser.scenario.uncertainty import UncertainInput, parse_uncertainty, scope_sets
 
 QUANTILES = (0.1, 0.5, 0.9)  # P10 / P50 / P90, numpy's default linear interpolation
 TARGET_TOLERANCE_WTE = 1e-6
@@ -156,7 +156,8 @@ def target_probabilities(long: pd.DataFrame, scenario: Scenario,
 
 def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
     t = scenario.tables
-    inputs, problems = parse_uncertainty(t["uncertainty"], set(t["staff_groups"]["staff_group"]), set(t["routes"]["route"]))
+    inputs, problems = parse_uncertainty(t["uncertainty"], set(t["staff_groups"]["staff_group"]), set(t["routes"]["route"]),
+                                        scope_sets(t)["modalities"])
     errors = [p for p in problems if p.severity == "error"]
     if errors:  # load_scenario already rejects these; kept for scenarios built in code
         raise SweepError("uncertainty.csv has errors:\n  " + "\n  ".join(

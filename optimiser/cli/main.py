@@ -190,10 +190,27 @@ def solve(
     gap: GapOpt = None,
     replace: ReplaceOpt = False,
     save: SaveOpt = None,
+    robust: Annotated[bool, typer.Option("--robust", help="One plan for --samples futures sampled from "
+                                         "uncertainty.csv (min_shortfall), beside the deterministic plan")] = False,
+    samples: Annotated[int | None, typer.Option("--samples", "-n", parser=number_param("samples"),
+                                                help="--robust: number of sampled futures")] = None,
+    risk: Annotated[str, typer.Option(help="--robust: mean, or cvar:ALPHA (the mean of the worst 1-ALPHA "
+                                           "share of futures)")] = "mean",
+    seed: Annotated[int, typer.Option(parser=number_param("seed"), help="--robust: seed of the futures")] = 0,
+    out_of_sample: Annotated[int, typer.Option(help="--robust: fresh futures (seed + 1) to evaluate both "
+                                                    "plans in (0: none)")] = 0,
 ):
     """Optimise the plan and compare it with the status quo."""
     if objective not in (None, *OBJECTIVE_MEANING):
         raise Exit(2, f"--objective must be min_shortfall, min_cost or min_system_cost, not {objective!r}")
+    if robust:
+        from optimiser.cli.robust import robust_solve
+        if objective not in (None, "min_shortfall") or budget_scale != 1.0:
+            raise Exit(2, "--robust minimises weighted shortfall with the scenario's budgets: leave out "
+                          "--objective and --budget-scale")
+        return robust_solve(_load(scenario), out, samples, risk, seed, out_of_sample, time_limit, gap, replace)
+    if samples is not None:
+        raise Exit(2, "--samples, --risk and --seed go with --robust")
     was = check_out(out, "solve", replace)
     sc = _load(scenario)
     options = {"objective": objective, "budget_scale": budget_scale, "time_limit": time_limit, "gap": gap}

@@ -12,7 +12,7 @@ A row draws a perturbation d and applies it to the scenario's typed tables (neve
 point), `effect=scale` gives value * d, `effect=value` replaces the value by d. Defaults: shift
 for normal, uniform and triangular; scale for lognormal (a factor with median exp(mu));
 value for beta. Results are clipped to the parameter's valid range (rates to [0, 1], demand
-growth to [-1, 1]). `draw=shared` (default) makes one draw per row and future, applied to every
+growth and activity growth to [-1, 1]). `draw=shared` (default) makes one draw per row and future, applied to every
 staff group or route in its scope (a common shock); `draw=each` draws independently for each.
 A row naming a staff group or route replaces the `*` row of the same parameter for that key.
 
@@ -47,6 +47,8 @@ PARAMETERS: dict[str, Parameter] = {
     "leaver_rate": Parameter("staff_groups", "staff_group", "leaver_rate", "staff group", 0.0, 1.0),
     "demand_growth": Parameter("staff_groups", "staff_group", "demand_growth", "staff group", -1.0, 1.0),
     "completion_rate": Parameter("routes", "route", "completion_rate", "route", 0.0, 1.0),
+    # v2: the yearly growth of a modality's examinations (modalities.csv), which drives activity-based demand
+    "activity_growth": Parameter("modalities", "modality", "growth", "modality", -1.0, 1.0),
 }
 
 
@@ -166,8 +168,19 @@ def _check_shape(distribution: str, a: dict[str, float], text: str, row: int) ->
     return [Problem(row, "arguments", text, m, f) for m, f in bad]
 
 
-def parse_uncertainty(df: pd.DataFrame, groups: set[str], routes: set[str]) -> tuple[list[UncertainInput], list[Problem]]:
+def scope_sets(tables: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
+    """What each parameter's scope may name, from a scenario's typed tables: table -> its keys."""
+    out = {}
+    for p in PARAMETERS.values():
+        t = tables.get(p.table)
+        out[p.table] = set() if t is None or t.empty else set(t[p.key].astype(str))
+    return out
+
+
+def parse_uncertainty(df: pd.DataFrame, groups: set[str], routes: set[str],
+                      modalities: set[str] | None = None) -> tuple[list[UncertainInput], list[Problem]]:
     """The typed `uncertainty` table as inputs, and every problem in it (rows in file order)."""
+    known_keys = {"staff_groups": groups, "routes": routes, "modalities": modalities or set()}
     inputs, problems = [], []
     for i, r in df.iterrows():
         row = int(i) + 2
@@ -179,7 +192,7 @@ def parse_uncertainty(df: pd.DataFrame, groups: set[str], routes: set[str]) -> t
             ok = False
         else:
             p = PARAMETERS[parameter]
-            known = groups if p.table == "staff_groups" else routes
+            known = known_keys[p.table]
             if scope != ALL and scope not in known:
                 hint = ", ".join(sorted(known)[:6]) + (" ..." if len(known) > 6 else "")
                 problems.append(Problem(row, "scope", scope, f"unknown {p.scope_word} for {parameter}",

@@ -35,7 +35,7 @@ from optimiser.scenario.regions import region_graph
 from optimiser.scenario.rowwise import references
 from optimiser.scenario.rowwise import rows as _rows
 from optimiser.scenario.schemas import check_config, check_files, check_schemas, typed_tables
-from optimiser.scenario.uncertainty import parse_uncertainty
+from optimiser.scenario.uncertainty import parse_uncertainty, scope_sets
 
 ROUTE_KINDS = ("training", "international", "returner")
 NON_TRAINING_KINDS = ("international", "returner")  # recruits arrive in a region: no provider
@@ -294,7 +294,8 @@ def check_educator_group(raw: RawScenario, t: dict[str, pd.DataFrame], config: S
 def check_uncertainty(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issue]:
     """uncertainty.csv (sweeps only): known parameters, scopes that exist, distributions with
     complete, numeric and well-shaped arguments (see optimiser/uncertainty.py)."""
-    _, problems = parse_uncertainty(t["uncertainty"], set(t["staff_groups"]["staff_group"]), set(t["routes"]["route"]))
+    _, problems = parse_uncertainty(t["uncertainty"], set(t["staff_groups"]["staff_group"]), set(t["routes"]["route"]),
+                                   scope_sets(t)["modalities"])
     return [Issue(p.severity, "check_uncertainty", raw.where("uncertainty"), p.message, p.fix,
                   row=p.row, column=p.column, value=p.value) for p in problems]
 
