@@ -27,12 +27,6 @@ PHASE_SHARE = (0.7, 0.8)
 # Rounding neighbourhoods tried in turn (see rens_box), and their names in the results.
 RENS_WIDENING = (0, "down", None)
 BOX_NAMES = {0: "floor to ceiling", "down": "lower bound to ceiling", None: "cohort decisions only"}
-# Phase 1's own gap (its relaxed plan against its bound), as a share of the requested gap, above
-# which the rounding is skipped and the full branch and bound takes over at once: the binaries'
-# relaxation is then weak (W seed 0: 0.87% against a 1% target; S, M, L: 0.04-0.07%), and a box
-# with the binaries fixed at phase 1's values cannot reach the gap (benchmarks/README.md, "What
-# decided W").
-SKIP_ROUNDING_AT = 0.5
 
 
 @dataclass
@@ -47,13 +41,14 @@ class Start:
     # phase 2 stopped because its box's own bound showed no plan in it within the gap of the
     # phase-1 bound: the full branch and bound takes over with the time left
     handed_over: bool = False
-    relax_gap: float | None = None  # phase 1's own gap: its relaxed plan against its bound
-    skipped: bool = False  # phase 2 skipped: phase 1's own gap showed the relaxation weak
+    # phase 1's own gap (its relaxed plan against its bound): how weak the binaries' relaxation is
+    # (W seed 0: 0.87%; S, L: 0.04-0.07%); recorded, not acted on (benchmarks/README.md, W)
+    relax_gap: float | None = None
 
     def phases(self) -> dict:
         return {"relax_seconds": self.seconds[0], "round_seconds": self.seconds[1],
                 "rounding_box": self.box, "relax_nodes": self.relax_nodes, "handed_over": self.handed_over,
-                "relax_gap": self.relax_gap, "rounding_skipped": self.skipped}
+                "relax_gap": self.relax_gap}
 
 
 def _phase_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
@@ -122,10 +117,6 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
         if bound is not None and relative_gap(inc_obj, bound) <= mip_rel_gap:
             return Start(incumbent, inc_obj, bound, (t1 - t0, 0.0), solver_status=said(h1), relax_nodes=nodes,
                          relax_gap=relax_gap)
-    if relax_gap is not None and relax_gap > SKIP_ROUNDING_AT * mip_rel_gap:
-        kept = (incumbent, inc_obj) if incumbent is not None else (None, None)
-        return Start(*kept, bound, (t1 - t0, 0.0), solver_status=said(h1), relax_nodes=nodes,
-                     handed_over=True, relax_gap=relax_gap, skipped=True)
     stop_at = None if bound is None else bound + mip_rel_gap * abs(bound) / max(1e-9, 1 - mip_rel_gap)
     for widen in RENS_WIDENING:
         # The floor/ceiling box can hold no integer plan when rows bind together at the relaxed

@@ -5,35 +5,18 @@ infeasible verdict re-checked with presolve off before it is believed."""
 from __future__ import annotations
 
 import logging
-import tempfile
 import time
-from pathlib import Path
 
 import highspy
 import numpy as np
 
 from optimiser.basics.status import Status
-from optimiser.solver.lifecycle import CompiledModel, new_highs, restart_clock
+from optimiser.solver.lifecycle import CompiledModel, restart_clock
 from optimiser.solver.outcome import SolveOutcome, outcome_of, relative_gap, said
 from optimiser.solver.rounding import relax_and_round
 from optimiser.solver.watch import Progress, Watch
 
 log = logging.getLogger(__name__)
-
-# When the rounding is skipped (rounding.SKIP_ROUNDING_AT), hand HiGHS the model as an MPS file
-# writes it (coefficients rounded in the last place) rather than as built. Measured, not assumed:
-# see benchmarks/README.md.
-ROUND_TRIP_WHEN_SKIPPED = False
-
-
-def _as_written(h: highspy.Highs) -> highspy.Highs:
-    """A fresh instance holding `h`'s model written to MPS and read back (same column order)."""
-    with tempfile.TemporaryDirectory(prefix="optimiser-mps-") as tmp:
-        path = str(Path(tmp) / "model.mps")
-        h.writeModel(path)
-        out = new_highs()
-        out.readModel(path)
-    return out
 
 
 def _pressing(activity: np.ndarray, changes: dict, tol: float) -> bool:
@@ -103,8 +86,6 @@ def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float,
                             time.perf_counter() - t0, None, solver_status=f"rounding phase: {start.solver_status}",
                             phases=phases)
     remaining = max(0.01, time_limit - (time.perf_counter() - t0))
-    if ROUND_TRIP_WHEN_SKIPPED and phases.get("rounding_skipped"):
-        h = _as_written(h)
     restart_clock(h)  # the limit is this run's, not what earlier runs of this instance used
     h.setOptionValue("time_limit", float(remaining))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
