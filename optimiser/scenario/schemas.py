@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from optimiser.basics.cells import numbers
 from optimiser.basics.issues import Issue
 from optimiser.scenario.config import ScenarioConfig
-from optimiser.scenario.dictionary import ColumnSpec, TableSpec, table_specs
+from optimiser.scenario.dictionary import ColumnSpec, TableSpec, bound_text, table_specs
 from optimiser.scenario.io import RawScenario
 
 # A bound's check by name: min ">0" in the dictionary is "gt", min "0" is "ge".
@@ -40,7 +40,7 @@ def _column_checks(spec: ColumnSpec) -> list[pa.Check]:
         bounds.append(("lt" if spec.max_exclusive else "le", spec.max))
     for test, bound in bounds:
         checks.append(pa.Check(lambda s, within=_BOUND_TESTS[test], bound=bound:
-                               within(numbers(s), bound) | numbers(s).isna(), name=f"{test}:{bound:g}"))
+                               within(numbers(s), bound) | numbers(s).isna(), name=f"{test}:{bound_text(bound)}"))
     return checks
 
 
@@ -59,7 +59,7 @@ def table_schema(spec: TableSpec) -> pa.DataFrameSchema:
     )
 
 
-def _schema_issue(raw: RawScenario, spec: TableSpec, case: pd.Series) -> Issue:
+def _schema_issue(raw: RawScenario, spec: TableSpec, case: dict) -> Issue:
     where = raw.where(spec.name)
     check = str(case["check"])
     column = None if pd.isna(case["column"]) else str(case["column"])
@@ -96,6 +96,10 @@ def _schema_issue(raw: RawScenario, spec: TableSpec, case: pd.Series) -> Issue:
         elif check.startswith("ge:") and bound == "0":
             message = "must not be negative"
             fix = f"write 0 or a positive number{unit}"
+        elif check.startswith("le:") and col and col.unit and col.unit not in ("year", "years"):
+            message = f"is above {bound} {col.unit}, more than any scenario needs"
+            fix = (f"write a value at most {bound}{unit}: check the unit and the number of digits "
+                   "(a typing slip?)")
         else:
             word = "below the smallest" if check.startswith("ge:") else "above the largest"
             message = f"is {word} allowed value {bound}"
@@ -140,8 +144,7 @@ def check_schemas(raw: RawScenario) -> list[Issue]:
         try:
             table_schema(spec).validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-            for _, case in cases.iterrows():
+            for case in exc.failure_cases.to_dict("records"):
                 issues.append(_schema_issue(raw, spec, case))
     return issues
 
