@@ -32,7 +32,13 @@ from optimiser.scenario.lever_checks import (
 from optimiser.scenario.regions import region_graph
 from optimiser.scenario.rowwise import references
 from optimiser.scenario.rowwise import rows as _rows
-from optimiser.scenario.schemas import check_config, check_files, check_schemas, typed_tables
+from optimiser.scenario.schemas import (
+    as_text_tables,
+    check_config,
+    check_files,
+    check_schemas,
+    typed_tables,
+)
 from optimiser.scenario.uncertainty import parse_uncertainty
 
 ROUTE_KINDS = ("training", "international", "returner")
@@ -316,6 +322,8 @@ def validate_raw(raw: RawScenario) -> tuple[ValidationReport, dict[str, pd.DataF
     if any(i.file in (raw.source, Path(raw.source).name) for i in raw.load_issues):
         # nothing could be opened at all: listing every missing table would bury the one problem
         return ValidationReport(source=raw.source, issues=tuple(issues)), None, None
+    raw, shape_issues = as_text_tables(raw)  # a RawScenario built elsewhere, as load_raw makes one
+    issues += shape_issues
     issues += check_files(raw)
     config, config_issues = check_config(raw)
     issues += config_issues
