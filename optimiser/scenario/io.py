@@ -11,9 +11,12 @@ complete: a failure never leaves a half-written scenario; a scenario that a file
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +24,7 @@ import pandas as pd
 import tomli_w
 
 from optimiser.basics.cells import finite_number, safe_text, workbook_number
-from optimiser.basics.files import atomic_path
+from optimiser.basics.files import DestinationError, atomic_path
 from optimiser.basics.issues import Issue, ScenarioError, ValidationReport
 from optimiser.basics.zips import zip_problem
 from optimiser.scenario.dictionary import scenario_key_specs, table_specs
@@ -42,6 +45,7 @@ from optimiser.scenario.reading import (
     read_sheet_table,
     settings_rows,
 )
+from optimiser.scenario.text_tables import as_text_tables
 
 SCENARIO_FILE = "scenario.toml"
 WORKBOOK = "an .xlsx workbook"
@@ -236,9 +240,10 @@ def write_folder(raw: RawScenario, dst: Path) -> None:
     """scenario.toml and a CSV file per table, every cell and setting exactly as `raw` holds it
     (scenario files carry no formula guard: basics/cells.py). Raises ScenarioError, writing
     nothing, when a setting or cell cannot be written."""
+    raw = _as_text(raw)
     toml = _settings_toml(raw)
     _refuse(raw, _unencodable_cells(raw))
-    with atomic_path(dst, is_dir=True) as tmp:
+    with _disk_errors(dst), atomic_path(dst, is_dir=True) as tmp:
         (tmp / SCENARIO_FILE).write_text(toml, encoding="utf-8")
         for name, df in raw.tables.items():
             (tmp / f"{name}.csv").write_text(csv_text(df), encoding="utf-8", newline="")
@@ -260,6 +265,19 @@ def csv_text(df: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+@contextmanager
+def _disk_errors(dst: Path) -> Iterator[None]:
+    """A file system error while writing (a full disk) as the engine's DestinationError: the
+    staged copy is gone and `dst` is as it was (basics/files.py)."""
+    try:
+        yield
+    except DestinationError:
+        raise
+    except OSError as exc:
+        raise DestinationError(f"cannot write {dst}: {exc.strerror or exc}; nothing there was changed. Free "
+                               "some space or choose another folder") from None
+
+
 def _settings_toml(raw: RawScenario) -> str:
     try:
         return tomli_w.dumps(raw.config)
@@ -268,6 +286,14 @@ def _settings_toml(raw: RawScenario) -> str:
                             f"cannot be written as TOML: {exc}",
                             "give every setting a number, true/false or text")])
         raise  # not reached: _refuse raised
+
+
+def _as_text(raw: RawScenario) -> RawScenario:
+    """`raw` as load_raw makes it; a table that is not the dictionary's, or names a column twice,
+    is refused (a table name never becomes a file name unless it is the dictionary's)."""
+    text, issues = as_text_tables(raw)
+    _refuse(raw, [dataclasses.replace(i, severity="error") for i in issues])
+    return text
 
 
 def _refuse(raw: RawScenario, issues: list[Issue]) -> None:
@@ -305,8 +331,9 @@ def write_workbook(raw: RawScenario, dst: Path) -> None:
     cell and setting of `raw` again: numbers are numbers where the workbook shows them as typed
     (`workbook_number`), formula-like text is guarded. Raises ScenarioError, writing nothing,
     when a cell does not fit (`workbook_problems`)."""
+    raw = _as_text(raw)
     _refuse(raw, _unencodable_cells(raw) + workbook_problems(raw))
-    with atomic_path(dst, is_dir=False) as tmp:
+    with _disk_errors(dst), atomic_path(dst, is_dir=False) as tmp:
         import xlsxwriter
 
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,

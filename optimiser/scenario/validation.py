@@ -33,12 +33,12 @@ from optimiser.scenario.regions import region_graph
 from optimiser.scenario.rowwise import references
 from optimiser.scenario.rowwise import rows as _rows
 from optimiser.scenario.schemas import (
-    as_text_tables,
     check_config,
     check_files,
     check_schemas,
     typed_tables,
 )
+from optimiser.scenario.text_tables import as_text_tables
 from optimiser.scenario.uncertainty import parse_uncertainty
 
 ROUTE_KINDS = ("training", "international", "returner")
