@@ -72,8 +72,8 @@ class RawScenario:
         year) are left out, unless every key cell is blank ("year=(blank)")."""
         return self.row_keys(table).get(row)
 
-    def row_keys(self, table: str) -> dict[int, str]:
-        """`row_key` of every row of `table` at once, keyed by spreadsheet row (one pass)."""
+    def row_keys(self, table: str, rows: set[int] | None = None) -> dict[int, str]:
+        """`row_key` of every row of `table` (or of `rows` only), keyed by spreadsheet row, in one pass."""
         df, spec = self.tables.get(table), table_specs().get(table)
         if df is None or spec is None:
             return {}
@@ -83,6 +83,8 @@ class RawScenario:
         columns = [df[c].tolist() for c in key]
         out = {}
         for i, cells in zip(df.index.tolist(), zip(*columns, strict=True), strict=True):
+            if rows is not None and int(i) + 2 not in rows:
+                continue
             filled = [(c, v if len(v) <= 60 else v[:57] + "...") for c, v in zip(key, cells, strict=True)
                       if v != ""] or [(c, "(blank)") for c in key]
             out[int(i) + 2] = ", ".join(f"{c}={v}" for c, v in filled)

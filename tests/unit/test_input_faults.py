@@ -309,3 +309,20 @@ def test_an_upload_of_more_rows_than_the_limit_is_refused(monkeypatch):
         zf.writestr("links.csv", "region_a,region_b,travel_minutes\n" + "".join(f"a{i},b,1\n" for i in range(11)))
     up = parse_upload("big.zip", data.getvalue())
     assert any(i.file == "links.csv" and i.message.startswith("has 11 rows or more") for i in up.load_issues)
+
+
+def test_a_table_of_bad_rows_lists_a_thousand_findings_and_counts_the_rest(broken):
+    """1,500 copies of one workforce row, each also out of range: per check and column the first
+    LISTED findings are listed and one line counts the rest."""
+    from optimiser.scenario.rowwise import LISTED
+
+    row = "east,radiographer,1e12,120\n"
+    copy = broken(lambda c: c.write("workforce.csv", "region,staff_group,in_post_wte,establishment_wte\n" + row * 1_500))
+    report, _, _ = validate_raw(load_raw(copy))
+    for rule, column, total in (("check_duplicate_keys", "region", 1_499), ("check_ranges", "in_post_wte", 1_500)):
+        rows = [i for i in report.issues if i.rule == rule and i.column == column and i.row is not None]
+        more = [i for i in report.issues if i.rule == rule and i.column == column and i.row is None]
+        assert len(rows) == LISTED and rows[0].row == (3 if rule == "check_duplicate_keys" else 2)
+        assert [m.message for m in more] == [f"{total - LISTED:,} more rows have findings of this check in this "
+                                             f"column; only the first {LISTED:,} are listed"]
+        assert more[0].severity == "error" and more[0].file == "workforce.csv"
