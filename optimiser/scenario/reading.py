@@ -102,7 +102,12 @@ def _csv_header(data: bytes) -> list[str]:
     if len(data) > _HEADER_BYTES and b"\n" not in head and b"\r" not in head:
         raise Unreadable(f"has a header row longer than {_HEADER_BYTES // 1024} kB",
                          "the first line names the columns (see the data dictionary)")
-    text = head.decode("utf-8-sig", errors="replace")  # the whole file is decoded strictly below
+    try:
+        data.decode("utf-8-sig")  # the whole file, strictly, before any of it is believed
+    except UnicodeDecodeError as exc:
+        raise Unreadable(f"is not UTF-8 text (byte {exc.start} cannot be read)",
+                         "save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8)") from None
+    text = head.decode("utf-8-sig", errors="ignore")  # a character cut at the 64 kB edge
     try:
         first = next(csv.reader(io.StringIO(text, newline="")), [])
     except csv.Error as exc:
