@@ -4,6 +4,7 @@ is unpacked, whether the archive is a file on disk or an upload's bytes."""
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 from collections import Counter
@@ -43,7 +44,9 @@ def zip_problem(source: Path | bytes, what: str) -> str | None:
             return _damaged_member(zf)
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+    except NotImplementedError as exc:  # e.g. "zip file version 8.4": a feature zipfile lacks
+        return f"cannot be read as {what}: it uses a zip feature this program cannot read ({exc})"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, OverflowError):
         return f"cannot be read as {what}: its zip structure is damaged"
 
 
@@ -78,7 +81,8 @@ def _damaged_member(zf: zipfile.ZipFile) -> str | None:
                     got += len(piece)
                     if got > info.file_size:
                         raise zipfile.BadZipFile("longer than declared")
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError, struct.error,
+                OverflowError) as exc:
             detail = str(exc) or type(exc).__name__
             return f"is damaged: its part {info.filename} cannot be unpacked ({detail})"
         except NotImplementedError:

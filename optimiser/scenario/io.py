@@ -11,21 +11,31 @@ complete: a failure never leaves a half-written scenario; a scenario that a file
 
 from __future__ import annotations
 
-import math
+import dataclasses
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import tomli_w
 
-from optimiser.basics.cells import cell_text, finite_number, safe_text, workbook_number
-from optimiser.basics.files import atomic_path
+from optimiser.basics.cells import finite_number, safe_text, workbook_number
+from optimiser.basics.files import DestinationError, atomic_path
 from optimiser.basics.issues import Issue, ScenarioError, ValidationReport
 from optimiser.basics.zips import zip_problem
-from optimiser.scenario.dictionary import scenario_key_specs, solver_keys, table_specs
+from optimiser.scenario.dictionary import scenario_key_specs, table_specs
+from optimiser.scenario.excel import (
+    SCENARIO_SHEET,
+    cell_issue,
+    config_rows,
+    workbook_problems,
+    write_setting,
+    write_text,
+)
 from optimiser.scenario.reading import (
     Unreadable,
     open_workbook,
@@ -35,9 +45,9 @@ from optimiser.scenario.reading import (
     read_sheet_table,
     settings_rows,
 )
+from optimiser.scenario.text_tables import as_text_tables
 
 SCENARIO_FILE = "scenario.toml"
-SCENARIO_SHEET = "scenario"
 WORKBOOK = "an .xlsx workbook"
 
 
@@ -62,8 +72,8 @@ class RawScenario:
         year) are left out, unless every key cell is blank ("year=(blank)")."""
         return self.row_keys(table).get(row)
 
-    def row_keys(self, table: str) -> dict[int, str]:
-        """`row_key` of every row of `table` at once, keyed by spreadsheet row (one pass)."""
+    def row_keys(self, table: str, rows: set[int] | None = None) -> dict[int, str]:
+        """`row_key` of every row of `table` (or of `rows` only), keyed by spreadsheet row, in one pass."""
         df, spec = self.tables.get(table), table_specs().get(table)
         if df is None or spec is None:
             return {}
@@ -73,7 +83,10 @@ class RawScenario:
         columns = [df[c].tolist() for c in key]
         out = {}
         for i, cells in zip(df.index.tolist(), zip(*columns, strict=True), strict=True):
-            filled = [(c, v) for c, v in zip(key, cells, strict=True) if v != ""] or [(c, "(blank)") for c in key]
+            if rows is not None and int(i) + 2 not in rows:
+                continue
+            filled = [(c, v if len(v) <= 60 else v[:57] + "...") for c, v in zip(key, cells, strict=True)
+                      if v != ""] or [(c, "(blank)") for c in key]
             out[int(i) + 2] = ", ".join(f"{c}={v}" for c, v in filled)
         return out
 
@@ -225,49 +238,69 @@ def _config_from_rows(rows: list[tuple[str, object]]) -> dict:
 # --- writing -------------------------------------------------------------------------------
 
 
-def config_rows(config: dict) -> list[tuple[str, object]]:
-    """scenario.toml as key/value rows (solver keys prefixed 'solver.'), dictionary order first."""
-    order = [s.column for s in scenario_key_specs() if not s.is_solver_setting]
-    rows = [(k, config[k]) for k in order if k in config]
-    rows += [(k, v) for k, v in config.items() if k not in order and k != "solver"]
-    solver = config.get("solver", {})
-    rows += [(f"solver.{k}", solver[k]) for k in solver_keys() if k in solver]
-    rows += [(f"solver.{k}", v) for k, v in solver.items() if k not in solver_keys()]
-    return rows
-
-
 def write_folder(raw: RawScenario, dst: Path) -> None:
     """scenario.toml and a CSV file per table, every cell and setting exactly as `raw` holds it
     (scenario files carry no formula guard: basics/cells.py). Raises ScenarioError, writing
     nothing, when a setting or cell cannot be written."""
+    raw = _as_text(raw)
     toml = _settings_toml(raw)
     _refuse(raw, _unencodable_cells(raw))
-    with atomic_path(dst, is_dir=True) as tmp:
+    with _disk_errors(dst), atomic_path(dst, is_dir=True) as tmp:
         (tmp / SCENARIO_FILE).write_text(toml, encoding="utf-8")
         for name, df in raw.tables.items():
-            df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
+            (tmp / f"{name}.csv").write_text(csv_text(df), encoding="utf-8", newline="")
+
+
+def _csv_field(text: str) -> str:
+    """A cell as CSV: quoted when it holds a comma, quote, line break or carriage return (which
+    Python's csv writer leaves bare with "\n" line ends) or starts with a byte-order mark."""
+    if any(c in text for c in ',"\r\n') or text.startswith("\ufeff"):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_text(df: pd.DataFrame) -> str:
+    """A table of text cells as CSV with "\n" line ends, every cell exactly as held."""
+    columns = [df.iloc[:, i].astype(str).tolist() for i in range(len(df.columns))]
+    lines = [",".join(_csv_field(str(c)) for c in df.columns)]
+    lines += [",".join(_csv_field(cell) for cell in row) for row in zip(*columns, strict=True)]
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def _disk_errors(dst: Path) -> Iterator[None]:
+    """A file system error while writing (a full disk) as the engine's DestinationError: the
+    staged copy is gone and `dst` is as it was (basics/files.py)."""
+    try:
+        yield
+    except DestinationError:
+        raise
+    except OSError as exc:
+        raise DestinationError(f"cannot write {dst}: {exc.strerror or exc}; nothing there was changed. Free "
+                               "some space or choose another folder") from None
 
 
 def _settings_toml(raw: RawScenario) -> str:
     try:
         return tomli_w.dumps(raw.config)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         _refuse(raw, [Issue("error", "check_config", raw.where(SCENARIO_SHEET),
                             f"cannot be written as TOML: {exc}",
                             "give every setting a number, true/false or text")])
         raise  # not reached: _refuse raised
 
 
+def _as_text(raw: RawScenario) -> RawScenario:
+    """`raw` as load_raw makes it; a table that is not the dictionary's, or names a column twice,
+    is refused (a table name never becomes a file name unless it is the dictionary's)."""
+    text, issues = as_text_tables(raw)
+    _refuse(raw, [dataclasses.replace(i, severity="error") for i in issues])
+    return text
+
+
 def _refuse(raw: RawScenario, issues: list[Issue]) -> None:
     if issues:
         raise ScenarioError(ValidationReport(source=raw.source, issues=tuple(issues)))
-
-
-def _cell_issue(raw: RawScenario, name: str, index, column: str, message: str, fix: str, text: str) -> Issue:
-    row = int(index) + 2 if isinstance(index, int | float) else None
-    shown = text if len(text) <= 40 else text[:40] + "..."
-    return Issue("error", "check_files", raw.where(name), message, fix, row=row, column=column,
-                 value=shown, key=raw.row_key(name, row) if row is not None else None)
 
 
 def _unencodable_cells(raw: RawScenario) -> list[Issue]:
@@ -285,7 +318,7 @@ def _unencodable_cells(raw: RawScenario) -> list[Issue]:
                 try:
                     text.encode("utf-8")
                 except UnicodeEncodeError:
-                    issues.append(_cell_issue(raw, name, index, str(col), "holds a character no file can store",
+                    issues.append(cell_issue(raw, name, index, str(col), "holds a character no file can store",
                                               "retype the cell", text.encode("utf-8", "replace").decode()))
     return issues
 
@@ -295,58 +328,19 @@ def _numeric_columns(table: str) -> set[str]:
     return {c.column for c in spec.columns if c.numeric} if spec else set()
 
 
-# What one sheet of a workbook holds (Excel's specification): longer text is cut without a word.
-EXCEL_CELL_CHARS = 32_767
-EXCEL_ROWS = 1_048_576
-EXCEL_COLUMNS = 16_384
-
-
-def workbook_problems(raw: RawScenario) -> list[Issue]:
-    """What a workbook cannot hold exactly, each naming its table, row and column: text longer
-    than a cell holds (the formula guard's apostrophe counts), more rows or columns than a sheet has."""
-    limit = EXCEL_CELL_CHARS
-    fix = (f"shorten the text to at most {limit:,} characters (keep long notes in a document of "
-           "their own), or keep the scenario as a folder of CSV files")
-    issues = []
-    for key, value in config_rows(raw.config):
-        for column, text in (("key", key), ("value", value)):
-            if isinstance(text, str) and len(safe_text(text)) > limit:
-                issues.append(Issue("error", "check_files", raw.where(SCENARIO_SHEET),
-                                    f"setting holds {len(text):,} characters; a workbook cell holds at most {limit:,}",
-                                    fix, column=key if column == "value" else None, value=text[:40] + "..."))
-    for name, df in raw.tables.items():
-        where = raw.where(name)
-        if len(df) + 1 > EXCEL_ROWS or len(df.columns) > EXCEL_COLUMNS:
-            issues.append(Issue("error", "check_files", where,
-                                f"has {len(df):,} rows and {len(df.columns):,} columns; a sheet holds at most "
-                                f"{EXCEL_ROWS - 1:,} rows below its header and {EXCEL_COLUMNS:,} columns",
-                                "keep the scenario as a folder of CSV files"))
-            continue
-        for i, col in enumerate(df.columns):
-            if len(safe_text(str(col))) > limit:
-                issues.append(_cell_issue(raw, name, None, str(col)[:40], f"column name holds {len(str(col)):,} "
-                                          f"characters; a workbook cell holds at most {limit:,}", fix, str(col)))
-            cells = df.iloc[:, i].astype(str)
-            for index, text in cells[cells.str.len() >= limit].items():
-                if len(safe_text(text)) > limit:
-                    issues.append(_cell_issue(raw, name, index, str(col),
-                                              f"cell holds {len(text):,} characters; a workbook cell holds at "
-                                              f"most {limit:,} (a longer one would be cut)", fix, text))
-    return issues
-
-
 def write_workbook(raw: RawScenario, dst: Path) -> None:
     """A sheet per table plus a 'scenario' sheet of key/value rows. Reading it back gives every
     cell and setting of `raw` again: numbers are numbers where the workbook shows them as typed
     (`workbook_number`), formula-like text is guarded. Raises ScenarioError, writing nothing,
     when a cell does not fit (`workbook_problems`)."""
+    raw = _as_text(raw)
     _refuse(raw, _unencodable_cells(raw) + workbook_problems(raw))
-    with atomic_path(dst, is_dir=False) as tmp:
+    with _disk_errors(dst), atomic_path(dst, is_dir=False) as tmp:
         import xlsxwriter
 
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
                                             "strings_to_urls": False})
-        bold = wb.add_format({"bold": True})
+        bold, plain = wb.add_format({"bold": True}), wb.add_format()
         shown: dict[str, object] = {}
 
         def number_format(fmt: str):
@@ -357,45 +351,32 @@ def write_workbook(raw: RawScenario, dst: Path) -> None:
         ws = wb.add_worksheet(SCENARIO_SHEET)
         ws.write_row(0, 0, ["key", "value"], bold)
         for i, (k, v) in enumerate(config_rows(raw.config), start=1):
-            ws.write_string(i, 0, safe_text(k))
-            _write_setting(ws, i, v, number_format)
+            write_text(ws, i, 0, safe_text(str(k)), plain)
+            write_setting(ws, i, v, number_format, plain)
         ws.set_column(0, 0, 28)
         ws.set_column(1, 1, 40)
         ws.freeze_panes(1, 0)
         for name, df in raw.tables.items():
             numeric = _numeric_columns(name)
             ws = wb.add_worksheet(name)
-            ws.write_row(0, 0, [safe_text(c) for c in df.columns], bold)
+            for c, col in enumerate(df.columns):
+                write_text(ws, 0, c, safe_text(str(col)), plain, bold)
             for r, row in enumerate(df.itertuples(index=False), start=1):
                 for c, (col, text) in enumerate(zip(df.columns, row, strict=True)):
                     if text == "":
                         continue
                     number = workbook_number(text) if col in numeric else None
                     if number is None:
-                        ws.write_string(r, c, safe_text(text))
+                        done = write_text(ws, r, c, safe_text(text), plain)
                     else:
-                        ws.write_number(r, c, number[0], number_format(number[1]) if number[1] else None)
+                        done = ws.write_number(r, c, number[0], number_format(number[1]) if number[1] else None)
+                    if done != 0:  # workbook_problems missed a limit: refuse rather than cut
+                        raise ScenarioError(ValidationReport(raw.source, (cell_issue(
+                            raw, name, df.index[r - 1], str(col), "cannot be written to a workbook exactly",
+                            "keep the scenario as a folder of CSV files", text),)))
             ws.freeze_panes(1, 0)
             ws.set_column(0, max(0, len(df.columns) - 1), 18)
         wb.close()
-
-
-def _write_setting(ws, row: int, value, number_format) -> None:
-    """A setting's value so that reading it back gives the same value and type: a whole float
-    shown with one decimal (1.0), a number a cell would round as its text (read back as the
-    number: numeric settings read text numbers), text guarded."""
-    if isinstance(value, bool):
-        ws.write_boolean(row, 1, value)
-    elif isinstance(value, int | float) and math.isfinite(value):
-        stored = f"{value:.16G}"
-        if float(stored) != value:
-            ws.write_string(row, 1, repr(value) if isinstance(value, float) else str(value))
-        elif isinstance(value, float) and not any(c in stored for c in ".Ee"):
-            ws.write_number(row, 1, value, number_format("0.0"))
-        else:
-            ws.write_number(row, 1, value)
-    else:  # text, or a value a workbook cannot hold (inf, a date): as typed
-        ws.write_string(row, 1, safe_text(cell_text(value) if not isinstance(value, str) else value))
 
 
 def write_scenario(raw: RawScenario, dst: str | Path) -> None:

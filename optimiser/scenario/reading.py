@@ -102,7 +102,12 @@ def _csv_header(data: bytes) -> list[str]:
     if len(data) > _HEADER_BYTES and b"\n" not in head and b"\r" not in head:
         raise Unreadable(f"has a header row longer than {_HEADER_BYTES // 1024} kB",
                          "the first line names the columns (see the data dictionary)")
-    text = head.decode("utf-8-sig", errors="replace")  # the whole file is decoded strictly below
+    try:
+        data.decode("utf-8-sig")  # the whole file, strictly, before any of it is believed
+    except UnicodeDecodeError as exc:
+        raise Unreadable(f"is not UTF-8 text (byte {exc.start} cannot be read)",
+                         "save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8)") from None
+    text = head.decode("utf-8-sig", errors="ignore")  # a character cut at the 64 kB edge
     try:
         first = next(csv.reader(io.StringIO(text, newline="")), [])
     except csv.Error as exc:
@@ -162,12 +167,19 @@ def drop_blank_rows(df: pd.DataFrame) -> pd.DataFrame:
     return df[(df != "").any(axis=1)] if len(df.columns) else df
 
 
+def trimmed_settings(config: dict, depth: int = 0) -> dict:
+    """Settings with text values trimmed, as cells are (and as the 'scenario' sheet is read):
+    top-level keys and those of a section ([solver])."""
+    return {k: trimmed_settings(v, depth + 1) if isinstance(v, dict) and depth == 0
+            else v.strip() if isinstance(v, str) else v for k, v in config.items()}
+
+
 def read_settings_file(file: Path) -> dict:
-    """scenario.toml as a dict."""
+    """scenario.toml as a dict, text values trimmed."""
     data = file_bytes(file, MAX_SETTINGS_BYTES)
     fix = 'write one key = value per line, text in double quotes, e.g. name = "My plan"'
     try:
-        return tomllib.loads(data.decode("utf-8-sig"))
+        return trimmed_settings(tomllib.loads(data.decode("utf-8-sig")))
     except UnicodeDecodeError as exc:
         raise Unreadable(f"is not UTF-8 text (byte {exc.start} cannot be read)", fix, "check_config") from None
     except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
@@ -176,17 +188,20 @@ def read_settings_file(file: Path) -> dict:
 
 # --- workbooks -------------------------------------------------------------------------------
 
-_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+# OOXML escapes: _xHHHH_ is the character HHHH; _x005F before an escape-like text makes it literal.
+_OOXML_ESCAPE = re.compile(r"_x005[Ff](_x[0-9A-Fa-f]{4}_)|_x([0-9A-Fa-f]{4})_")
 
 
-def _unescape(text: str) -> str:
-    """OOXML's escapes (`_x000D_` is a carriage return, `_x005F_` an underscore) undone, left to
-    right, as Excel reads them (openpyxl leaves most of them in the text)."""
+def unescape(text: str) -> str:
+    """One text run's OOXML escapes undone, left to right, as Excel reads them ("_x000D_" is a
+    carriage return, "_x005F_x000D_" the literal text "_x000D_"); openpyxl leaves them in."""
     if "_x" not in text:
         return text
 
     def char(match: re.Match) -> str:
-        code = int(match.group(1), 16)
+        if match.group(1) is not None:
+            return match.group(1)
+        code = int(match.group(2), 16)
         return match.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
 
     return _OOXML_ESCAPE.sub(char, text)
@@ -201,10 +216,10 @@ def shared_strings(source) -> list[str]:
     si, t, r = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
     strings = []
     for _, node in iterparse(source):
-        if node.tag == si:
+        if node.tag == si:  # each run unescaped on its own: an escape never spans two runs
             parts = [child.text or "" for child in node if child.tag == t]
             parts += [run_text.text or "" for run in node if run.tag == r for run_text in run if run_text.tag == t]
-            strings.append(_unescape("".join(parts)))
+            strings.append("".join(unescape(part) for part in parts))
             node.clear()
     return strings
 

@@ -2,17 +2,57 @@
 the finding for a cell naming something no table defines.
 
 Every check runs in time linear in its table (or n log n): `rows` hands out plain dicts (a
-pandas row per iteration costs ~50 times more), lookups go through sets and dicts built once,
-and a hint listing what is known is built once per check, not once per finding.
+pandas row per iteration costs ~50 times more), lookups go through sets and dicts built once
+(not Series.isin, which converts the whole set of known names for every column it checks), and
+a hint listing what is known is built once per check, not once per finding.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 import pandas as pd
 
 from optimiser.basics.issues import Issue
+
+# Row-level findings listed per check and column: a table of 100,000 bad rows gives 1,000 findings
+# and one line counting the rest (listing them all would cost more than reading the table, and
+# no planner reads past the first screenful before fixing the cause).
+LISTED = 1_000
+
+
+def more_rows(severity: str, rule: str, file: str, column: str | None, n: int) -> Issue:
+    """The line standing for `n` row-level findings not listed (row None: never capped itself)."""
+    return Issue(severity, rule, file, f"{n:,} more rows have findings of this check in this column; only the "
+                 f"first {LISTED:,} are listed", "fix the rows listed (often one cause), then validate again",
+                 column=column)
+
+
+def listed(issues: list[Issue]) -> list[Issue]:
+    """At most LISTED row-level findings per check, file and column, the rest counted in one line
+    where they would have begun; table-level findings (no row) are all kept."""
+    counts: Counter = Counter()
+    out: list[Issue | None] = []
+    omitted: dict[tuple, list] = {}  # key -> [position in out, how many, worst severity]
+    for issue in issues:
+        if issue.row is None:
+            out.append(issue)
+            continue
+        key = (issue.rule, issue.file, issue.column)
+        counts[key] += 1
+        if counts[key] <= LISTED:
+            out.append(issue)
+        elif key not in omitted:
+            omitted[key] = [len(out), 1, issue.severity]
+            out.append(None)
+        else:
+            omitted[key][1] += 1
+            if issue.severity == "error":
+                omitted[key][2] = "error"
+    for (rule, file, column), (at, n, severity) in omitted.items():
+        out[at] = more_rows(severity, rule, file, column, n)
+    return [i for i in out if i is not None]
 
 
 def rows(df: pd.DataFrame) -> Iterator[tuple[int, dict]]:
@@ -41,12 +81,13 @@ def unknown(raw, table: str, row: int, column: str, value: str, hint: str, what:
 def references(raw, table: str, df: pd.DataFrame, column: str, known: set[str], what: str,
                source: str, *, blank_ok: bool = False) -> list[Issue]:
     """Every cell of `column` names a known `what` (a blank cell too, unless `blank_ok`)."""
-    cells = df[column]
-    bad = ~cells.isin(known)
-    if blank_ok:
-        bad &= cells != ""
-    if not bad.any():
+    # set lookups, one per cell (Series.isin on text would rebuild `known` on every call)
+    bad = [(i, value) for i, value in zip(df.index.tolist(), df[column].tolist(), strict=True)
+           if value not in known and not (blank_ok and value == "")]
+    if not bad:
         return []
     hint = known_hint(known)
-    return [unknown(raw, table, int(i) + 2, column, value, hint, what, source)
-            for i, value in cells[bad].items()]
+    issues = [unknown(raw, table, int(i) + 2, column, value, hint, what, source) for i, value in bad[:LISTED]]
+    if len(bad) > LISTED:  # counted, not built: the rest cost no Issue each
+        issues.append(more_rows("error", "check_references", raw.where(table), column, len(bad) - LISTED))
+    return issues

@@ -30,9 +30,15 @@ from optimiser.scenario.lever_checks import (
     route_set,
 )
 from optimiser.scenario.regions import region_graph
-from optimiser.scenario.rowwise import references
+from optimiser.scenario.rowwise import LISTED, listed, more_rows, references
 from optimiser.scenario.rowwise import rows as _rows
-from optimiser.scenario.schemas import check_config, check_files, check_schemas, typed_tables
+from optimiser.scenario.schemas import (
+    check_config,
+    check_files,
+    check_schemas,
+    typed_tables,
+)
+from optimiser.scenario.text_tables import as_text_tables
 from optimiser.scenario.uncertainty import parse_uncertainty
 
 ROUTE_KINDS = ("training", "international", "returner")
@@ -59,14 +65,19 @@ def check_duplicate_keys(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[I
         undirected = {"links": " (a link is undirected: a-b and b-a are the same link)",
                       "policy_shares": " (routes are a set: their order does not matter)"}.get(name, "")
         first: dict[tuple, int] = {}
+        repeats = 0
         for i, key in zip(df.index.tolist(), keys, strict=True):
-            if key in first:
+            if key not in first:
+                first[key] = int(i)
+                continue
+            repeats += 1
+            if repeats <= LISTED:  # past it, counted only (rowwise.LISTED)
                 issues.append(Issue("error", "check_duplicate_keys", raw.where(name),
                                     f"duplicates row {first[key] + 2}{undirected}",
                                     "delete one of the two rows or change its key",
                                     row=int(i) + 2, column=spec.key[0]))
-            else:
-                first[key] = int(i)
+        if repeats > LISTED:
+            issues.append(more_rows("error", "check_duplicate_keys", raw.where(name), spec.key[0], repeats - LISTED))
     return issues
 
 
@@ -316,6 +327,8 @@ def validate_raw(raw: RawScenario) -> tuple[ValidationReport, dict[str, pd.DataF
     if any(i.file in (raw.source, Path(raw.source).name) for i in raw.load_issues):
         # nothing could be opened at all: listing every missing table would bury the one problem
         return ValidationReport(source=raw.source, issues=tuple(issues)), None, None
+    raw, shape_issues = as_text_tables(raw)  # a RawScenario built elsewhere, as load_raw makes one
+    issues += shape_issues
     issues += check_files(raw)
     config, config_issues = check_config(raw)
     issues += config_issues
@@ -332,7 +345,7 @@ def validate_raw(raw: RawScenario) -> tuple[ValidationReport, dict[str, pd.DataF
         if config is not None:
             for check in CONFIG_CHECKS:
                 issues += check(raw, tables, config)
-    report = ValidationReport(source=raw.source, issues=tuple(_with_row_keys(raw, issues)))
+    report = ValidationReport(source=raw.source, issues=tuple(_with_row_keys(raw, listed(issues))))
     if not report.ok:
         return report, None, None
     return report, tables, config
@@ -341,13 +354,15 @@ def validate_raw(raw: RawScenario) -> tuple[ValidationReport, dict[str, pd.DataF
 def _with_row_keys(raw: RawScenario, issues: list[Issue]) -> list[Issue]:
     """Name each row-level issue's row by its table's key cells as typed (see RawScenario.row_key)."""
     table_at = {raw.where(name): name for name in table_specs()}
-    keys: dict[str, dict[int, str]] = {}  # each table's row keys, made once
+    wanted: dict[str, set[int]] = {}
+    for i in issues:
+        if i.row is not None and i.key is None and i.file in table_at:
+            wanted.setdefault(table_at[i.file], set()).add(i.row)
+    keys = {name: raw.row_keys(name, rows) for name, rows in wanted.items()}  # one pass per table
     out = []
     for i in issues:
         if i.row is not None and i.key is None and i.file in table_at:
             name = table_at[i.file]
-            if name not in keys:
-                keys[name] = raw.row_keys(name)
             i = Issue(i.severity, i.rule, i.file, i.message, i.fix, i.row, i.column, i.value,
                       keys[name].get(i.row))  # not dataclasses.replace: ~10x faster per issue
         out.append(i)
