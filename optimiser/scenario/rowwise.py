@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 import pandas as pd
 
@@ -22,11 +23,15 @@ from optimiser.basics.issues import Issue
 LISTED = 1_000
 
 
-def more_rows(severity: str, rule: str, file: str, column: str | None, n: int) -> Issue:
-    """The line standing for `n` row-level findings not listed (row None: never capped itself)."""
-    return Issue(severity, rule, file, f"{n:,} more rows have findings of this check in this column; only the "
-                 f"first {LISTED:,} are listed", "fix the rows listed (often one cause), then validate again",
-                 column=column)
+def more_rows(like: Issue, n: int, what: str | None = None) -> Issue:
+    """The line standing for `n` row-level findings not listed, all of the check and column of
+    `like` (one of them; `what` they found, by default its message): it says how many and what,
+    carries the worst severity among them (so the exit status is what listing them all would
+    give) and counts as `n` findings in the report's totals."""
+    what = what or like.message
+    return Issue(like.severity, like.rule, like.file,
+                 f"{n:,} more rows with this finding ({what}); only the first {LISTED:,} are listed",
+                 "fix the rows listed (often one cause), then validate again", column=like.column, stands_for=n)
 
 
 def listed(issues: list[Issue]) -> list[Issue]:
@@ -34,7 +39,7 @@ def listed(issues: list[Issue]) -> list[Issue]:
     where they would have begun; table-level findings (no row) are all kept."""
     counts: Counter = Counter()
     out: list[Issue | None] = []
-    omitted: dict[tuple, list] = {}  # key -> [position in out, how many, worst severity]
+    omitted: dict[tuple, list] = {}  # key -> [position in out, how many, the first omitted, any error]
     for issue in issues:
         if issue.row is None:
             out.append(issue)
@@ -44,14 +49,13 @@ def listed(issues: list[Issue]) -> list[Issue]:
         if counts[key] <= LISTED:
             out.append(issue)
         elif key not in omitted:
-            omitted[key] = [len(out), 1, issue.severity]
+            omitted[key] = [len(out), 1, issue, issue.severity == "error"]
             out.append(None)
         else:
             omitted[key][1] += 1
-            if issue.severity == "error":
-                omitted[key][2] = "error"
-    for (rule, file, column), (at, n, severity) in omitted.items():
-        out[at] = more_rows(severity, rule, file, column, n)
+            omitted[key][3] |= issue.severity == "error"
+    for at, n, like, any_error in omitted.values():
+        out[at] = more_rows(replace(like, severity="error") if any_error else like, n)
     return [i for i in out if i is not None]
 
 
@@ -89,5 +93,6 @@ def references(raw, table: str, df: pd.DataFrame, column: str, known: set[str], 
     hint = known_hint(known)
     issues = [unknown(raw, table, int(i) + 2, column, value, hint, what, source) for i, value in bad[:LISTED]]
     if len(bad) > LISTED:  # counted, not built: the rest cost no Issue each
-        issues.append(more_rows("error", "check_references", raw.where(table), column, len(bad) - LISTED))
+        i, value = bad[LISTED]
+        issues.append(more_rows(unknown(raw, table, int(i) + 2, column, value, hint, what, source), len(bad) - LISTED))
     return issues

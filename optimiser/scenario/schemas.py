@@ -170,8 +170,7 @@ def check_schemas(raw: RawScenario) -> list[Issue]:
             for case in cases[counts < LISTED].to_dict("records"):
                 issues.append(_schema_issue(raw, spec, case))
             for _, rest in cases[counts >= LISTED].groupby(["check", "column"], dropna=False, sort=False):
-                like = _schema_issue(raw, spec, rest.iloc[0].to_dict())  # the rule and column they share
-                issues.append(more_rows(like.severity, like.rule, like.file, like.column, len(rest)))
+                issues.append(more_rows(_schema_issue(raw, spec, rest.iloc[0].to_dict()), len(rest)))
     return issues
 
 

@@ -71,13 +71,13 @@ def check_duplicate_keys(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[I
                 first[key] = int(i)
                 continue
             repeats += 1
-            if repeats <= LISTED:  # past it, counted only (rowwise.LISTED)
+            if repeats <= LISTED + 1:  # past it, counted only (rowwise.LISTED); one more says what they are
                 issues.append(Issue("error", "check_duplicate_keys", raw.where(name),
                                     f"duplicates row {first[key] + 2}{undirected}",
                                     "delete one of the two rows or change its key",
                                     row=int(i) + 2, column=spec.key[0]))
         if repeats > LISTED:
-            issues.append(more_rows("error", "check_duplicate_keys", raw.where(name), spec.key[0], repeats - LISTED))
+            issues[-1] = more_rows(issues[-1], repeats - LISTED, "a key an earlier row has")
     return issues
 
 

@@ -20,6 +20,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from optimiser.basics.issues import ValidationReport
 from optimiser.cli.main import main
 from optimiser.scenario import reading
 from optimiser.scenario.excel import EXCEL_CELL_CHARS
@@ -311,7 +312,7 @@ def test_an_upload_of_more_rows_than_the_limit_is_refused(monkeypatch):
     assert any(i.file == "links.csv" and i.message.startswith("has 11 rows or more") for i in up.load_issues)
 
 
-def test_a_table_of_bad_rows_lists_a_thousand_findings_and_counts_the_rest(broken):
+def test_a_table_of_bad_rows_lists_a_thousand_findings_and_counts_the_rest(broken, capsys):
     """1,500 copies of one workforce row, each also out of range: per check and column the first
     LISTED findings are listed and one line counts the rest."""
     from optimiser.scenario.rowwise import LISTED
@@ -323,6 +324,29 @@ def test_a_table_of_bad_rows_lists_a_thousand_findings_and_counts_the_rest(broke
         rows = [i for i in report.issues if i.rule == rule and i.column == column and i.row is not None]
         more = [i for i in report.issues if i.rule == rule and i.column == column and i.row is None]
         assert len(rows) == LISTED and rows[0].row == (3 if rule == "check_duplicate_keys" else 2)
-        assert [m.message for m in more] == [f"{total - LISTED:,} more rows have findings of this check in this "
-                                             f"column; only the first {LISTED:,} are listed"]
+        what = "a key an earlier row has" if rule == "check_duplicate_keys" else rows[0].message
+        assert [m.message for m in more] == [f"{total - LISTED:,} more rows with this finding ({what}); "
+                                             f"only the first {LISTED:,} are listed"]
         assert more[0].severity == "error" and more[0].file == "workforce.csv"
+        assert more[0].stands_for == total - LISTED
+    # the totals count every finding, listed or not, so the summary tells the size of the problem
+    assert report.count("error") == len(report.errors) - 2 + (1_499 - LISTED) + (1_500 - LISTED)
+    assert report.render().endswith(f"{report.count('error'):,} error(s), 0 warning(s) in {report.source}")
+    code, text = validate_cli(copy, capsys)  # the same exit status as any scenario with errors
+    assert code == 2 and f"{report.count('error'):,} error(s)" in text and "499 more rows with this finding" in text
+
+
+def test_a_cap_keeps_the_worst_severity_of_the_findings_it_counts():
+    """Warnings listed up to the cap and an error past it: the counting line is an error, so the
+    report (and validate's exit status) is what listing every finding would give."""
+    from optimiser.basics.issues import Issue
+    from optimiser.scenario.rowwise import LISTED, listed
+
+    def finding(row: int, severity: str) -> Issue:
+        return Issue(severity, "check_x", "t.csv", "is odd", "fix it", row=row, column="c")
+
+    shown = listed([finding(r, "warning") for r in range(LISTED + 5)] + [finding(LISTED + 9, "error")])
+    assert len(shown) == LISTED + 1 and all(i.severity == "warning" for i in shown[:LISTED])
+    assert (shown[-1].severity, shown[-1].stands_for, shown[-1].row) == ("error", 6, None)
+    assert shown[-1].message == f"6 more rows with this finding (is odd); only the first {LISTED:,} are listed"
+    assert not ValidationReport("t", tuple(shown)).ok
