@@ -19,7 +19,7 @@ from optimiser.basics.options import number_list, number_option
 from optimiser.basics.status import Status
 from optimiser.model.build import ROW_FAMILIES, build_model
 from optimiser.model.data import ModelData, prepare
-from optimiser.model.parts import Role
+from optimiser.model.parts import Role, row_scale_of
 from optimiser.results.levers import read_levers
 from optimiser.results.results import (
     PlanResult,
@@ -168,7 +168,7 @@ def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:
         for (name, key, _i), lim, v in zip(rows, rhs, violation, strict=True):
             if v > 1e-6 * max(1.0, abs(lim)):
                 family = m.families[name]
-                k = family.row_scale
+                k = row_scale_of(m, name, key)
                 lim, v = lim * k, v * k
                 where = index_words(key, data) if key is not None else "whole horizon"
                 change = v if side == "raise limit" else -v
