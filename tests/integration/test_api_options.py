@@ -82,6 +82,27 @@ def test_a_built_plan_refuses_a_bad_time_limit_or_gap_before_solving(example_dir
             call()
 
 
+@pytest.mark.parametrize(("kwargs", "args", "words"), [
+    ({"samples": math.nan}, ["-n", "nan"], "not 'nan'"),
+    ({"samples": 2.5}, ["-n", "2.5"], "not '2.5'"),
+    ({"samples": 5, "seed": -1}, ["-n", "5", "--seed", "-1"], "not '-1'"),
+    ({"samples": 5, "workers": math.inf}, ["-n", "5", "--workers", "inf"], "not 'inf'"),
+])
+def test_a_sweep_from_python_reads_its_numbers_as_the_cli_does(capsys, example_with_uncertainty, monkeypatch,
+                                                               kwargs, args, words):
+    from optimiser.analysis import sweep as sweeps
+
+    def work_started(*args, **kwargs):
+        raise AssertionError("work started before the refusal")
+
+    monkeypatch.setattr(sweeps, "uncertain_inputs", work_started)
+    monkeypatch.setattr(sweeps, "evaluate_status_quo", work_started)
+    with pytest.raises(optimiser.OptionError) as refused:
+        optimiser.sweep(optimiser.load_scenario(example_with_uncertainty), **kwargs)
+    assert words in str(refused.value)
+    assert str(refused.value) in cli_message(capsys, "sweep", *args, "--scenario", str(example_with_uncertainty))
+
+
 def test_good_numbers_from_python_are_read_as_the_cli_reads_them(example_dir):
     """An int, a numpy float or the text of a number: the plan is solved at that value."""
     scenario = optimiser.load_scenario(example_dir)
