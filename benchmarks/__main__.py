@@ -3,10 +3,14 @@
 python -m benchmarks [--scenario PATH] [--repeat N] [--out DIR]
     the West Midlands default and the worked example (medians over --repeat runs)
 python -m benchmarks --preset NAME [--out DIR] [--gap G] [--time-limit S] [--repeat N] [--seed K]
-    a synthetic preset (S, M, L, XL, W; optimiser/synthetic): each run writes
+    a synthetic preset (S, M, L, XL, W; S2, L2 in the v2 format; optimiser/synthetic) or DEFAULT
+    (the v2 default, inputs/west_midlands): each run writes
     <preset>_s<seed>_h<highspy>_<timestamp>_run<i>.json: the engine's solve, the same model
     exported to MPS and solved by plain HiGHS (its defaults, the engine's threads, the same gap
     and limit), and the ratio engine / plain HiGHS of their times to the gap (benchmarks/presets.py)
+python -m benchmarks --preset L2 --v2-vs-v1 [--time-limit S] [--seed K]
+    the v2 preset against its v1 preset (L2 / L, S2 / S) in one run: prepare, build, hand-off and
+    results seconds as ratios v2 / v1 (benchmarks/v2_vs_v1.py)
 python -m benchmarks --frontier [--scenario PATH] [--repeat N]
     a 10-point budget frontier against 10 cold solves, in the same run (medians)
 python -m benchmarks --sweep [--samples N] [--scenario PATH]
@@ -165,7 +169,7 @@ def write_table(out: Path, readme: Path = README) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     ap.add_argument("--scenario", type=Path, action="append", help="scenario folder or .xlsx (repeatable)")
-    ap.add_argument("--preset", help="synthetic preset: S, M, L, XL or W")
+    ap.add_argument("--preset", help="synthetic preset (S, M, L, XL, W, S2, L2) or DEFAULT (the v2 default)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the synthetic preset (default 0)")
     ap.add_argument("--gap", type=float, default=None, help=f"relative MIP gap (preset default {PRESET_GAP})")
     ap.add_argument("--time-limit", type=float, default=None,
@@ -178,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sweep", action="store_true",
                     help="time an uncertainty sweep of the status quo (default scenario)")
     ap.add_argument("--samples", type=int, default=1000, help="futures for --sweep (default 1000)")
+    ap.add_argument("--v2-vs-v1", action="store_true",
+                    help="with --preset L2 or S2: build, hand-off and results against its v1 preset, same run")
     ap.add_argument("--startup", action="store_true",
                     help="time `optimiser --help`, `validate` and `solve` as processes against `import pandas`")
     args = ap.parse_args(argv)
@@ -191,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
             print(write_table(args.out))
         else:
             print(table(args.out))
+        return 0
+    if args.preset and args.v2_vs_v1:
+        from benchmarks.v2_vs_v1 import run_v2_vs_v1
+
+        run_v2_vs_v1(args.preset.strip().upper(), args.seed, PRESET_GAP if args.gap is None else args.gap,
+                     PRESET_TIME_LIMIT if args.time_limit is None else args.time_limit, args.out)
         return 0
     if args.preset:
         run_preset(args.preset.strip().upper(), args.seed, PRESET_GAP if args.gap is None else args.gap,
@@ -213,12 +225,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> str | None:
-    from optimiser.synthetic import preset_names
+    from benchmarks.presets import benchmark_presets
 
-    if args.preset and args.preset.strip().upper() not in preset_names():
-        return f"unknown preset {args.preset!r}: choose one of {', '.join(preset_names())}"
+    if args.preset and args.preset.strip().upper() not in benchmark_presets():
+        return f"unknown preset {args.preset!r}: choose one of {', '.join(benchmark_presets())}"
     if args.preset and args.scenario:
         return "give --preset or --scenario, not both"
+    if args.v2_vs_v1 and (args.preset or "").strip().upper() not in ("L2", "S2"):
+        return "--v2-vs-v1 needs --preset L2 or S2 (a v2 preset, timed against its v1 preset)"
     if args.gap is not None and not 0 <= args.gap <= 1:
         return f"--gap must be a fraction from 0 to 1, not {args.gap}"
     if args.time_limit is not None and args.time_limit <= 0:

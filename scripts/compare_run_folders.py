@@ -3,10 +3,12 @@
     python scripts/compare_run_folders.py BEFORE AFTER
 
 CSV files must be byte-identical; summary.json must agree on every key but the *_seconds
-timings; plan.xlsx must hold the same sheets and cell values, except cells of rows that name a
+timings and the manifest's hash; run.json (when and what was written) must agree on the kind of
+run; manifest.json on the options and the validated scenario's hash (the rest says when, where
+and with what it ran); the copied inputs/ byte for byte; plan.xlsx must hold the same sheets and cell values, except cells of rows that name a
 timing (`... seconds` / `..._seconds`). What only AFTER has is listed as "added" (a new measure,
 not a changed one): keys of summary.json; files; columns of a CSV file or sheet whose other
-columns are identical; sheets; and rows of the descriptive sheets (Summary, Assumptions, How to
+columns are identical; sheets; and rows of the descriptive sheets (Key figures, Assumptions, How to
 read this) whose key (first cell) BEFORE lacks. Prints one line per difference and exits 1 if any
 (added measures alone exit 0).
 """
@@ -21,11 +23,21 @@ from pathlib import Path
 
 import openpyxl
 
-KEYED_SHEETS = ("Summary", "Assumptions", "How to read this")  # rows keyed by their first cell
+KEYED_SHEETS = ("Key figures", "Assumptions", "How to read this")  # rows keyed by their first cell
+# files that say how and when a run was made: only these parts must agree
+PROVENANCE = {"run.json": [("kind",)],
+              "manifest.json": [("kind",), ("options",), ("scenario", "validated_sha256")]}
+
+
+def _at(data: dict, path: tuple[str, ...]):
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
 
 
 def _timing(text: object) -> bool:
-    return isinstance(text, str) and ("seconds" in text or text.endswith("(s)"))
+    """A cell naming a timing, or the manifest's hash (which holds the run's times)."""
+    return isinstance(text, str) and ("seconds" in text or text.endswith("(s)") or text == "manifest.json sha256")
 
 
 def _sheets(path: Path) -> dict[str, list[tuple]]:
@@ -69,10 +81,20 @@ def compare(before: Path, after: Path) -> tuple[list[str], list[str]]:
             problems.append(f"{name}: only in before")
         elif not a.exists():
             added.append(f"{name}: added file")
+        elif a.is_dir() or b.is_dir():  # inputs/: the copied scenario
+            sub_problems, sub_added = compare(a, b) if a.is_dir() and b.is_dir() else ([f"{name}: a folder in one only"], [])
+            problems += [f"{name}/{x}" for x in sub_problems]
+            added += [f"{name}/{x}" for x in sub_added]
+        elif name in PROVENANCE:
+            ja, jb = json.loads(a.read_text()), json.loads(b.read_text())
+            for path in PROVENANCE[name]:
+                va, vb = _at(ja, path), _at(jb, path)
+                if va != vb:
+                    problems.append(f"{name}: {'.'.join(path)}: {va!r} != {vb!r}")
         elif name.endswith(".json"):
             ja, jb = json.loads(a.read_text()), json.loads(b.read_text())
             for key in sorted(set(ja) | set(jb)):
-                if key.endswith("_seconds"):
+                if key.endswith("_seconds") or key == "manifest_sha256":
                     continue
                 if key not in ja:
                     added.append(f"{name}: added {key} = {jb[key]!r}")

@@ -1,7 +1,7 @@
 """The planner's web app: `streamlit run ui/app.py` (or `optimiser app`) from any folder; its
 Streamlit settings are in ui/.streamlit/config.toml beside it.
 
-Six pages (ui/app_pages/): Scenario, Constraints, Solve, Results, Compare, Export. All model work
+Seven pages (ui/app_pages/): Scenario, Constraints, Solve, Results, Compare, Export, Monitor. All model work
 goes through the public optimiser API; solves run in a worker process (ui/worker.py).
 """
 
@@ -16,13 +16,18 @@ if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts ui/ itself, not 
 
 import streamlit as st  # noqa: E402
 
+from ui.identity import scenario_name  # noqa: E402
+from ui.plan_panel import attempt_sentence  # noqa: E402
 from ui.runs import collect_frontier, collect_solve  # noqa: E402
-from ui.state import current_raw, ensure_session, get_store, report_for  # noqa: E402
+from ui.session import persist_session, start_session  # noqa: E402
+from ui.state import current_raw, get_store, report_for  # noqa: E402
+from ui.worker import WARM_UP_DELAY_S, warm_up  # noqa: E402
 
 st.set_page_config(page_title="Imaging workforce optimiser", page_icon=":material/radiology:", layout="wide")
-ensure_session()
+start_session()  # this browser session's work, restored from the store after a refresh
 collect_solve()
 collect_frontier()
+persist_session()
 
 PAGES = [
     st.Page("app_pages/scenario.py", title="Scenario", icon=":material/folder_open:", default=True),
@@ -31,6 +36,7 @@ PAGES = [
     st.Page("app_pages/results.py", title="Results", icon=":material/bar_chart:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("app_pages/export.py", title="Export", icon=":material/download:"),
+    st.Page("app_pages/monitor.py", title="Monitor", icon=":material/monitoring:"),
 ]
 page = st.navigation(PAGES)
 
@@ -38,7 +44,7 @@ with st.sidebar:
     ss = st.session_state
     st.markdown("**Imaging workforce optimiser**")
     st.caption("Training places, placements, international recruits and educators for the NHS imaging workforce.")
-    st.markdown(f"**Scenario:** {ss['scenario_label']}")
+    st.markdown(f"**Scenario:** {scenario_name(current_raw(), ss['scenario_label'])}")
     report = report_for(current_raw())
     if report.ok:
         st.success(f"Valid ({len(report.warnings)} warning(s))", icon=":material/check_circle:")
@@ -47,9 +53,21 @@ with st.sidebar:
     if ss.get("job") is not None:
         st.info("A solve is running", icon=":material/hourglass_top:")
     if ss.get("result") is not None:
-        st.caption(f"Last plan: {ss['result'].status}, weighted shortfall "
-                   f"{ss['result'].weighted_shortfall or 0:,.0f} WTE-years")
+        st.caption(f"Plan on Results: {ss['result'].status}, weighted shortfall "
+                   f"{ss['result'].weighted_shortfall:,.0f} WTE-years"
+                   + (f" (run {ss['run_id']})" if ss.get("run_id") is not None else ""))
+    if ss.get("attempt"):
+        st.caption(attempt_sentence(ss["attempt"]))
     if get_store().store is None:
         st.caption(f"Scenario database: {get_store().problem}")
+    for problem in (ss.get("restore_problem"), ss.get("persist_problem")):
+        if problem:
+            st.caption(problem)
 
-page.run()
+try:
+    page.run()
+finally:  # also when the page reruns or stops part-way: what it changed is kept for a refresh
+    persist_session()
+    # the solve worker imports the engine before the planner clicks Solve, not then; it starts a
+    # few seconds after the first page, so that its imports do not slow that page down
+    warm_up(WARM_UP_DELAY_S)

@@ -183,5 +183,6 @@ def bottleneck_chart(bottlenecks: pd.DataFrame, sentences: list[str], top: int =
                            hovertext=b["meaning"][::-1], hoverinfo="text", marker_color="#005EB8"))
     fig.update_layout(title="Bottlenecks: weighted WTE-years of gap closed by a 1% larger limit",
                       xaxis_title="weighted WTE-years per 1% more", **{**LAYOUT, "height": 120 + 28 * max(1, len(b))})
-    cols = ["family", "index", "limit", "used", "unit", "value_of_one_more", "value_of_1pct_more", "meaning"]
-    return fig, b[cols].reset_index(drop=True)
+    cols = ["family", "index", "limit", "used", "unit", "value_of_one_more", "value_of_1pct_more",
+            "holds_for_up_to", "meaning"]
+    return fig, b[[c for c in cols if c in b.columns]].reset_index(drop=True)  # runs saved before ranging lack it

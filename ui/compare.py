@@ -25,3 +25,15 @@ def headline_display(table: pd.DataFrame) -> pd.DataFrame:
                     for v, u in zip(out[col], out["unit"], strict=True)]
     out["unit"] = out["unit"].replace({"GBP": "GBP m", "fraction": "%"})
     return out
+
+
+def flag_within_tolerance(shown: pd.DataFrame, reference: str, checks: dict) -> pd.DataFrame:
+    """The displayed headline with each difference inside the solver's tolerance marked as such
+    (`checks`: later plan's label -> ui.tolerance.ToleranceCheck against `reference`)."""
+    out = shown.copy()
+    for later, found in checks.items():
+        column = f"{later} − {reference}"
+        if found.within and column in out.columns:
+            row = out["measure"] == found.measure
+            out.loc[row, column] = out.loc[row, column] + f" (within solver tolerance ±{found.tolerance:,.0f})"
+    return out

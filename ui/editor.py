@@ -1,18 +1,17 @@
 """The Constraints page's editors: column settings from the data dictionary, text in and text out.
 
 A scenario is text (RawScenario), exactly as typed. The editor shows a numeric column as numbers
-when every cell in it is a number, so the planner gets number inputs with the dictionary's units
-and limits; a column holding a non-number stays text, so a bad upload can be corrected in place.
-Edited cells go back to text; unchanged cells keep their original text ("0.0450" stays so).
-Numbers are read and written by the engine's one cell-text conversion (optimiser.finite_number,
-numbers, cell_text), so the editor accepts exactly what validation accepts. The
-editor's limits help the planner but are not trusted: every edit is validated again on the
-server with `optimiser.validate_raw`.
+when every cell in it is a number, so the planner gets number inputs in the column's unit with the
+dictionary's allowed values in the heading's help; a column holding a non-number stays text, so a
+bad upload can be corrected in place. Edited cells go back to text; unchanged cells keep their
+original text ("0.0450" stays so). Numbers are read and written by the engine's one cell-text
+conversion (optimiser.finite_number, numbers, cell_text), so the editor accepts exactly what
+validation accepts. The grid enforces no limits (it would change values silently); every edit is
+checked on the server, and a cell that breaks the dictionary is refused (ui/exact.py).
 """
 
 from __future__ import annotations
 
-import math
 import re
 
 import pandas as pd
@@ -46,19 +45,22 @@ def _is_number(text: str) -> bool:
     return text == "" or finite_number(text) is not None
 
 
-def number_limits(spec: ColumnSpec) -> tuple[float | None, float | None]:
-    """The lowest and highest value a number input offers for a column (None = no limit).
+def number_format(spec: ColumnSpec) -> str:
+    """How a number column shows its values: years as years (no separator, no decimals), money
+    in pounds with thousands separators, everything else in the reader's locale (1,234.5)."""
+    if spec.unit == "year":
+        return "%d"
+    if spec.unit.startswith("GBP"):
+        return "£%,.0f"
+    return "localized"
 
-    An inclusive bound is offered as it is. A strict one (min ">0") cannot be: a number input's
-    limits are inclusive, so it would offer the very value validation refuses. An integer column
-    offers the next whole number inside instead; any other column no limit on that side."""
-    def limit(bound: float | None, strict: bool, inward) -> float | None:
-        if bound is None or not strict:
-            return bound
-        return float(inward(bound)) if spec.type == "integer" else None
 
-    return (limit(spec.min, spec.min_exclusive, lambda b: math.floor(b) + 1),
-            limit(spec.max, spec.max_exclusive, lambda b: math.ceil(b) - 1))
+def column_width(label: str, values: pd.Series | None = None) -> int:
+    """Pixels enough for the heading and the widest value formatted (3580 weeks must show 3580)."""
+    widest = 0
+    if values is not None and len(values):
+        widest = max(len(f"{v:,.0f}") + 3 if isinstance(v, float) and v == v else len(str(v)) for v in values)
+    return int(max(90, min(320, 8 * max(len(label), widest) + 36)))
 
 
 def _help(spec: ColumnSpec) -> str:
@@ -102,8 +104,10 @@ def editor_frame(table: str, text: pd.DataFrame | None) -> tuple[pd.DataFrame, s
     return out, numeric
 
 
-def column_config(spec: TableSpec | None, columns: list[str], numeric: set[str]) -> dict:
-    """st.column_config for each column from the data dictionary: label with unit, help, limits."""
+def column_config(spec: TableSpec | None, columns: list[str], numeric: set[str],
+                  frame: pd.DataFrame | None = None) -> dict:
+    """st.column_config for each column from the data dictionary: label with unit, help with the
+    allowed values, a format in the column's unit and a width that fits `frame`'s values."""
     config: dict = {"_index": st.column_config.NumberColumn(ROW_LABEL, disabled=True,
                                                             help="Row number in the file or sheet (header = row 1)")}
     for col in columns:
@@ -111,15 +115,16 @@ def column_config(spec: TableSpec | None, columns: list[str], numeric: set[str])
         if cs is None:
             config[col] = st.column_config.TextColumn(col, help="Not in the data dictionary: ignored by the model")
         elif col in numeric:
-            lowest, highest = number_limits(cs)
+            # No min_value, max_value or step: the grid would drop a minus sign, clamp to the
+            # maximum or round to the step without a word (ui/exact.py refuses bad values instead).
             config[col] = st.column_config.NumberColumn(
-                _label(cs), help=_help(cs), required=cs.required,
-                min_value=lowest, max_value=highest,
-                step=1 if cs.type == "integer" else None,
-                format="%d" if cs.type == "integer" else None,
+                _label(cs), help=_help(cs), required=cs.required, format=number_format(cs),
+                width=column_width(_label(cs), None if frame is None else frame[col]),
             )
         else:
-            config[col] = st.column_config.TextColumn(_label(cs), help=_help(cs), required=cs.required)
+            config[col] = st.column_config.TextColumn(
+                _label(cs), help=_help(cs), required=cs.required,
+                width=column_width(_label(cs), None if frame is None else frame[col]))
     return config
 
 

@@ -8,7 +8,15 @@ import streamlit as st
 
 from optimiser import RawScenario, input_hash
 
-from .state import copy_raw, get_store, raw_fingerprint, remember_run, store_error_types
+from .identity import provenance, scenario_name
+from .state import (
+    copy_raw,
+    get_store,
+    plan_tables,
+    raw_fingerprint,
+    remember_run,
+    store_error_types,
+)
 from .worker import Job, start_job
 
 FRONTIER_SCALES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -18,6 +26,7 @@ def start_solve(raw: RawScenario, options: dict) -> None:
     ss = st.session_state
     ss["job"] = start_job("solve", copy_raw(raw), options)
     ss["job_raw"] = copy_raw(raw)
+    ss["job_parent"] = copy_raw(ss.get("raw_loaded", raw))  # what its edits are counted against
     ss.pop("job_outcome", None)
 
 
@@ -43,7 +52,7 @@ def ensure_saved_scenario(raw: RawScenario) -> int | None:
         saved[fp] = same[0].id
         return same[0].id
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-    name = f"{ss.get('scenario_label', 'scenario')} (solved {stamp})"
+    name = f"{scenario_name(raw, ss.get('scenario_label', 'scenario'))} (solved {stamp})"
     record = status.store.save_scenario(name, raw, note="saved automatically when it was solved")
     saved[fp] = record.id
     return record.id
@@ -61,8 +70,24 @@ def _save_run(result, raw: RawScenario, options: dict) -> tuple[int | None, str]
         return None, f"the run was not saved: {exc}"
 
 
+def attempt_facts(status: dict, result, options: dict, run_id: int | None) -> dict:
+    """A solve that gave no plan to keep, as plain facts (kept in the store for a refresh)."""
+    conflicts = []
+    if result is not None and not result.conflicts.empty:
+        conflicts = result.conflicts[["option", "message"]].astype(str).to_dict("records")
+    return {"state": status["state"], "plan_status": getattr(result, "status", None),
+            "message": status["message"] or getattr(result, "message", ""), "elapsed_s": status["elapsed_s"],
+            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "run_id": run_id,
+            "options": {k: options.get(k) for k in ("objective", "budget_scale", "time_limit", "gap")},
+            "conflicts": conflicts}
+
+
 def collect_solve() -> dict | None:
-    """If the solve job has ended, take its plan (saving it as a run) and return its outcome."""
+    """If the solve job has ended, take its plan (saving it as a run) and return its outcome.
+
+    A solve that ended with no plan (infeasible, failed, cancelled before any plan) never replaces
+    the plan on Results, and neither does a cancelled one's best plan so far when there is a plan
+    already: it is kept as `attempt` (facts) and shown beside the plan for what it was."""
     ss = st.session_state
     job: Job | None = ss.get("job")
     if job is None:
@@ -73,17 +98,20 @@ def collect_solve() -> dict | None:
     status = job.status()
     result = job.result()
     holds_plan = result is not None and result.feasible
+    replaces = holds_plan and (status["state"] == "finished" or ss.get("result") is None)
     outcome = {"state": status["state"], "message": status["message"], "elapsed_s": status["elapsed_s"],
                "run_id": None, "store_problem": "", "plan_status": getattr(result, "status", None),
-               "holds_plan": holds_plan}
-    if holds_plan:
+               "holds_plan": holds_plan, "kept_earlier_plan": not replaces and ss.get("result") is not None}
+    if holds_plan:  # a plan, even a cancelled solve's best so far, is saved as a run, with its scenario's
+        # name, parent, edits and input hash
+        result = provenance(result, ss.get("job_parent", ss["job_raw"]), ss["job_raw"])
         run_id, problem = _save_run(result, ss["job_raw"], job.options)
         outcome.update(run_id=run_id, store_problem=problem)
-        remember_run(result, ss["job_raw"], job.options, run_id)
-    elif result is not None:  # no plan: keep it so Results can explain (e.g. infeasible limits)
-        ss["result"] = result
-        ss["result_raw"] = ss["job_raw"]
-        ss["run_id"] = None
+    if replaces:
+        remember_run(result, ss["job_raw"], job.options, outcome["run_id"])
+        ss["attempt"] = None
+    else:
+        ss["attempt"] = attempt_facts(status, result, job.options, outcome["run_id"])
     job.cleanup()
     ss["job"] = None
     ss["job_outcome"] = outcome
@@ -108,3 +136,41 @@ def collect_frontier() -> dict | None:
     ss["frontier_job"] = None
     ss["frontier_outcome"] = status
     return status
+
+
+def start_resolve(runs: list[tuple[RawScenario, dict, object]], gap: float, time_limit: float) -> None:
+    """Solve each (scenario, run options, earlier plan) again to `gap`, seeded with its earlier plan."""
+    ss = st.session_state
+    jobs = [(copy_raw(raw), dict(options), earlier) for raw, options, earlier in runs]
+    ss["resolve_job"] = start_job("resolve", jobs, {"gap": gap, "time_limit": time_limit})
+    ss["resolve_inputs"] = jobs
+    ss.pop("resolve_outcome", None)
+
+
+def collect_resolve() -> dict | None:
+    """If the re-solve has ended, save each plan as a run; returns its outcome with the new run ids."""
+    ss = st.session_state
+    job: Job | None = ss.get("resolve_job")
+    if job is None:
+        return None
+    job.enforce_cancel()
+    if not job.done:
+        return None
+    status = job.status()
+    plans = job.result() or []
+    run_ids, problems = [], []
+    for plan, (raw, options, _earlier) in zip(plans, ss["resolve_inputs"], strict=False):
+        if not plan.feasible:
+            problems.append(f"a re-solve ended without a plan ({plan.status})")
+            continue
+        run_id, problem = _save_run(plan, raw, {**options, "gap": job.options["gap"],
+                                                "time_limit": job.options["time_limit"]})
+        run_ids.append(run_id)
+        problems += [problem] if problem else []
+        ss["session_runs"].append({"label": f"{len(ss['session_runs']) + 1}: re-solved", "raw": copy_raw(raw),
+                                   "summary": plan.summary_dict(), "tables": plan_tables(plan),
+                                   "options": dict(options), "run_id": run_id})
+    job.cleanup()
+    ss["resolve_job"] = None
+    ss["resolve_outcome"] = {**status, "run_ids": run_ids, "problems": problems, "gap": job.options["gap"]}
+    return ss["resolve_outcome"]

@@ -80,6 +80,7 @@ def set_scenario(raw: RawScenario, label: str, scenario_id: int | None = None) -
     ss["scenario_label"] = label
     ss["scenario_id"] = scenario_id
     ss["editor_base"] = {}
+    ss.pop("refusals", None)
     for k in editor_keys():
         del ss[k]
 
@@ -104,6 +105,8 @@ def issues_frame(report: ValidationReport) -> pd.DataFrame:
     """The findings as a table: where (file, row number and the row's key cells), what and the fix."""
     df = report.to_frame()
     df["row"] = df["row"].astype("Int64")
+    for col in ("key", "column", "value"):  # a finding without one shows a blank, never "None"
+        df[col] = df[col].map(lambda v: "" if v is None or v != v else str(v))
     return df[["severity", "file", "row", "key", "column", "value", "message", "fix"]]
 
 
@@ -149,6 +152,6 @@ def remember_run(result, raw: RawScenario, options: dict, run_id: int | None) ->
     ss["result"] = result
     ss["result_raw"] = copy_raw(raw)
     ss["run_id"] = run_id
-    label = f"{len(ss['session_runs']) + 1}: {ss.get('scenario_label', raw.source)}"
+    label = f"{len(ss['session_runs']) + 1}: {result.scenario_name}"
     ss["session_runs"].append({"label": label, "raw": copy_raw(raw), "summary": result.summary_dict(),
                                "tables": plan_tables(result), "options": dict(options), "run_id": run_id})

@@ -1,5 +1,10 @@
 """Solves and frontiers in a separate worker process, so a widget click cannot kill them.
 
+The worker is warm (ui/warm_server.py): a server process started once per app (`warm_up`, at
+the app's start) imports the engine once and forks a process for each job, so a solve starts at
+once, while each job still runs in a process of its own that a cancel can end without touching
+the others or the app.
+
 The app and the worker talk through a private job folder: the app writes `input.pkl` (its own
 RawScenario and options, never user bytes), the worker writes `progress.json` as HiGHS reports
 and finally `result.pkl` and `state.json`. A `cancel` file asks the worker to stop: the solver's
@@ -16,7 +21,6 @@ import json
 import os
 import pickle
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,9 +30,27 @@ from pathlib import Path
 
 import optimiser
 
-APP_HOME = Path(__file__).resolve().parent.parent  # holds the ui package: the checkout, or optimiser/_app
+from .warm_server import ForkedJob, SpawnedJob, WarmServer
+
 CANCEL_GRACE_S = 5.0
 INLINE_ENV = "OPTIMISER_UI_INLINE_WORKER"
+ENGINE_MODULE = "optimiser.pipeline.api"  # imported before a job begins when the server preloaded it
+SERVER = WarmServer()
+
+
+WARM_UP_DELAY_S = 5.0  # after the first page is drawn: the server's imports would compete with it
+
+
+def warm_up(delay_s: float = 0.0) -> None:
+    """Start the warm server (now, or `delay_s` seconds from now), so that its imports are done
+    before the first solve is asked for; returns at once. Idempotent; the server is started again
+    if it has died. A solve asked for sooner starts the server itself."""
+    if os.environ.get(INLINE_ENV) == "1":
+        return
+    if delay_s > 0:
+        SERVER.ensure_soon(delay_s)
+    else:
+        SERVER.ensure()
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -77,29 +99,66 @@ def _frontier(folder: Path, raw, options: dict, t0: float):
                               options.get("gap"))
 
 
+def _resolve(folder: Path, runs: list, options: dict, t0: float) -> list:
+    """Plans solved again to a tighter gap (`options`: gap, time_limit), each seeded with its
+    earlier plan (`runs`: (raw, run options, the earlier PlanResult)); where the engine can use
+    that plan (same model, still feasible) it is the first incumbent, so the solver starts from
+    it rather than from nothing."""
+    plans = []
+    for n, (raw, run_options, earlier) in enumerate(runs, start=1):
+        def progress(report: dict, n=n) -> bool:
+            _write_json(folder / "progress.json", {"phase": f"optimising plan {n} of {len(runs)}", **report,
+                                                    "elapsed_s": time.monotonic() - t0})
+            return (folder / "cancel").exists()
+
+        if (folder / "cancel").exists():
+            raise _Cancelled
+        _write_json(folder / "progress.json", {"phase": f"building plan {n} of {len(runs)}",
+                                               "elapsed_s": time.monotonic() - t0})
+        scenario = optimiser.scenario_from_raw(raw)
+        objective = run_options.get("objective")
+        status_quo = optimiser.project(scenario, objective)
+        built = optimiser.build_plan(scenario, objective, run_options.get("budget_scale", 1.0))
+        plans.append(optimiser.solve_built(built, options.get("time_limit"), options.get("gap"),
+                                           status_quo=status_quo, progress=progress, start=earlier))
+    return plans
+
+
+WORK = {"solve": _solve, "frontier": _frontier, "resolve": _resolve}
+
+
+def _ended(result) -> str:
+    results = result if isinstance(result, list) else [result]
+    cancelled = any(getattr(r, "status", None) == optimiser.Status.CANCELLED for r in results)
+    return "cancelled" if cancelled else "finished"
+
+
 def run_job(folder: Path) -> None:
     """Run the job in `folder` and record its outcome; never raises."""
     folder = Path(folder)
     t0 = time.monotonic()
-    _write_json(folder / "state.json", {"state": "running", "pid": os.getpid()})
+    # which process ran the job, its parent (the warm server), and whether the engine was
+    # imported before the job began (the server's preload): kept in every state the job writes
+    facts = {"pid": os.getpid(), "server_pid": os.getppid(), "engine_preloaded": ENGINE_MODULE in sys.modules}
+
+    def state(name: str, **more) -> None:
+        _write_json(folder / "state.json", {"state": name, **facts, **more})
+
+    state("running")
     try:
         with (folder / "input.pkl").open("rb") as fh:
             job = pickle.load(fh)  # written by the app itself, never by a user
-        work = _solve if job["kind"] == "solve" else _frontier
-        result = work(folder, job["raw"], job["options"], t0)
+        result = WORK[job["kind"]](folder, job["raw"], job["options"], t0)
         tmp = folder / "result.tmp"
         with tmp.open("wb") as fh:
             pickle.dump(result, fh)
         os.replace(tmp, folder / "result.pkl")
-        state = "cancelled" if getattr(result, "status", None) == optimiser.Status.CANCELLED else "finished"
-        _write_json(folder / "state.json", {"state": state, "elapsed_s": time.monotonic() - t0})
+        state(_ended(result), elapsed_s=time.monotonic() - t0)
     except _Cancelled:
-        _write_json(folder / "state.json", {"state": "cancelled", "elapsed_s": time.monotonic() - t0,
-                                            "message": "cancelled before the solver started"})
+        state("cancelled", elapsed_s=time.monotonic() - t0, message="cancelled before the solver started")
     except Exception as exc:  # the app shows the message; the traceback stays in the job's log
         (folder / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
-        _write_json(folder / "state.json", {"state": "failed", "elapsed_s": time.monotonic() - t0,
-                                            "message": _plain_message(exc)})
+        state("failed", elapsed_s=time.monotonic() - t0, message=_plain_message(exc))
 
 
 def _plain_message(exc: Exception) -> str:
@@ -114,13 +173,13 @@ def _plain_message(exc: Exception) -> str:
 
 @dataclass
 class Job:
-    """A solve or frontier running (or finished) in a worker process."""
+    """A solve, frontier or re-solve running (or finished) in a worker process."""
 
-    kind: str  # "solve" | "frontier"
+    kind: str  # "solve" | "frontier" | "resolve"
     folder: Path
     options: dict
     started: float = field(default_factory=time.monotonic)
-    process: subprocess.Popen | None = None
+    process: ForkedJob | SpawnedJob | None = None
     cancel_requested_at: float | None = None
     terminated: bool = False
 
@@ -128,14 +187,14 @@ class Job:
         """state (running | finished | cancelled | failed), elapsed_s, message and the last progress report."""
         state = _read_json(self.folder / "state.json")
         progress = _read_json(self.folder / "progress.json")
-        alive = self.process is not None and self.process.poll() is None
+        alive = self.process is not None and self.process.is_alive()
         name = state.get("state", "starting")
         if self.terminated and name == "running":
             name = "cancelled"
             state["message"] = "the worker was stopped"
         elif name in ("running", "starting") and self.process is not None and not alive:
             name = "failed"
-            state["message"] = f"the worker stopped unexpectedly (exit code {self.process.returncode})"
+            state["message"] = f"the worker stopped unexpectedly (exit code {self.process.exitcode})"
         elapsed = state.get("elapsed_s") if name not in ("running", "starting") else None
         return {"state": name, "elapsed_s": elapsed if elapsed is not None else time.monotonic() - self.started,
                 "message": state.get("message", ""), "progress": progress}
@@ -145,10 +204,9 @@ class Job:
         """The job has ended and its process has exited (the result file is complete)."""
         if self.status()["state"] not in ("finished", "cancelled", "failed"):
             return False
-        if self.process is not None and self.process.poll() is None:
-            try:  # the worker writes its state last; let the interpreter finish exiting
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
+        if self.process is not None and self.process.is_alive():
+            self.process.join(timeout=5)  # the worker writes its state last; let it finish exiting
+            if self.process.is_alive():
                 return False
         return True
 
@@ -159,15 +217,14 @@ class Job:
             self.cancel_requested_at = time.monotonic()
 
     def enforce_cancel(self) -> None:
-        if self.cancel_requested_at is None or self.process is None or self.process.poll() is not None:
+        if self.cancel_requested_at is None or self.process is None or not self.process.is_alive():
             return
         if time.monotonic() - self.cancel_requested_at > CANCEL_GRACE_S:
             self.process.terminate()
-            try:
-                self.process.wait(timeout=3)
-            except subprocess.TimeoutExpired:
+            self.process.join(timeout=3)
+            if self.process.is_alive():
                 self.process.kill()
-                self.process.wait(timeout=3)
+                self.process.join(timeout=3)
             self.terminated = True
 
     def result(self):
@@ -179,13 +236,15 @@ class Job:
             return pickle.load(fh)  # our own worker's output
 
     def cleanup(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        if self.process is not None and self.process.is_alive():
             return
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def start_job(kind: str, raw, options: dict) -> Job:
-    """Start a solve ('solve') or budget frontier ('frontier') of `raw` in a worker process."""
+    """Start a solve ('solve') or budget frontier ('frontier') of `raw`, or a re-solve ('resolve')
+    of several runs (`raw`: a list of (RawScenario, run options, earlier PlanResult)), in a worker
+    process."""
     folder = Path(tempfile.mkdtemp(prefix=f"optimiser-{kind}-"))
     with (folder / "input.pkl").open("wb") as fh:
         pickle.dump({"kind": kind, "raw": raw, "options": options}, fh)
@@ -193,12 +252,7 @@ def start_job(kind: str, raw, options: dict) -> Job:
     if os.environ.get(INLINE_ENV) == "1":
         run_job(folder)
         return job
-    log = (folder / "worker.log").open("wb")
-    job.process = subprocess.Popen(
-        [sys.executable, "-m", "ui.worker", str(folder)], cwd=str(APP_HOME),
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    )
-    log.close()
+    job.process = SERVER.start(folder)
     return job
 
 

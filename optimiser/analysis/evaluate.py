@@ -20,6 +20,7 @@ from optimiser.model.build import DECISIONS, ROW_FAMILIES
 from optimiser.model.families.training import COHORT_OPEN, STARTS
 from optimiser.model.parts import row_scale_of
 from optimiser.pipeline import api
+from optimiser.pipeline.plan_check import checked_plan
 from optimiser.results.results import index_words, read_projection, weighted_shortfall
 from optimiser.scenario.scenario import Scenario
 from optimiser.solver import run
@@ -169,6 +170,10 @@ def evaluate_fixed_plan(scenario: Scenario, plan: FixedPlan) -> tuple[Evaluation
     cfg = scenario.config.solver
     with compiled.relaxed_rows([i for _, _, i in limits]), compiled.fixed_columns(values):
         outcome = run(compiled, cfg.time_limit_s, cfg.mip_rel_gap)
+        refused = outcome.holds_plan and checked_plan(compiled, built.data, outcome.values,
+                                                      outcome.objective).problem is not None
+    if refused:  # the independent check (optimiser/pipeline/plan_check.py): a solver error, no outcome
+        return Evaluation(Status.ERROR, None, None, pd.DataFrame()), []
     if not outcome.holds_plan:
         return Evaluation(outcome.status, None, None, pd.DataFrame()), []
     compiled.load_values(outcome.values)

@@ -73,6 +73,9 @@ NUMBER_OPTIONS = {
     "seed": NumberOption("seed", 0, 2**32 - 1, whole=True),
     "workers": NumberOption("number of worker processes", 1, 1024, whole=True),
     "port": NumberOption("port", 1, 65535, whole=True, unit="(a TCP port, e.g. 8501)"),
+    # near-optimal alternatives: how much worse than the best plan's objective an alternative may be
+    "slack": NumberOption("slack", 0, 1, unit="(a fraction of the best objective: 0.02 = 2%)"),
+    "count": NumberOption("number of alternatives", 1, 50, whole=True),
 }
 
 

@@ -1,7 +1,9 @@
-"""Command line: optimiser validate | project | solve | frontier | sweep | generate | convert | app.
+"""Command line: optimiser validate | project | solve | report | frontier | alternatives | sweep | verify |
+runs | generate | convert | app | monitor | replan | rollup | merge.
 
-Exit codes: 0 success (warnings allowed), 2 invalid input, 3 no plan meets the hard limits,
-1 any other failure. Problems are printed as messages, never tracebacks; nothing is written to
+Exit codes: 0 success (warnings allowed), 2 invalid input (a run folder not as its run left it
+included), 3 no plan meets the hard limits, 4 `verify`: the run made again disagrees, 1 any other
+failure. Problems are printed as messages, never tracebacks; nothing is written to
 --out unless the run succeeded.
 
 Commands use the public API (`optimiser.<name>`), which loads pandas, Pyomo and HiGHS on first
@@ -22,6 +24,7 @@ from optimiser.basics.files import DestinationError
 from optimiser.basics.options import OptionError, number_options
 from optimiser.cli.errors import Exit
 from optimiser.cli.params import ReplaceOpt, check_new, check_out, number_param, replaced
+from optimiser.cli.runs import SaveOpt, runs_app, save_run, wants_saving
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Plan NHS imaging training places, international recruitment and skill mix.")
@@ -70,6 +73,7 @@ def project(scenario: ScenarioOpt = None, out: OutOpt = None, replace: ReplaceOp
     """Project the status quo: current commissioning continued, no new decisions."""
     was = check_out(out, "project", replace)
     sc = _load(scenario)
+    bundle = optimiser.start_bundle("project", sc, {}) if out else None
     result = optimiser.project(sc)
     summary = result.summary()
     measured = sc.config.measured_years
@@ -80,9 +84,25 @@ def project(scenario: ScenarioOpt = None, out: OutOpt = None, replace: ReplaceOp
                + (f" (run-out years {run_out[0]}-{run_out[-1]} included)" if run_out else "") + ": "
                f"{result.total_shortfall_wte_years:,.1f} WTE-years ({result.weighted_shortfall:,.1f} weighted)")
     if out:
-        optimiser.write_projection(result, out, replace=replace)
+        optimiser.write_projection(result, out, replace=replace, bundle=bundle)
         typer.echo(f"Wrote {out / 'projection.csv'}")
         replaced(out, was)
+
+
+def _print_penalties(result) -> None:
+    """The optional terms min_shortfall adds to the weighted shortfall (why the objective is larger)."""
+    if result.assumptions.empty:
+        return
+    settings = dict(zip(result.assumptions["setting"], result.assumptions["value"], strict=True))
+    terms = []
+    equity = float(settings.get("regional_equity_weight") or 0)
+    change = float(settings.get("intake_change_weight") or 0)
+    if equity > 0:
+        terms.append(f"each region's shortfall above its fair share x {equity:g} more (regional_equity_weight)")
+    if change > 0:
+        terms.append(f"{change:g} per start of year-to-year change in an intake (intake_change_weight)")
+    if terms:
+        typer.echo(f"  the objective also counts {'; '.join(terms)}")
 
 
 def _print_plan(result) -> None:
@@ -90,6 +110,8 @@ def _print_plan(result) -> None:
     typer.echo(f"Plan for {result.scenario_name}: {result.status} (objective {result.objective_name}, "
                f"gap {_fmt(None if result.mip_gap is None else 100 * result.mip_gap, '%')})")
     typer.echo(f"  {OBJECTIVE_MEANING.get(result.objective_name, '')} Objective value: {_fmt(result.objective)}")
+    if result.objective_name == "min_shortfall":
+        _print_penalties(result)
     if result.run_out_years:
         typer.echo(f"  shortfall measured {result.measured_years}, run-out years {result.run_out_years} included")
     typer.echo(f"  weighted shortfall   plan {_fmt(result.weighted_shortfall)}   status quo {_fmt(sq.weighted_shortfall if sq else None)}")
@@ -162,12 +184,15 @@ def solve(
     time_limit: TimeLimitOpt = None,
     gap: GapOpt = None,
     replace: ReplaceOpt = False,
+    save: SaveOpt = None,
 ):
     """Optimise the plan and compare it with the status quo."""
     if objective not in (None, *OBJECTIVE_MEANING):
         raise Exit(2, f"--objective must be min_shortfall, min_cost or min_system_cost, not {objective!r}")
     was = check_out(out, "solve", replace)
     sc = _load(scenario)
+    options = {"objective": objective, "budget_scale": budget_scale, "time_limit": time_limit, "gap": gap}
+    bundle = optimiser.start_bundle("solve", sc, options) if out else None
     try:
         result = optimiser.solve(sc, objective=objective, budget_scale=budget_scale, time_limit=time_limit, gap=gap)
     except optimiser.ObjectiveError as exc:
@@ -177,10 +202,45 @@ def solve(
     if not result.feasible:
         raise Exit(1, f"the solver found no plan: {result.message}; nothing was written")
     _print_plan(result)
+    context = optimiser.plan_context(sc.raw)
+    typer.echo("\n" + optimiser.plan_story(result, context).markdown())
     if out:
-        files = optimiser.write_plan(result, out, replace=replace)
-        typer.echo(f"Wrote {out}/" + ", ".join(Path(f).name for f in files))
+        files = optimiser.write_plan(result, out, replace=replace, context=context, bundle=bundle)
+        shown = dict.fromkeys(Path(f).relative_to(out).parts[0] + ("/" if len(Path(f).relative_to(out).parts) > 1 else "")
+                              for f in files)
+        typer.echo(f"Wrote {out}/" + ", ".join(shown))
         replaced(out, was)
+    if wants_saving(save):  # the app's options: every value as used
+        save_run(sc, result, {"objective": result.objective_name, "budget_scale": budget_scale,
+                              "time_limit": sc.config.solver.time_limit_s if time_limit is None else time_limit,
+                              "gap": sc.config.solver.mip_rel_gap if gap is None else gap})
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="The --out folder of an `optimiser solve` run")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="The HTML file to write (default: beside the "
+                                             "run folder, <folder>_board_pack.html)")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace --out if it exists")] = False,
+):
+    """Write a plan's board pack: one self-contained HTML file (charts inline, opens offline)."""
+    target = out or optimiser.default_report_path(run_dir)
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise Exit(2, f"--out: {target} should end in .html (the board pack is a web page); nothing was written")
+    if target.exists() and not replace:
+        raise Exit(2, f"--out: {target} exists; give another file or pass --replace; nothing was written")
+    try:
+        folder = optimiser.read_plan_folder(run_dir)
+    except optimiser.PlanFolderError as exc:
+        raise Exit(2, f"{exc}; nothing was written") from None
+    if not folder.result.feasible:
+        raise Exit(2, f"{run_dir} holds no plan ({folder.result.status}); nothing was written")
+    if folder.context is None:
+        typer.echo(f"{run_dir} has no plan_context.json (written before it existed): identifiers are shown "
+                   "in place of names", err=True)
+    optimiser.write_board_pack(folder, target)
+    typer.echo(f"Wrote {target}" + (f" ({folder.manifest_file} SHA-256 {folder.manifest_sha256})"
+                                     if folder.manifest_sha256 else ""))
 
 
 @app.command()
@@ -191,6 +251,7 @@ def frontier(
     time_limit: TimeLimitOpt = None,
     gap: GapOpt = None,
     replace: ReplaceOpt = False,
+    save: SaveOpt = None,
 ):
     """Weighted shortfall against budget: one model, only the budget changes between points."""
     try:
@@ -199,14 +260,20 @@ def frontier(
         raise Exit(2, f"--budget-scales: {exc}") from None
     was = check_out(out, "frontier", replace)
     sc = _load(scenario)
+    options = {"budget_scales": scales, "time_limit": time_limit, "gap": gap}
+    bundle = optimiser.start_bundle("frontier", sc, options) if out else None
     result = optimiser.frontier(sc, scales, time_limit=time_limit, gap=gap)
     cols = ["budget_scale", "status", "weighted_shortfall", "total_shortfall_wte_years", "total_cost_gbp", "solve_seconds"]
     typer.echo(result.frontier[cols].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     typer.echo(f"{len(scales)} points in {result.total_seconds:.2f}s (one build: {result.build_seconds:.2f}s)")
     if out:
-        optimiser.write_frontier(result, out, replace=replace)
-        typer.echo(f"Wrote {out}/frontier.csv, frontier.png and run.json")
+        optimiser.write_frontier(result, out, replace=replace, bundle=bundle)
+        typer.echo(f"Wrote {out}/frontier.csv, frontier.png, manifest.json, inputs/ and run.json")
         replaced(out, was)
+    if wants_saving(save):
+        save_run(sc, result, {"budget_scales": list(scales),
+                              **({"time_limit": time_limit} if time_limit is not None else {}),
+                              **({"gap": gap} if gap is not None else {})})
 
 
 @app.command()
@@ -244,11 +311,25 @@ def app_(
 
 
 # Commands defined beside the code they drive.
+from optimiser.cli.alternatives import alternatives_command  # noqa: E402
 from optimiser.cli.generate import generate_command  # noqa: E402
+from optimiser.cli.monitoring import merge_command, monitor_command, replan_command, rollup_command  # noqa: E402
 from optimiser.cli.sweep import sweep_command  # noqa: E402
+from optimiser.cli.verify import verify_command  # noqa: E402
 
 app.command("sweep", help="Shortfall percentiles over futures sampled from uncertainty.csv.")(sweep_command)
+app.command("alternatives", help="Plans within a slack of the best that differ most in one dimension.")(
+    alternatives_command)
 app.command("generate", help="Write a synthetic scenario (presets S, M, L, XL, W).")(generate_command)
+app.command("monitor", help="A plan against actuals: in post, starts, recruits, retained staff and spend, "
+                            "flagged red/amber/green.")(monitor_command)
+app.command("replan", help="Roll a plan forward from actuals to --from-year and optimise its decisions again.")(
+    replan_command)
+app.command("rollup", help="A plan's reports summed to a level of the hierarchy (e.g. network).")(rollup_command)
+app.command("merge", help="Combine local scenarios into one, refusing on conflicts.")(merge_command)
+app.add_typer(runs_app, name="runs")
+app.command("verify", help="Make a run again from its folder alone and say whether it agrees (exit 0 agrees, "
+                         "4 disagrees, 2 a folder not as the run left it).")(verify_command)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,6 +352,9 @@ def main(argv: list[str] | None = None) -> int:
         if _infeasible_projection(exc):
             typer.echo(f"error: {exc}", err=True)
             return 3
+        if _bad_bundle(exc):  # a run folder's inputs that changed or do not match its manifest
+            typer.echo(f"error: {exc}", err=True)
+            return 2
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors: bad flags
             exc.show()
             return int(exc.exit_code)
@@ -283,6 +367,10 @@ def _infeasible_projection(exc: Exception) -> bool:
     """The status quo cannot be projected (exit 3). Only the pipeline raises it: when the pipeline
     was never imported the answer is no, without importing Pyomo and HiGHS just to say so."""
     return "optimiser.pipeline.api" in sys.modules and isinstance(exc, optimiser.InfeasibleProjection)
+
+
+def _bad_bundle(exc: Exception) -> bool:
+    return "optimiser.outputs.manifest" in sys.modules and isinstance(exc, optimiser.BundleError)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,10 @@ def sweep_command(
     was = check_out(out, "sweep", replace)
     if plan not in ("status_quo", "optimised") and not Path(plan).is_dir():
         raise Exit(2, f"--plan must be status_quo, optimised or a plan folder written by `optimiser solve --out`; {plan!r} is none of these")
+    edited = [] if plan in ("status_quo", "optimised") else optimiser.changed_files(plan, unrecorded_ok=True)
+    if edited:
+        raise Exit(2, f"--plan {plan} is not as its run left it:\n  " + "\n  ".join(edited)
+                   + "\nnothing was run or written")
     try:
         if executor != "local":
             dask_address(executor)
@@ -60,6 +64,12 @@ def sweep_command(
         raise Exit(2, str(exc)) from None
     for w in sc.report.warnings:
         typer.echo(w.render(), err=True)
+    options = {"samples": samples, "plan": plan if plan in ("status_quo", "optimised") else str(Path(plan).resolve()),
+               "reoptimise": reoptimise, "executor": executor, "seed": seed, "workers": workers}
+    bundle = None
+    if out is not None:
+        bundle = optimiser.start_bundle("sweep", sc, options,
+                                        {} if plan in ("status_quo", "optimised") else {"plan": Path(plan)})
     columns = (TextColumn("sampled futures"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=False) as bar:
         task = bar.add_task("sweep", total=samples)
@@ -70,8 +80,8 @@ def sweep_command(
             raise Exit(2, str(exc)) from None
     _print_sweep(result)
     if out is not None:
-        optimiser.write_sweep(result, out, replace=replace)
-        typer.echo(f"Wrote {out}/summary.json, " + ", ".join(SWEEP_FILES) + ", run.json")
+        optimiser.write_sweep(result, out, replace=replace, bundle=bundle)
+        typer.echo(f"Wrote {out}/summary.json, " + ", ".join(SWEEP_FILES) + ", manifest.json, inputs/, run.json")
         replaced(out, was)
 
 

@@ -17,8 +17,10 @@ from optimiser.model.families import (
     placements,
     policy_shares,
     recruitment,
+    regional_equity,
     retention,
     stability,
+    steady_intakes,
     stock,
     training,
 )
@@ -35,9 +37,11 @@ FAMILIES = (
     placements,  # clinical placement weeks
     budget,  # yearly and whole-horizon spending limits
     stability,  # year-on-year change in commissioning
+    steady_intakes,  # optional price on year-to-year changes in commissioning
     policy_shares,  # bounds on routes' shares of a group's new supply
     coverage,  # demand met by own staff and skill mix; shortfall
     balances,  # the stock balance, from every family's terms
+    regional_equity,  # optional: the worst region's shortfall rate per group and year
     objective,  # min_shortfall, min_cost or min_system_cost
 )
 
@@ -64,6 +68,8 @@ def build_model(data: ModelData, objective_name: str | None = None) -> pyo.Concr
         m.own_terms = defaultdict(list)
         # (r, y) -> [(Route, starts variable)]: learners in training in region r in year y
         m.learners = defaultdict(list)
+        # [(coefficient, variable)]: terms min_shortfall adds to its objective (weighted WTE-years)
+        m.penalties = []
         # component name -> RowFamily, in build order (written by parts.add_rows only)
         m.families = {}
         # (component name, key) -> how many units one unit of a row scaled by its magnitude stands for

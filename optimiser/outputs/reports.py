@@ -11,38 +11,35 @@ import json
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from optimiser.analysis.plan_context import PlanContext
+from optimiser.analysis.story import PlanStory, plan_story
 from optimiser.basics.cells import safe_frame
 from optimiser.model.build import DECISIONS
+from optimiser.outputs.json_values import json_safe
+from optimiser.outputs.manifest import MANIFEST_FILE, RunBundle, run_facts, write_bundle
 from optimiser.outputs.run_folders import run_files, run_folder
+from optimiser.outputs.story_files import write_story_files, write_story_sheet
 from optimiser.results.results import PlanResult, ProjectionResult, bottleneck_sentence
 
+MANIFEST_HASH = "manifest_sha256"  # summary.json's key for the manifest's SHA-256
 
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """A CSV for planners: formula-like text neutralised, numbers to 10 significant digits."""
     safe_frame(df).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
-def json_safe(v):
-    """A value JSON can hold exactly: NaN and infinities become null, numpy numbers plain ones,
-    inside dicts and lists too (summary.json of every run folder)."""
-    if isinstance(v, dict):
-        return {k: json_safe(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [json_safe(x) for x in v]
-    if isinstance(v, float | np.floating):
-        return float(v) if math.isfinite(v) else None
-    if isinstance(v, np.integer):
-        return int(v)
-    return v
-
-
-def write_projection(result: ProjectionResult, out: str | Path, *, replace: bool = False) -> list[Path]:
-    """projection.csv and projection_summary.csv (`replace`: see run_folders.check_out_folder)."""
+def write_projection(result: ProjectionResult, out: str | Path, *, replace: bool = False,
+                     bundle: RunBundle | None = None) -> list[Path]:
+    """projection.csv and projection_summary.csv (`replace`: see run_folders.check_out_folder;
+    `bundle`: the run's inputs, for manifest.json and inputs/, optimiser/outputs/manifest.py)."""
     with run_folder(out, "project", replace) as tmp:
-        _write_csv(result.projection, tmp / "projection.csv")
-        _write_csv(result.summary(), tmp / "projection_summary.csv")
+        if bundle is not None:
+            write_bundle(tmp, bundle, run_facts(result))
+        write_csv(result.projection, tmp / "projection.csv")
+        write_csv(result.summary(), tmp / "projection_summary.csv")
     return [Path(out) / "projection.csv", Path(out) / "projection_summary.csv"]
 
 
@@ -57,24 +54,45 @@ PLAN_FILES = {
 }
 
 
-def write_plan(result: PlanResult, out: str | Path, *, replace: bool = False) -> list[Path]:
-    """summary.json, the tables of docs/model.md as CSV, status_quo_projection.csv and plan.xlsx."""
+def write_plan(result: PlanResult, out: str | Path, *, replace: bool = False,
+               context: PlanContext | None = None, bundle: RunBundle | None = None) -> list[Path]:
+    """summary.json, the tables of docs/model.md as CSV, status_quo_projection.csv, plan.xlsx, and the
+    plan's story (summary.md) with the names it was told with (plan_context.json; `context`, from
+    the scenario: optimiser.analysis.plan_context; without it identifiers are read as words); with a
+    `bundle`, manifest.json and inputs/ too, the manifest's hash in summary.json and the workbook's
+    Assumptions sheet."""
     out = Path(out)
+    story = plan_story(result, context)
     with run_folder(out, "solve", replace) as tmp:
-        summary = {k: json_safe(v) for k, v in result.summary_dict().items()}
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-        for name, attr in PLAN_FILES.items():
-            _write_csv(getattr(result, attr), tmp / name)
-        if result.status_quo is not None:
-            _write_csv(result.status_quo.projection, tmp / "status_quo_projection.csv")
-            _write_csv(result.status_quo.skill_mix, tmp / "status_quo_skill_mix.csv")
-        write_plan_workbook(result, tmp / "plan.xlsx")
+        digest = write_bundle(tmp, bundle, run_facts(result)) if bundle is not None else None
+        write_plan_files(result, tmp, story, context, digest)
     return run_files(out)
+
+
+def write_plan_files(result: PlanResult, folder: Path, story: PlanStory | None = None,
+                     context: PlanContext | None = None, manifest_sha256: str | None = None) -> None:
+    """A plan's files into a staged run folder (write_plan, and re-plans: outputs/replan_files.py);
+    its story (summary.md, plan_context.json) told from `story`, or made here; the manifest's
+    hash, when the run has one, in summary.json and the workbook."""
+    story = plan_story(result, context) if story is None else story
+    write_story_files(story, context, folder)
+    summary = {k: json_safe(v) for k, v in result.summary_dict().items()}
+    if manifest_sha256 is not None:
+        summary[MANIFEST_HASH] = manifest_sha256
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    for name, attr in PLAN_FILES.items():
+        write_csv(getattr(result, attr), folder / name)
+    if result.status_quo is not None:
+        write_csv(result.status_quo.projection, folder / "status_quo_projection.csv")
+        write_csv(result.status_quo.skill_mix, folder / "status_quo_skill_mix.csv")
+    write_plan_workbook(result, folder / "plan.xlsx", story, manifest_sha256=manifest_sha256)
 
 
 HOW_TO_READ = [
     ("What this is", "An allocation plan from the imaging workforce optimiser, beside the status quo (current commissioning continued)."),
-    ("Summary", "Headline figures: weighted and unweighted shortfall (WTE-years over the measured years) for the plan and the status quo, total cost, solver status and gap."),
+    ("Summary", "The plan in plain language: what to commission where and from when, what it buys against the status "
+                "quo, which limit binds and what relaxing it is worth, groups no lever reaches, the levers it leans on."),
+    ("Key figures", "Headline figures: weighted and unweighted shortfall (WTE-years over the measured years) for the plan and the status quo, total cost, solver status and gap."),
     *((d.sheet, d.description) for d in DECISIONS),
     ("Projection", "Supply, demand, covered and shortfall WTE per staff group, region and year under the plan. The first year is the baseline (in post against establishment)."),
     ("Status quo", "The same measures if current commissioning simply continues."),
@@ -101,7 +119,8 @@ def readable(col: str) -> str:
     return col.replace("_", " ").capitalize()
 
 
-def write_plan_workbook(result: PlanResult, path: Path) -> None:
+def write_plan_workbook(result: PlanResult, path: Path, story: PlanStory | None = None,
+                        manifest_sha256: str | None = None) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
@@ -140,6 +159,7 @@ def write_plan_workbook(result: PlanResult, path: Path) -> None:
         if len(df.columns):
             ws.autofilter(0, 0, max(1, len(df)), len(df.columns) - 1)
 
+    write_story_sheet(wb, story or plan_story(result))
     ws = wb.add_worksheet("How to read this")
     ws.write_row(0, 0, ["Sheet", "What it shows"], head)
     for i, (a, b) in enumerate(HOW_TO_READ, start=1):
@@ -150,7 +170,7 @@ def write_plan_workbook(result: PlanResult, path: Path) -> None:
     ws.freeze_panes(1, 0)
     summary = pd.DataFrame([(readable(k), v) for k, v in result.summary_dict().items()], columns=["measure", "value"])
     summary["value"] = summary["value"].map(lambda v: "" if v is None else (v if isinstance(v, int | float) else str(v)))
-    sheet("Summary", summary)
+    sheet("Key figures", summary)
     for d in DECISIONS:
         sheet(d.sheet, getattr(result, d.table))
     sheet("Projection", result.projection)
@@ -163,12 +183,17 @@ def write_plan_workbook(result: PlanResult, path: Path) -> None:
         binding["meaning"] = [bottleneck_sentence(r, result.objective_name) for _, r in binding.iterrows()]
     sheet("Bottlenecks", binding)
     sheet("Levers", result.levers)
-    sheet("Assumptions", result.assumptions)
+    assumptions = result.assumptions
+    if manifest_sha256 is not None:  # the run folder's manifest.json, which says how this plan was made
+        assumptions = pd.concat([assumptions, pd.DataFrame([(f"{MANIFEST_FILE} sha256", manifest_sha256)],
+                                                           columns=["setting", "value"])], ignore_index=True)
+    sheet("Assumptions", assumptions)
     wb.close()
 
 
-def write_frontier(result, out: str | Path, *, replace: bool = False) -> list[Path]:
-    """frontier.csv and frontier.png (weighted shortfall against budget, status quo for reference)."""
+def write_frontier(result, out: str | Path, *, replace: bool = False, bundle: RunBundle | None = None) -> list[Path]:
+    """frontier.csv and frontier.png (weighted shortfall against budget, status quo for reference);
+    manifest.json and inputs/ with a `bundle`."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -176,7 +201,9 @@ def write_frontier(result, out: str | Path, *, replace: bool = False) -> list[Pa
 
     df = result.frontier
     with run_folder(out, "frontier", replace) as tmp:
-        _write_csv(df, tmp / "frontier.csv")
+        if bundle is not None:
+            write_bundle(tmp, bundle, run_facts(result))
+        write_csv(df, tmp / "frontier.csv")
         fig, ax = plt.subplots(figsize=(7, 4.5))
         ok = df[df["weighted_shortfall"].notna()]
         x = ok["budget_gbp"] / 1e6 if ok["budget_gbp"].gt(0).any() else ok["budget_scale"]

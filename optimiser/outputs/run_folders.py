@@ -2,7 +2,10 @@
 
 Every folder a run writes (`solve`, `project`, `frontier`, `sweep`) is staged whole and swapped
 into place as one step (optimiser/basics/files.py), with `run.json` naming the kind of run, when
-it was written, the package version and every file it holds with its size in bytes. Before any
+it was written, the package version and every file it holds (by its path inside the folder: the
+copied inputs are under `inputs/`) with its size in bytes and its SHA-256, so that a file changed
+after the run is caught (`changed_files`; the run's provenance is manifest.json, see
+optimiser/outputs/manifest.py). Before any
 work starts, `check_out_folder` refuses an --out that is a file, cannot be written, or holds
 another kind of run or files that are not a run's; `replace=True` (the command line's
 --replace) allows replacing those, and the check says what will be replaced. A folder holding an
@@ -12,6 +15,7 @@ earlier run of the same kind, and nothing else, is replaced without asking.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +31,10 @@ RUN_KINDS = {  # kind -> what a planner calls it
     "project": "a status quo projection (optimiser project)",
     "frontier": "a budget frontier (optimiser frontier)",
     "sweep": "an uncertainty sweep (optimiser sweep)",
+    "alternatives": "near-optimal alternatives (optimiser alternatives)",
+    "monitor": "a plan monitored against actuals (optimiser monitor)",
+    "replan": "a plan re-made from actuals (optimiser replan)",
+    "rollup": "a run's reports rolled up a level (optimiser rollup)",
 }
 _SHOWN_NAMES = 5  # names listed in a message before "and N more"
 # files a file browser leaves in any folder it shows: not a reason to refuse a run folder
@@ -80,7 +88,7 @@ def occupant(out: Path) -> Occupant | None:
     manifest = read_manifest(out)
     if manifest is None:
         return Occupant(None, "", tuple(names))
-    own = set(manifest["files"]) | {MANIFEST} | BROWSER_LITTER
+    own = {name.split("/")[0] for name in manifest["files"]} | {MANIFEST} | BROWSER_LITTER
     return Occupant(manifest["kind"], str(manifest.get("written_at", "at an unknown time")),
                     tuple(n for n in names if n not in own))
 
@@ -98,7 +106,8 @@ def _refusal(out: Path, kind: str, holds: Occupant) -> str | None:
 
 def _never_replaced(out: Path, holds: Occupant | None) -> str | None:
     """Folders no --replace may remove: the home folder, one holding the working folder, or one
-    holding folders (a run folder holds files only) is surely a mistyped --out."""
+    holding folders (a run folder holds no folders but its own, listed in run.json) is surely a
+    mistyped --out."""
     cwd = Path.cwd().resolve()
     if out == Path.home().resolve() or out == cwd or out in cwd.parents:
         where = "your home folder" if out == Path.home().resolve() else "the folder you are working in, or holds it"
@@ -138,10 +147,27 @@ def check_out_folder(out: str | Path, kind: str, replace: bool = False) -> str |
     return _inspect(out, kind, replace)
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 (hex) of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _held_files(folder: Path) -> list[str]:
+    """Every file under `folder` but run.json, as paths inside it ("inputs/routes.csv"), sorted."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST)
+
+
 def _write_manifest(folder: Path, kind: str) -> None:
-    files = {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.name != MANIFEST}
+    names = _held_files(folder)
     manifest = {"kind": kind, "written_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-                "package_version": package_version(), "files": files}
+                "package_version": package_version(),
+                "files": {name: (folder / name).stat().st_size for name in names},
+                "sha256": {name: file_sha256(folder / name) for name in names}}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
@@ -161,3 +187,31 @@ def run_files(out: str | Path) -> list[Path]:
     out = Path(out)
     manifest = read_manifest(out) or {"files": {}}
     return sorted(out / name for name in manifest["files"])
+
+
+def changed_files(folder: str | Path, unrecorded_ok: bool = False) -> list[str]:
+    """What differs in a run folder from its run.json, one sentence per file: a file missing,
+    changed (its SHA-256 is not the one recorded) or added after the run. [] when every file is as
+    written. A folder without run.json, or one written before run.json recorded hashes, says so,
+    unless `unrecorded_ok` (a plan folder made by hand, or by an earlier version: nothing to check)."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    recorded = None if manifest is None else manifest.get("sha256")
+    if unrecorded_ok and not isinstance(recorded, dict):
+        return []
+    if manifest is None:
+        return [f"{folder / MANIFEST} is missing or unreadable, so {folder} is not a run folder written by optimiser"]
+    if not isinstance(recorded, dict):
+        return [f"{folder / MANIFEST} records no SHA-256 of its files (written by optimiser "
+                f"{manifest.get('package_version', '?')} before runs recorded them), so its files cannot be checked"]
+    out = []
+    for name in sorted(set(recorded) | set(manifest["files"])):
+        path = folder / name
+        if not path.is_file():
+            out.append(f"{name} is missing (the run wrote it)")
+        elif name not in recorded or file_sha256(path) != recorded[name]:
+            out.append(f"{name} was changed after the run (its SHA-256 is not the one {MANIFEST} recorded)")
+    for name in _held_files(folder):
+        if name not in recorded and Path(name).name not in BROWSER_LITTER:
+            out.append(f"{name} was added after the run ({MANIFEST} does not list it)")
+    return out

@@ -9,7 +9,8 @@ from pathlib import Path
 from optimiser.analysis.sweep import SweepError, SweepResult
 from optimiser.basics.cells import safe_frame
 from optimiser.basics.files import DestinationError
-from optimiser.outputs.reports import json_safe
+from optimiser.outputs.json_values import json_safe
+from optimiser.outputs.manifest import RunBundle, run_facts, write_bundle
 from optimiser.outputs.run_folders import run_files, run_folder
 
 SWEEP_FILES = {
@@ -23,10 +24,14 @@ SWEEP_FILES = {
 }
 
 
-def write_sweep(result: SweepResult, out: str | Path, *, replace: bool = False) -> list[Path]:
-    """The tables as CSV (formula text neutralised) plus summary.json, all moved into place at once."""
+def write_sweep(result: SweepResult, out: str | Path, *, replace: bool = False,
+                bundle: RunBundle | None = None) -> list[Path]:
+    """The tables as CSV (formula text neutralised) plus summary.json, all moved into place at once;
+    manifest.json and inputs/ with a `bundle` (optimiser/outputs/manifest.py)."""
     try:
         with run_folder(out, "sweep", replace) as tmp:
+            if bundle is not None:
+                write_bundle(tmp, bundle, run_facts(result))
             for name, attr in SWEEP_FILES.items():
                 safe_frame(getattr(result, attr)).to_csv(tmp / name, index=False, lineterminator="\n",
                                                          float_format="%.10g")

@@ -20,6 +20,7 @@ from optimiser.basics.status import Status
 from optimiser.model.build import ROW_FAMILIES, build_model
 from optimiser.model.data import ModelData, prepare
 from optimiser.model.parts import Role, row_scale_of
+from optimiser.pipeline.plan_check import SolverError, checked_plan
 from optimiser.results.levers import read_levers
 from optimiser.results.results import (
     PlanResult,
@@ -96,6 +97,9 @@ def project(scenario: Scenario, objective: str | None = None) -> ProjectionResul
             "the status quo cannot be projected: the baseline starts draw more staff into upskilling "
             "than the groups they come from hold. Lower those baseline_starts rows."
         )
+    checked = checked_plan(compiled, data, outcome.values, outcome.objective)
+    if checked.problem is not None:
+        raise SolverError(f"the status quo could not be projected: {checked.problem}")
     compiled.load_values(outcome.values)
     projection = read_projection(m, data)
     return ProjectionResult(
@@ -216,6 +220,12 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
         conflicts = explain_infeasibility(built, time_limit) if (outcome.status == Status.INFEASIBLE and explain) else pd.DataFrame()
         return PlanResult(objective=None, weighted_shortfall=None, total_shortfall_wte_years=None, total_cost_gbp=None,
                           mip_gap=None, dual_bound=outcome.dual_bound, conflicts=conflicts, **common)
+    checked = checked_plan(compiled, data, outcome.values, outcome.objective)
+    if checked.problem is not None:  # never a plan: a solver error naming what it breaks
+        log.error("%s (HiGHS: %s)", checked.problem, outcome.solver_status)
+        common.update(status=Status.ERROR, message=f"{checked.problem} (HiGHS said: {outcome.solver_status})")
+        return PlanResult(objective=None, weighted_shortfall=None, total_shortfall_wte_years=None, total_cost_gbp=None,
+                          mip_gap=None, dual_bound=outcome.dual_bound, plan_check=checked.facts, **common)
     t0 = time.perf_counter()
     m = compiled.model
     compiled.load_values(outcome.values)
@@ -227,7 +237,8 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
     projection = read_projection(m, data)
     costs = read_costs(m)
     premium, system = system_cost(m, data) if built.objective_name == "min_system_cost" else (None, None)
-    binding = read_binding(m, data, compiled, activity, duals)
+    ranges = (lp.bound_up, lp.bound_down) if lp is not None and lp.bound_up is not None else None
+    binding = read_binding(m, data, compiled, activity, duals, ranges)
     result = PlanResult(
         objective=outcome.objective,
         weighted_shortfall=weighted_shortfall(m, data),
@@ -246,6 +257,7 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
         run_out_years=year_span(data.run_out_years),
         gap_premium_gbp=premium,
         system_cost_gbp=system,
+        plan_check=checked.facts,
         **common,
     )
     timings["shadow_price_seconds"] = duals_seconds

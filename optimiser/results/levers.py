@@ -4,16 +4,22 @@ more GBP 1m would buy at the margin.
 
 For a decision column j the gain of one more unit is what it does through the stock and flow at
 the plan's marginal values (the duals y of the definition rows: stock balances, demand coverage,
-own work), plus the value of any limit it adds room to (an extra educator to educator capacity, a
-start this year to next year's allowed increase), net of its own objective term:
+own work), plus the value of any capacity it adds room to (an extra educator to educator
+capacity), net of its own objective term:
 
-    gain_j = sum_{i definition row} a_ij * y_i + sum_{i limit row j relieves} a_ij * y_i - c_j
+    gain_j = sum_{i definition row} a_ij * y_i + sum_{i capacity row j relieves} a_ij * y_i - c_j
     per GBP 1m = gain_j / cost_j * 1e6,  cost_j = GBP per unit over every model year (undiscounted)
 
 (in weighted WTE-years per unit). The limits a lever uses up are left out on purpose: its own cap
 (provider starts, pools, a scheme's reach), the capacities it loads and the budgets are what the
-planner would change to spend more on it, and each has its own shadow price in binding.csv. A
-lever is shown at its best column (`where`: provider or staff group, region and year).
+planner would change to spend more on it, and each has its own shadow price in binding.csv.
+Room a start adds to rows that ration starts and recruits themselves (next year's stability
+allowance, a policy share's allowance for other routes) is left out too: it is worth something only
+when further starts or recruits are bought, whose money is not in this lever's cost_j. Counting it
+divided the value of a chain of starts by the price of one (the West Midlands default's
+support-worker places read 13,756 weighted WTE-years per GBP 1m, of which 9,389 was the next year's
+allowance; 4,367 is their own). A lever is shown at its best column (`where`: provider or staff
+group, region and year).
 A yearly budget's figure is its shadow price per GBP 1m (the same as binding.csv's). Reported for
 min_shortfall only, whose objective is in weighted WTE-years; the duals are those of the
 shadow-price LP (cohort decisions fixed, starts and recruits continuous).
@@ -34,6 +40,9 @@ from optimiser.model.parts import Role
 LEVER_COLUMNS = ["lever", "name", "where", "gbp_per_unit", "wte_years_per_unit", "wte_years_per_gbp_m"]
 BUDGET_YEARLY = "budget_yearly"
 BUDGETS = (BUDGET_YEARLY, "budget_total")  # the money itself: what the ranking divides by
+# Limits on starts and recruits themselves: the room a start adds to them buys nothing until more
+# starts or recruits are paid for, so it is no part of a lever's own gain per pound.
+RATIONING = ("stability_up", "stability_down", "policy_share_max", "policy_share_min")
 NAMING = ("route", "scheme", "kind")  # index parts that name the lever, not where it is pulled
 
 
@@ -60,7 +69,8 @@ def read_levers(m: pyo.ConcreteModel, data: ModelData, compiled, duals: np.ndarr
     if duals is None or m.objective_name != "min_shortfall":
         return pd.DataFrame(columns=LEVER_COLUMNS)
     others = [name for name, family in m.families.items() if family.role is not Role.DEFINITION]
-    limits = [name for name, family in m.families.items() if family.role is Role.LIMIT and name not in BUDGETS]
+    limits = [name for name, family in m.families.items()
+              if family.role is Role.LIMIT and name not in BUDGETS and name not in RATIONING]
     y = np.array(duals, dtype=float)  # the definition rows' duals: every row but the other families'
     y[_row_numbers(compiled, others)] = 0.0
     gain = np.asarray(compiled.matrix.T @ y, dtype=float) - compiled.cost

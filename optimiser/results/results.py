@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +18,7 @@ from optimiser.model.families.objective import (
     reported_shortfall_terms,
     shortfall_terms,
 )
-from optimiser.model.parts import Decision, row_scale_of
+from optimiser.model.parts import Decision, Role, RowFamily, row_scale_of
 
 PROJECTION_COLUMNS = ["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte",
                       "run_out"]
@@ -80,6 +81,8 @@ class PlanResult:
     run_out_years: str = ""  # "2031-2033" when the totals include run-out years past the horizon
     gap_premium_gbp: float | None = None  # min_system_cost: present value of the premium on the shortfall
     system_cost_gbp: float | None = None  # min_system_cost: present value of spending plus that premium
+    # the independent check of the solver's plan (optimiser/pipeline/plan_check.py): largest violation, ...
+    plan_check: dict = field(default_factory=dict)
 
     @property
     def feasible(self) -> bool:
@@ -121,6 +124,7 @@ class PlanResult:
             "relax_seconds": self.phases.get("relax_seconds"),
             "round_seconds": self.phases.get("round_seconds"),
             "rounding_box": self.phases.get("rounding_box"),
+            **self.plan_check,
         }
 
     def bottlenecks(self, top: int | None = None, per_family: int | None = None) -> pd.DataFrame:
@@ -251,9 +255,24 @@ def index_words(key, data: ModelData) -> str:
     return ", ".join(words)
 
 
+BINDING_COLUMNS = ["family", "constraint", "index", "year", "limit", "used", "slack", "unit", "shadow_price",
+                   "value_of_one_more", "value_of_1pct_more", "holds_for_up_to", "binding"]
+
+
+def _holds_for(i: int, upper: bool, k: float, ranges: tuple[np.ndarray, np.ndarray] | None, compiled) -> float:
+    """How many more units of the limit (in the planner's favour, in its own unit) the marginal
+    value holds for: the right-hand-side range of the shadow-price LP's basis. NaN when unknown."""
+    if ranges is None:
+        return float("nan")
+    room = ranges[0][i] - compiled.row_upper[i] if upper else compiled.row_lower[i] - ranges[1][i]
+    return float("inf") if room >= 1e20 else float(max(0.0, room) * k)
+
+
 def read_binding(m: pyo.ConcreteModel, data: ModelData, compiled, row_activity: np.ndarray,
-                 duals: np.ndarray | None) -> pd.DataFrame:
-    """Every limit row: its limit, use, slack and shadow price (objective units per unit of limit)."""
+                 duals: np.ndarray | None, ranges: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
+    """Every limit row: its limit, use, slack, shadow price (objective units per unit of limit)
+    and, where the limit has a value, for how many more units that value holds (`ranges`: the
+    shadow-price LP's bound-up and bound-down ranging, in the solver's units)."""
     rows = []
     for name, family in m.families.items():
         if not family.reported:
@@ -281,11 +300,10 @@ def read_binding(m: pyo.ConcreteModel, data: ModelData, compiled, row_activity: 
                     "shadow_price": dual,
                     "value_of_one_more": value,
                     "value_of_1pct_more": abs(dual) * abs(limit) * 0.01,
+                    "holds_for_up_to": _holds_for(i, upper, k, ranges, compiled) if value > 1e-9 else float("nan"),
                     "binding": bool(abs(slack) <= 1e-6 * max(1.0, abs(limit))),
                 })
-    df = pd.DataFrame(rows, columns=["family", "constraint", "index", "year", "limit", "used", "slack", "unit",
-                                     "shadow_price", "value_of_one_more", "value_of_1pct_more", "binding"])
-    return df
+    return pd.DataFrame(rows, columns=BINDING_COLUMNS)
 
 
 def bottleneck_sentence(row: pd.Series, objective_name: str) -> str:
@@ -293,8 +311,27 @@ def bottleneck_sentence(row: pd.Series, objective_name: str) -> str:
     what = family.one_more if family is not None and family.one_more else "one more unit"
     gain = row["value_of_one_more"]
     if objective_name == "min_cost":
-        return f"{row['family']}, {row['index']}: {what} saves GBP {gain:,.0f}"
-    return f"{row['family']}, {row['index']}: {what} closes {gain:.3g} WTE-years of weighted gap"
+        said = f"{row['family']}, {row['index']}: {what} saves GBP {gain:,.0f}"
+    else:
+        said = f"{row['family']}, {row['index']}: {what} closes {gain:.3g} WTE-years of weighted gap"
+    return said + _range_words(row, family)
+
+
+def _range_words(row: pd.Series, family: RowFamily | None) -> str:
+    """', for up to 120 more weeks': how far the marginal value holds (binding.csv's ranging)."""
+    room = row.get("holds_for_up_to", float("nan"))
+    if room is None or pd.isna(room):
+        return ""
+    lowered = family is not None and family.role is Role.REQUIREMENT  # loosened by lowering it
+    if room <= 1e-9:  # a degenerate limit: the value is one side's; further units are worth at most it
+        return ", at the margin only (further units are worth at most this)"
+    if math.isinf(room):
+        return ", however far it is lowered" if lowered else ", however far it is raised"
+    unit = row.get("unit", "")
+    number = f"{room:,.3g}" if room < 10 else f"{room:,.0f}"
+    if unit == "GBP":
+        return f", for up to GBP {number} {'less' if lowered else 'more'}"
+    return f", for up to {number} {unit} less" if lowered else f", for up to {number} more {unit}"
 
 
 def summarise_projection(projection: pd.DataFrame) -> pd.DataFrame:

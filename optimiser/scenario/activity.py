@@ -92,3 +92,22 @@ def demand_wte(tables: dict[str, pd.DataFrame], start_year: int,
         if not math.isnan(year) and int(year) in wanted:
             out[(g, r, int(year))] = float(d)
     return out
+
+
+DEMAND_BY_MODALITY_COLUMNS = ["staff_group", "region", "modality", "year", "exams", "demand_wte"]
+
+
+def demand_by_modality(scenario) -> pd.DataFrame:
+    """The work each staff group's activity-driven demand is made of: one row per group, region,
+    modality and stock year (the baseline and every measured year), with the examinations and the
+    WTE they need (d_q above). Empty when no group has workload rows. `scenario`: a validated
+    optimiser.Scenario (its typed tables and config)."""
+    t, cfg = scenario.tables, scenario.config
+    if "workload" not in t or t["workload"].empty:
+        return pd.DataFrame(columns=DEMAND_BY_MODALITY_COLUMNS)
+    years = cfg.stock_years
+    n = exams(t, cfg.start_year, years)
+    rows = [(g, r, q, y, n.get((r, q, y), 0.0), wte)
+            for (g, r, q, y), wte in modality_demand(t, cfg.start_year, years).items()]
+    return (pd.DataFrame(rows, columns=DEMAND_BY_MODALITY_COLUMNS)
+            .sort_values(["staff_group", "region", "modality", "year"]).reset_index(drop=True))

@@ -94,6 +94,9 @@ class ScenarioConfig(BaseModel):
     max_change_per_year: float | None = setting("max_change_per_year")
     max_change_share: float = setting("max_change_share")
     target_year: int | None = setting("target_year")
+    target_last_year: int | None = setting("target_last_year")
+    regional_equity_weight: float = setting("regional_equity_weight")
+    intake_change_weight: float = setting("intake_change_weight")
     solver: SolverSettings = SolverSettings()
 
     @field_validator("first_decision_year")
@@ -105,13 +108,16 @@ class ScenarioConfig(BaseModel):
                              f"{span[0]}-{span[1]}")
         return value
 
-    @field_validator("target_year")
+    @field_validator("target_year", "target_last_year")
     @classmethod
     def _target_in_measured_years(cls, value: int | None, info: ValidationInfo) -> int | None:
         span = _measured_years(info.data, run_out_default=None)
         if value is not None and span is not None and not span[0] <= value <= span[1]:
-            raise ValueError(f"target_year {value} is outside the measured years "
+            raise ValueError(f"{info.field_name} {value} is outside the measured years "
                              f"{span[0]}-{span[1]}")
+        first = info.data.get("target_year")
+        if info.field_name == "target_last_year" and value is not None and first is not None and value < first:
+            raise ValueError(f"target_last_year {value} is before target_year {first}")
         return value
 
     @classmethod
@@ -174,6 +180,12 @@ class ScenarioConfig(BaseModel):
         return self.target_year if self.target_year is not None else self.start_year + 1
 
     @property
+    def last_target_year(self) -> int:
+        """The last year min_cost's targets hold: target_last_year, or the last measured year
+        (run-out years included, as the contract reads)."""
+        return self.target_last_year if self.target_last_year is not None else self.measured_years[-1]
+
+    @property
     def intake_change_limit(self) -> tuple[float, float] | None:
         """(c, rho) of the stable-intake rows |X[y] - X[y-1]| <= c + rho * X[y-1], or None when
         neither max_change_per_year nor a positive max_change_share is set (no rows). With only
@@ -193,7 +205,8 @@ class ScenarioConfig(BaseModel):
         except KeyError:
             return f"remove '{key}': it is not a scenario setting (see the data dictionary)"
         spans = {"first_decision_year": (_start_years, "or remove it to decide from start_year"),
-                 "target_year": (_measured_years, "or remove it to meet targets from start_year + 1")}
+                 "target_year": (_measured_years, "or remove it to meet targets from start_year + 1"),
+                 "target_last_year": (_measured_years, "or remove it to meet targets to the last measured year")}
         if key in spans and settings is not None:
             span_of, otherwise = spans[key]
             span = span_of(settings)

@@ -149,6 +149,17 @@ _TABLE_FACTS: dict[str, tuple[bool, bool, tuple[str, ...]]] = {
     "graduate_destinations": (False, False, ("from_region", "to_region")),
     "regional_rates": (False, False, ("region", "staff_group")),
     "uncertainty": (False, False, ("parameter", "scope")),  # read only by `optimiser sweep`
+    "areas": (False, False, ("area",)),  # the hierarchy above regions.parent: read only by roll-ups
+}
+
+# Tables of an actuals folder or workbook (optimiser monitor and replan), not of a scenario; the
+# table `actuals` holds the settings of actuals.toml (the red/amber/green thresholds).
+ACTUALS_TABLE_FACTS: dict[str, tuple[bool, bool, tuple[str, ...]]] = {
+    "actual_in_post": (False, False, ("date", "region", "staff_group")),
+    "actual_starts": (False, False, ("year", "provider", "route", "region")),
+    "actual_recruits": (False, False, ("year", "route", "region")),
+    "actual_retained": (False, False, ("year", "region", "staff_group")),
+    "actual_spend": (False, False, ("year", "category")),
 }
 
 
@@ -169,7 +180,7 @@ def _bound(text: str, strict_mark: str, where: str) -> tuple[float | None, bool]
 
 @cache
 def load_dictionary() -> tuple[dict[str, TableSpec], tuple[ColumnSpec, ...]]:
-    """Return (table specs by name, scenario.toml key specs)."""
+    """Return (table specs by name, scenario.toml key specs, every row of the dictionary)."""
     with DICTIONARY_PATH.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     specs = []
@@ -198,11 +209,19 @@ def load_dictionary() -> tuple[dict[str, TableSpec], tuple[ColumnSpec, ...]]:
         for name, (req, rows_needed, key) in _TABLE_FACTS.items()
     }
     scenario_keys = tuple(s for s in specs if s.table == "scenario")
-    return tables, scenario_keys
+    return tables, scenario_keys, tuple(specs)
 
 
 def table_specs() -> dict[str, TableSpec]:
     return load_dictionary()[0]
+
+
+def actuals_specs() -> tuple[dict[str, TableSpec], tuple[ColumnSpec, ...]]:
+    """The tables of an actuals folder (by name) and the settings of its actuals.toml."""
+    every = load_dictionary()[2]
+    tables = {name: TableSpec(name, req, rows_needed, key, tuple(s for s in every if s.table == name))
+              for name, (req, rows_needed, key) in ACTUALS_TABLE_FACTS.items()}
+    return tables, tuple(s for s in every if s.table == "actuals")
 
 
 def scenario_key_specs() -> tuple[ColumnSpec, ...]:

@@ -22,6 +22,7 @@ from optimiser.scenario.demand_checks import (
     check_skill_mix_modalities,
 )
 from optimiser.scenario.dictionary import table_specs
+from optimiser.scenario.hierarchy import check_areas
 from optimiser.scenario.io import RawScenario
 from optimiser.scenario.lever_checks import (
     check_policy_shares,
@@ -316,7 +317,7 @@ TABLE_CHECKS: tuple[Callable, ...] = (
     check_duplicate_keys, check_references, check_links, check_routes, check_cohorts,
     check_skill_mix, check_baseline_starts, check_graduate_destinations, check_regions_connected,
     check_uncertainty, check_retention, check_recruitment_pool, check_policy_shares,
-    check_modalities, check_skill_mix_modalities,
+    check_modalities, check_skill_mix_modalities, check_areas,
 )
 CONFIG_CHECKS: tuple[Callable, ...] = (check_years, check_educator_group, check_gap_cost)
 

@@ -3,6 +3,8 @@ re-solve that says how far limits would have to move for an infeasible model to 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import highspy
 import numpy as np
 
@@ -10,11 +12,27 @@ from optimiser.solver.lifecycle import CompiledModel
 from optimiser.solver.standard_form import INF
 
 
-def relaxed_duals(compiled: CompiledModel, values: np.ndarray, fix_columns: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Row duals and activities of the LP with `fix_columns` fixed at `values`, other integers relaxed.
+class ShadowPrices(NamedTuple):
+    """The shadow-price LP's answer, row by row in the solver's (scaled) units.
+
+    `bound_up` and `bound_down` are HiGHS's right-hand-side ranging: the values a row's bound may
+    be raised or lowered to before the optimal basis changes, that is, the range over which the
+    row's dual (its marginal value) holds. Infinite where no change of basis comes; None when
+    HiGHS had no basis to range (it then says nothing rather than something wrong)."""
+
+    row_dual: np.ndarray
+    row_value: np.ndarray
+    bound_up: np.ndarray | None = None
+    bound_down: np.ndarray | None = None
+
+
+def relaxed_duals(compiled: CompiledModel, values: np.ndarray, fix_columns: np.ndarray) -> ShadowPrices | None:
+    """Row duals, activities and ranges of the LP with `fix_columns` fixed at `values`, other
+    integers relaxed.
 
     Used for shadow prices: cohort open/close decisions are held at the plan's; starts and
-    recruits are continuous, so a capacity row's dual is the marginal value of one more unit.
+    recruits are continuous, so a capacity row's dual is the marginal value of one more unit, and
+    its ranging says for how many more units that value holds.
     """
     lo = compiled.col_lower.copy()
     hi = compiled.col_upper.copy()
@@ -27,7 +45,13 @@ def relaxed_duals(compiled: CompiledModel, values: np.ndarray, fix_columns: np.n
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     sol = h.getSolution()
-    return np.asarray(sol.row_dual, dtype=float), np.asarray(sol.row_value, dtype=float)
+    up = down = None
+    if h.getBasis().valid:  # crossover gives a basis; ranging needs one
+        status, ranging = h.getRanging()
+        if status == highspy.HighsStatus.kOk and ranging.valid:
+            up = np.asarray(ranging.row_bound_up.value_, dtype=float)
+            down = np.asarray(ranging.row_bound_dn.value_, dtype=float)
+    return ShadowPrices(np.asarray(sol.row_dual, dtype=float), np.asarray(sol.row_value, dtype=float), up, down)
 
 
 def elastic_solve(compiled: CompiledModel, elastic_rows: list[int], scale: np.ndarray,

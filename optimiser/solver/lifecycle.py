@@ -28,6 +28,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
+from optimiser.solver.scheduler import EngineHighs
 from optimiser.solver.standard_form import INF, StandardForm, integrality, to_standard_form
 
 # Threads of every HiGHS instance the engine makes (and of the benchmark's plain HiGHS). Set, not
@@ -40,29 +41,30 @@ _made_one = False  # whether this process has made a highspy.Highs yet (see _qui
 
 
 def _quiet_highs() -> highspy.Highs:
-    """highspy.Highs(), the first one of a process with the file behind stdout shut off: highspy
+    """A new `EngineHighs` (scheduler.py), the first one of a process with the file behind stdout shut off: highspy
     1.16 prints its banner there while it makes a process's first instance, before `output_flag`
     can be set, and the planner's command output would start with it."""
     global _made_one
     if _made_one:
-        return highspy.Highs()
+        return EngineHighs()
     _made_one = True
     try:
         sys.stdout.flush()
         saved = os.dup(1)
     except (OSError, ValueError, AttributeError):  # no stdout to protect
-        return highspy.Highs()
+        return EngineHighs()
     try:
         with open(os.devnull, "w") as null:
             os.dup2(null.fileno(), 1)
-            return highspy.Highs()
+            return EngineHighs()
     finally:
         os.dup2(saved, 1)
         os.close(saved)
 
 
 def new_highs() -> highspy.Highs:
-    """A silent HiGHS instance; `THREADS` threads and a fixed seed so that every run repeats exactly."""
+    """A silent HiGHS instance; `THREADS` threads and a fixed seed so that every run repeats exactly,
+    whatever thread count an earlier HiGHS run in this thread started its scheduler with."""
     h = _quiet_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", THREADS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from optimiser.model.build import DECISIONS
@@ -44,6 +45,12 @@ def _plan_content(result: PlanResult) -> RunContent:
         timings["status_quo_build_seconds"] = sq.build_seconds
         timings["status_quo_solve_seconds"] = sq.solve_seconds
     tables.append(("assumptions", result.assumptions))
+    if sq is not None:  # what `plan_from_run` needs to give the status quo back whole
+        tables.append(("status_quo_summary", pd.DataFrame([{
+            "status": sq.status, "objective": sq.objective, "weighted_shortfall": sq.weighted_shortfall,
+            "total_shortfall_wte_years": sq.total_shortfall_wte_years}])))
+    if result.column_values is not None:  # the solver's plan, to seed a re-solve of a reopened run
+        tables.append(("column_values", pd.DataFrame({"value": np.asarray(result.column_values, dtype="float64")})))
     return RunContent("plan", result.status, result.mip_gap, result.objective, result.weighted_shortfall,
                       result.total_shortfall_wte_years, result.total_cost_gbp, timings,
                       result.summary_dict(), tables)

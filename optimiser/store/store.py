@@ -10,7 +10,8 @@ Every write is one transaction: a failure part-way leaves no half-saved scenario
 transaction refused because another process held the database is tried again whole (retry.py).
 Where the pieces live: `tables.py` (database tables), `engine.py` (URL and connections),
 `payload.py` (tables and settings as JSON), `hashing.py` (input hash), `content.py` (what a run
-keeps of its result), `versions.py` (package and solver versions).
+keeps of its result), `reopen.py` (a plan run back as a PlanResult), `working.py` (the web app's
+working state per browser session), `versions.py` (package and solver versions).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from optimiser.basics.issues import Issue
 from optimiser.pipeline.api import FrontierResult
 from optimiser.results.results import PlanResult, ProjectionResult
 from optimiser.scenario.io import RawScenario
+from optimiser.store import working
 from optimiser.store.content import run_content
 from optimiser.store.engine import (
     DEFAULT_URL_ENV,
@@ -41,6 +43,7 @@ from optimiser.store.engine import (
 from optimiser.store.errors import StoreError, reason
 from optimiser.store.hashing import input_hash
 from optimiser.store.payload import from_json, table_from_payload, table_payload, to_json
+from optimiser.store.reopen import plan_from_run
 from optimiser.store.retry import StillBusy, with_retries
 from optimiser.store.tables import (
     MAX_NAME_LENGTH,
@@ -374,6 +377,19 @@ class Store:
             return {r.name: table_from_payload(r.payload) for r in rows}
 
         return self._read(work)
+
+    def load_plan(self, run_id: int) -> PlanResult:
+        """A saved plan run as the PlanResult it was saved from (reopen.py), to show or export."""
+        return plan_from_run(self.get_run(run_id), self.load_run_tables(run_id))
+
+    # the web app's working state (working.py)
+
+    def save_working_state(self, key: str, **state) -> None:
+        """Keep the app's state for session `key`: raw, loaded, label, scenario_id, run_id, attempt."""
+        self._write("saving the app's working state", lambda s: working.save(s, key, now=_now(), **state))
+
+    def load_working_state(self, key: str) -> working.WorkingState | None:
+        return self._read(lambda s: working.load(s, key))
 
 
 # --- messages --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from optimiser.synthetic.presets import preset_settings, settings
 from optimiser.synthetic.providers import place_providers
 from optimiser.synthetic.staff import groups_routes_mix
 from optimiser.synthetic.template import template
+from optimiser.synthetic.v2 import to_v2
 from optimiser.synthetic.workforce import regional_workforce
 
 
@@ -43,7 +44,8 @@ def _year_cells(df: pd.DataFrame, y0: int) -> pd.DataFrame:
 
 
 def generate(preset: str, seed: int = 0) -> RawScenario:
-    """The synthetic scenario `preset` (S, M, L, XL, W) for `seed`, every cell as text."""
+    """The synthetic scenario `preset` (S, M, L, XL, W; S2 and L2 in the v2 format, v2.py) for
+    `seed`, every cell as text."""
     p = preset_settings(preset)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a whole number of 0 or more, not {seed!r}")
@@ -53,7 +55,7 @@ def generate(preset: str, seed: int = 0) -> RawScenario:
     regions = preset_regions(p)
     links = preset_links(p, regions, seed)
     reach, minutes = travel(regions, links, p["max_travel_minutes"])
-    groups, routes, mix, derived = groups_routes_mix(p["derived_groups"])
+    groups, routes, mix, derived = groups_routes_mix(p["derived_groups"], bool(p.get("v2")))
     zeroed = tp.zeroed_routes()
     workforce = regional_workforce(regions, derived, seed)
     providers = place_providers(regions, reach, routes, derived, seed)
@@ -62,7 +64,7 @@ def generate(preset: str, seed: int = 0) -> RawScenario:
     starts = com.starts
 
     educator_group = tp.t["regions"]["educator_group"].iloc[0]
-    regions_t = regions.assign(educator_group=educator_group,
+    regions_t = regions.assign(educator_group=educator_group, latitude=regions["lat"], longitude=regions["lon"],
                                notes=[f"synthetic: {n}; residents {m:.2f}m (approximate); hub {la:.2f}, {lo:.2f}"
                                       for n, m, la, lo in zip(regions["notes"], regions["population_m"],
                                                               regions["lat"], regions["lon"], strict=True)])
@@ -77,7 +79,7 @@ def generate(preset: str, seed: int = 0) -> RawScenario:
                   horizon_years=int(p["horizon_years"]), max_travel_minutes=p["max_travel_minutes"])
 
     tables = {
-        "regions": _as_text(regions_t, ["region", "name", "parent", "educator_group", "notes"]),
+        "regions": _as_text(regions_t, ["region", "name", "parent", "educator_group", "latitude", "longitude", "notes"]),
         "links": _as_text(links, ["region_a", "region_b", "travel_minutes", "notes"]),
         "staff_groups": _as_text(groups, list(tp.t["staff_groups"].columns)),
         "workforce": _as_text(workforce, ["region", "staff_group", "in_post_wte", "establishment_wte", "notes"]),
@@ -100,5 +102,6 @@ def generate(preset: str, seed: int = 0) -> RawScenario:
         "budget": _as_text(_year_cells(budget(starts, routes, zeroed), y0), ["year", "budget_gbp", "notes"]),
         "baseline_starts": _as_text(baseline_t, ["provider", "region", "route", "year", "starts", "notes"]),
     }
-    return RawScenario(source=f"synthetic preset {p['name']} (seed {seed})", form="folder", config=config,
-                       tables=tables)
+    raw = RawScenario(source=f"synthetic preset {p['name']} (seed {seed})", form="folder", config=config,
+                      tables=tables)
+    return to_v2(raw, regions, seed) if p.get("v2") else raw

@@ -6,16 +6,19 @@ import pandas as pd
 
 from optimiser.synthetic.presets import settings
 from optimiser.synthetic.template import template
+from optimiser.synthetic.v2 import v2_template
 
 
-def groups_routes_mix(derived: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[dict]]:
-    """Typed staff groups, routes and skill mix, and the derived groups' specs (none unless
-    `derived`): each carves a share of a parent group out into a specialist group, with an
+def groups_routes_mix(derived: bool, v2: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Typed staff groups, routes and skill mix (the v2 default's when `v2`, v2.py), and the
+    derived groups' specs (none unless `derived`): each carves a share of a parent group out into a specialist group, with an
     upskilling route from the parent and the parent allowed to cover part of its work."""
-    tp = template()
-    groups = tp.t["staff_groups"].copy()
-    routes = tp.t["routes"].copy()
-    mix = tp.t["skill_mix"].copy()
+    if v2 and derived:
+        raise ValueError("a v2 preset has no derived groups (the v2 default's skill mix is by modality)")
+    t = v2_template()[1] if v2 else template().t
+    groups = t["staff_groups"].copy()
+    routes = t["routes"].copy()
+    mix = t["skill_mix"].copy()
     groups["notes"] = "template: as the West Midlands default (rates, weight, growth; see its NOTES.md)"
     routes["notes"] = "template: as the West Midlands default (illustrative route parameters)"
     mix["notes"] = "template: as the West Midlands default (illustrative substitution limits)"

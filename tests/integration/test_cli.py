@@ -208,6 +208,10 @@ BAD_NUMBERS = [
     (["sweep", "-n", "5", "--workers", "0"], "--workers", "number of worker processes must be"),
     (["generate", "S", "--out", "never", "--seed", "-1"], "--seed", "not '-1'"),
     (["app", "--port", "nan"], "--port", "port must be a whole number from 1 to 65535"),
+    (["alternatives", "--slack", "nan"], "--slack", "slack must be a number from 0 to 1"),
+    (["alternatives", "--slack", "2"], "--slack", "not '2'"),
+    (["alternatives", "--count", "0"], "--count", "number of alternatives must be a whole number from 1 to 50"),
+    (["alternatives", "--vary", "hospitals"], "--vary", "must be one of international, providers, regions, routes"),
 ]
 
 
@@ -296,7 +300,8 @@ def test_a_run_folder_of_another_kind_is_refused_untouched_then_replaced_with_re
     code, text, _ = run(capsys, "project", "-s", example_dir, "-o", out, "--replace")
     assert code == 0
     assert "Replaced a plan (optimiser solve) written " in text and f" in {out}" in text
-    assert sorted(p.name for p in out.iterdir()) == ["projection.csv", "projection_summary.csv", "run.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["inputs", "manifest.json", "projection.csv",
+                                                     "projection_summary.csv", "run.json"]
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["kind"] == "project"
     # an earlier run of the same kind is replaced without asking, and still said
     code, text, _ = run(capsys, "project", "-s", example_dir, "-o", out)

@@ -368,6 +368,60 @@ def test_modality_skill_mix_and_todays_share_in_the_status_quo():
     assert shortfall(make(t)) == pytest.approx(3 * 14)
 
 
+@behaviour_of('objective')
+def test_min_cost_targets_can_stop_at_the_horizon():
+    # As test_min_cost_reaches_targets_at_least_cost, with one run-out year whose demand (200) no plan
+    # can reach (at most 30 starts a year in 2025-2027: 190 WTE): the contract's targets, run-out
+    # years included, cannot be met; counted to target_last_year 2028 they cost the 20 starts again.
+    t = {"staff_groups": [group(target_shortfall_rate=0)], "routes": [route(cost_per_start=1000)],
+         "provider_routes": [dict(provider="p", route="ug", max_starts=30)],
+         "demand": [dict(region="a", staff_group="rad", year=2029, demand_wte=200)]}
+    config = dict(objective="min_cost", target_year=2027, run_out_years=1)
+    assert optimiser.solve(make(t, **config), with_status_quo=False).status == "infeasible"
+    plan = optimiser.solve(make(t, target_last_year=2028, **config), with_status_quo=False)
+    assert plan.total_cost_gbp == pytest.approx(20_000)
+
+
+@behaviour_of('regional_equity')
+def test_regional_equity_spreads_the_gap_at_its_price():
+    # Regions a and b, each 20 short of 120 in 2026 (one measured year). Starts (GBP 1,000, one WTE)
+    # reach only a; international recruits (GBP 1,000, half arrive) reach both; GBP 10,000 in all.
+    # Without the term: 10 starts, a short 10, b 20: 30, fair shares 15 each, b 5 above its share.
+    # Each start swapped for a recruit in b adds 0.5 to the gap and takes 0.75 off b's excess, so the
+    # swap pays once lambda > 2/3. lambda 0.5: objective 30 + 0.5 * 5. lambda 0.8: 6 swaps, a 16, b 17
+    # short (33), fair 16.5, excess 0.5: 33 + 0.8 * 0.5 (7 swaps: 33.5 + 0.8 * 0.25).
+    workforce = [dict(region=r, staff_group="rad", in_post_wte=100, establishment_wte=120) for r in "ab"]
+    t = {"regions": [dict(region="a", name="Region A"), dict(region="b", name="Region B")], "workforce": workforce,
+         "routes": [route(cost_per_start=1000), route(route="intl", kind="international", completion_rate=0.5,
+                                                      cost_per_start=1000)],
+         "budget": [dict(budget_gbp=10_000)]}
+    config = dict(horizon_years=1, graduate_retention=1.0)
+    fair = optimiser.solve(make(t, regional_equity_weight=0.5, **config), with_status_quo=False)
+    assert (fair.weighted_shortfall, fair.objective) == (pytest.approx(30), pytest.approx(32.5))
+    fair = optimiser.solve(make(t, regional_equity_weight=0.8, **config))
+    assert (fair.weighted_shortfall, fair.objective) == (pytest.approx(33), pytest.approx(33.4))
+    short = fair.projection.query("year == 2026").set_index("region")["shortfall_wte"].to_dict()
+    assert short == {"a": pytest.approx(16), "b": pytest.approx(17)}
+    # The status quo is 20 short in each: equally short, no excess.
+    assert fair.status_quo.objective == pytest.approx(40)
+
+
+@behaviour_of('steady_intakes')
+def test_steady_intakes_price_each_change_in_commissions():
+    # 2025's intake is frozen at 2; free, 10 starts in 2026 and 8+ in 2027 leave 18 + 8 short (26).
+    # At 0.5 a start of change that plan keeps 2027 at 10 (its oversupply is free): 26 + 0.5 * 8.
+    # At 4 a start of change, raising 2026 and 2027 by k each costs 4k and saves 3k of gap (2k from
+    # 2026's, k from 2027's): 2, 2, 2: 18 + 16 + 14. (At 3 every k ties.)
+    frozen = {"baseline_starts": [dict(provider="p", region="a", route="ug", year=2025, starts=2)]}
+    config = dict(first_decision_year=2026)
+    steady = optimiser.solve(make(frozen, intake_change_weight=0.5, **config), with_status_quo=False)
+    assert (steady.weighted_shortfall, steady.objective) == (pytest.approx(26), pytest.approx(30))
+    assert steady.starts.groupby("year")["starts"].sum().to_dict() == {2025: 2, 2026: 10, 2027: 10}
+    flat = optimiser.solve(make(frozen, intake_change_weight=4, **config), with_status_quo=False)
+    assert (flat.weighted_shortfall, flat.objective) == (pytest.approx(48), pytest.approx(48))
+    assert flat.starts.groupby("year")["starts"].sum().to_dict() == {2025: 2, 2026: 2, 2027: 2}
+
+
 def test_every_family_has_a_behaviour_test():
     """Adding a family to the model's table of contents needs a hand-derived test here."""
     from optimiser.model.build import FAMILIES

@@ -35,3 +35,16 @@ def test_an_extra_educator_is_worth_the_room_it_makes():
     plan = optimiser.solve(make(t, max_extra_educator_wte=0.1, educator_cost_per_wte=1000), with_status_quo=False)
     best = plan.levers.set_index("lever").loc["extra educators"]
     assert (best["wte_years_per_gbp_m"], best["where"]) == (pytest.approx(30_000), "Region A, 2025")
+
+
+def test_a_start_is_worth_its_own_staff_not_the_starts_next_years_allowance_would_buy():
+    # 2025 is capped at 1 start and intakes may rise by 2 a year: 1, 3, 5 (short 19 + 16 + 11). A 2025
+    # start (GBP 1,000) is one WTE in 2026-2028: 3 WTE-years, 3,000 per GBP 1m. It would also let 2026
+    # rise by one more (worth 2 + 1 through 2027's allowance): counting that allowance, as the first v2
+    # ranking did, read 6,000, the value of three starts divided by the price of one.
+    rows = [dict(provider="p", route="ug", max_starts=10, year=""), dict(provider="p", route="ug", max_starts=1, year=2025)]
+    t = {"routes": [route(cost_per_start=1000)], "provider_routes": rows}
+    plan = optimiser.solve(make(t, max_change_per_year=2), with_status_quo=False)
+    assert plan.weighted_shortfall == pytest.approx(46)
+    best = plan.levers.set_index("lever").loc["commissions"]
+    assert (best["wte_years_per_gbp_m"], best["where"]) == (pytest.approx(3000), "Provider P, Region A, 2025")

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from plan_files import cap_breaches
 from scenarios import group, make, route
 
 import optimiser
@@ -113,6 +114,7 @@ def test_policy_shares_pools_and_retention_caps_hold_in_the_files(tmp_path_facto
     assert plan.status == "optimal", plan.message
     out = tmp_path_factory.mktemp("plan")
     write_plan(plan, out)
+    assert cap_breaches(out, scenario) == []  # placements, educators, onboarding, pools, budgets (tests/plan_files.py)
     starts, recruits = pd.read_csv(out / "starts.csv"), pd.read_csv(out / "recruits.csv")
     retained, projection = pd.read_csv(out / "retention.csv"), pd.read_csv(out / "projection.csv")
     first = config["first_decision_year"]

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.integration
 
 PLAN_TABLES = ["starts", "international", "recruits", "retention", "educators", "projection", "skill_mix", "costs",
                "binding", "levers", "conflicts", "status_quo_projection", "status_quo_skill_mix", "status_quo_costs",
-               "assumptions"]
+               "assumptions", "status_quo_summary", "column_values"]
 
 store = unit_store.store  # opens store_url below
 row_counts = unit_store.row_counts
@@ -199,3 +199,28 @@ def test_a_run_save_that_fails_midway_leaves_no_run(store, broken, plan, monkeyp
     assert inserts[0] == 2
     assert row_counts(store) == before
     assert store.list_runs() == [] and store.get_scenario(scenario.id).n_runs == 0
+
+
+def test_a_saved_plan_reopens_as_the_plan_it_was_saved_from(store, broken, plan, tmp_path):
+    scenario = store.save_scenario("Two ICBs", load_raw(broken()))
+    run = store.save_run(scenario.id, plan, {"objective": "min_shortfall", "budget_scale": 1.0})
+    reopened = store.load_plan(run.id)
+
+    assert reopened.summary_dict() == plan.summary_dict()
+    for name in PLAN_TABLES[:11] + ["assumptions"]:
+        pd.testing.assert_frame_equal(getattr(reopened, name), getattr(plan, name), check_exact=True, obj=name)
+    sq, original = reopened.status_quo, plan.status_quo
+    assert (sq.status, sq.objective, sq.weighted_shortfall, sq.total_shortfall_wte_years) == (
+        original.status, original.objective, original.weighted_shortfall, original.total_shortfall_wte_years)
+    pd.testing.assert_frame_equal(sq.costs, original.costs, check_exact=True)
+    assert (reopened.column_values == plan.column_values).all()  # every bit: it can seed a re-solve
+    assert reopened.bottlenecks().equals(plan.bottlenecks())
+    # it exports as the plan does: the same CSV files, byte for byte
+    written = {p.name: p.read_bytes() for p in optimiser.write_plan(reopened, tmp_path / "reopened")}
+    expected = {p.name: p.read_bytes() for p in optimiser.write_plan(plan, tmp_path / "plan")}
+    csvs = sorted(n for n in expected if n.endswith(".csv"))
+    assert csvs and [written[n] for n in csvs] == [expected[n] for n in csvs]
+
+    status_quo_run = store.save_run(scenario.id, plan.status_quo, {})
+    with pytest.raises(StoreError, match="is a status quo run, not a plan"):
+        store.load_plan(status_quo_run.id)

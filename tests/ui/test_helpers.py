@@ -22,7 +22,7 @@ from ui.editor import (
     column_config,
     config_from_settings,
     editor_frame,
-    number_limits,
+    number_format,
     settings_frame,
     text_table,
 )
@@ -67,21 +67,29 @@ def test_settings_round_trip_types_values_and_blank_removes_a_setting():
                    "solver": {"time_limit_s": 60, "mip_rel_gap": 0.05}}
 
 
-def test_a_strict_bound_is_never_offered_by_a_number_input():
-    discount = next(s for s in scenario_key_specs() if s.column == "discount")  # (0, 1]
-    assert number_limits(discount) == (None, 1.0)
-    retention = next(s for s in scenario_key_specs() if s.column == "graduate_retention")  # [0, 1]
-    assert number_limits(retention) == (0.0, 1.0)
-    whole = ColumnSpec(table="t", column="c", type="integer", unit="", required=False, default="",
-                       min=0.0, max=10.0, description="", min_exclusive=True, max_exclusive=True)
-    assert number_limits(whole) == (1.0, 9.0)  # the next whole numbers inside
+def test_number_columns_offer_no_limits_but_say_them_and_show_their_unit():
+    # The grid would drop a minus sign under a minimum of 0 and clamp to a maximum without a word:
+    # it gets no limits; the help says what is allowed and the server refuses the rest (ui/exact.py).
     routes = table_specs()["routes"]
-    config = column_config(routes, ["route", "completion_rate"], {"completion_rate"})["completion_rate"]
-    assert config["type_config"]["min_value"] is None and config["type_config"]["max_value"] == 1.0
-    assert "above 0 and at most 1" in config["help"]
+    config = column_config(routes, ["route", "completion_rate", "cost_per_start"], {"completion_rate", "cost_per_start"})
+    rate = config["completion_rate"]
+    assert rate["type_config"].get("min_value") is None and rate["type_config"].get("max_value") is None
+    assert "Allowed: above 0 and at most 1." in rate["help"]
+    assert config["cost_per_start"]["type_config"]["format"] == "£%,.0f"
+    year = ColumnSpec(table="budget", column="year", type="integer", unit="year", required=False, default="",
+                      min=1990.0, max=2100.0, description="")
+    assert number_format(year) == "%d"
+    discount = next(s for s in scenario_key_specs() if s.column == "discount")  # (0, 1]
+    assert discount.bounds_text() == "above 0 and at most 1"
     shown = settings_frame({}).set_index("setting")
     assert shown.loc["discount", "allowed"] == "above 0 and at most 1"
     assert shown.loc["time_limit_s", "meaning"] == "Wall-clock limit for HiGHS"  # no "[solver]" marker
+
+
+def test_the_issues_table_never_shows_none():
+    issue = Issue("error", "check_config", "scenario.toml", "is missing", "add it", column="horizon_years")
+    table = issues_frame(ValidationReport("scenario", (issue,)))
+    assert table.loc[0, "value"] == "" and table.loc[0, "key"] == ""
 
 
 def test_only_plain_numbers_are_numbers_in_the_editor():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,13 +44,30 @@ def test_the_scenario_given_at_launch_is_the_one_the_app_opens(tmp_path, monkeyp
     assert set(at.session_state["raw"].tables) >= {"regions", "budget", "routes"}
 
 
-def test_launch_serves_the_app(tmp_path):
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    # a zombie has stopped; only its parent's wait would remove it
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "\nState:\tZ" in status.read_text()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
+def test_launch_serves_the_app_and_stopping_it_stops_the_server(tmp_path, stop):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "OPTIMISER_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}"}
     proc = subprocess.Popen([sys.executable, "-c", f"from optimiser.cli.app_launcher import launch; launch({port})"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = None
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -60,6 +78,17 @@ def test_launch_serves_the_app(tmp_path):
                 assert time.monotonic() < deadline and proc.poll() is None, "the app did not start"
                 time.sleep(0.5)
         assert body == b"ok"
+        (server,) = _children(proc.pid)  # the streamlit server the launcher started
+        os.kill(proc.pid, stop)  # the launcher alone, as a terminal's Ctrl+C or a service manager would
+        assert proc.wait(timeout=30) == 0
+        deadline = time.monotonic() + 15
+        while not _gone(server):
+            assert time.monotonic() < deadline, "the streamlit server outlived the launcher"
+            time.sleep(0.2)
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
     finally:
-        os.killpg(proc.pid, 15)  # the launcher and the streamlit server it started
+        for pid in (proc.pid, server):
+            if pid is not None and not _gone(pid):
+                os.killpg(os.getpgid(pid), signal.SIGKILL)
         proc.wait(timeout=15)

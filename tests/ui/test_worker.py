@@ -1,14 +1,20 @@
-"""The real worker process: a solve comes back through the job folder, and cancel really stops it."""
+"""The real worker process: a solve comes back through the job folder, cancel really stops it, and
+every job is forked from one warm server that imported the engine once."""
 
 from __future__ import annotations
 
+import json
+import os
 import pickle
 import time
+from pathlib import Path
 
 import pytest
 
 from optimiser import DEFAULT_SCENARIO_DIR, load_raw
-from ui.worker import Job, run_job, start_job
+from ui.worker import Job, run_job, start_job, warm_up
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example"
 
 pytestmark = pytest.mark.ui
 
@@ -31,8 +37,9 @@ def test_solve_in_a_worker_process_reports_progress_and_returns_the_plan(monkeyp
     monkeypatch.delenv("OPTIMISER_UI_INLINE_WORKER", raising=False)
     # the default's shipped gap (3%): about 25 s of HiGHS on the v2 default, where 2% takes 90-120 s
     job = start_job("solve", load_raw(DEFAULT_SCENARIO_DIR), {"gap": 0.03, "time_limit": 120})
-    assert job.process is not None and job.process.pid > 0
+    assert job.process is not None
     seen = _wait(job, 240)
+    assert job.process.pid > 0 and job.process.exitcode == 0
     phases = {s["progress"].get("phase") for s in seen}
     assert "optimising" in phases
     assert job.status()["state"] == "finished"
@@ -50,7 +57,7 @@ def test_cancel_stops_a_long_solve_within_seconds(monkeypatch):
     _wait(job, 90, cancel_after=1.0)
     ended = time.monotonic()
     assert job.status()["state"] == "cancelled"
-    assert job.process.poll() is not None  # the process is gone
+    assert not job.process.is_alive()  # the process is gone
     assert job.cancel_requested_at is not None and ended - job.cancel_requested_at < 15
     job.cleanup()
 
@@ -75,3 +82,39 @@ def test_a_cancel_before_the_solver_starts_ends_the_job_without_a_plan(tmp_path)
     status = Job(kind="solve", folder=tmp_path, options={}).status()
     assert status["state"] == "cancelled" and status["message"] == "cancelled before the solver started"
     assert status["progress"] == {} and not (tmp_path / "result.pkl").exists()
+
+
+def test_jobs_are_forked_from_one_warm_server_that_imported_the_engine_once(monkeypatch):
+    monkeypatch.delenv("OPTIMISER_UI_INLINE_WORKER", raising=False)
+    warm_up()
+    seen = []
+    for _ in range(2):
+        job = start_job("solve", load_raw(EXAMPLE), {"time_limit": 60})
+        _wait(job, 120)
+        assert job.status()["state"] == "finished" and job.result().feasible
+        seen.append(json.loads((job.folder / "state.json").read_text()) | {"pid": job.process.pid})
+        job.cleanup()
+    first, second = seen
+    # two processes of their own (a cancel ends one job only) with one parent: the warm server,
+    # not this process, which started once and is reused
+    assert first["pid"] != second["pid"]
+    assert first["server_pid"] == second["server_pid"] != os.getpid()
+    assert first["engine_preloaded"] and second["engine_preloaded"]  # the job imported nothing heavy
+
+
+def test_a_re_solve_tightens_each_plan_from_its_earlier_one(monkeypatch):
+    import optimiser
+
+    monkeypatch.setenv("OPTIMISER_UI_INLINE_WORKER", "1")
+    raw = load_raw(EXAMPLE)
+    options = {"objective": "min_shortfall", "budget_scale": 1.0}
+    earlier = optimiser.solve(optimiser.scenario_from_raw(raw), gap=0.5, time_limit=60)
+    assert earlier.column_values is not None
+    job = start_job("resolve", [(raw, options, earlier), (raw, {**options, "budget_scale": 1.2}, None)],
+                    {"gap": 1e-6, "time_limit": 60})
+    assert job.status()["state"] == "finished"
+    tight, more_money = job.result()
+    assert tight.mip_gap <= 1e-6 and tight.objective <= earlier.objective + 1e-6
+    assert tight.budget_scale == 1.0 and more_money.budget_scale == 1.2  # each with its own run options
+    assert more_money.weighted_shortfall <= tight.weighted_shortfall + 1e-6
+    job.cleanup()

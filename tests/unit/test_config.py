@@ -36,6 +36,25 @@ def test_a_target_year_outside_the_measured_years_is_refused(target_year):
         config(target_year=target_year)
 
 
+def test_targets_hold_to_the_last_measured_year_unless_target_last_year_is_set():
+    assert config(run_out_years=2).last_target_year == 2030  # run-out years included, as the contract reads
+    assert config(run_out_years=2, target_last_year=2028).last_target_year == 2028
+    with pytest.raises(ValueError, match="target_last_year 2031 is outside the measured years 2026-2030"):
+        config(run_out_years=2, target_last_year=2031)
+    with pytest.raises(ValueError, match="target_last_year 2027 is before target_year 2028"):
+        config(target_year=2028, target_last_year=2027)
+
+
+def test_the_optional_penalties_are_off_unless_set_and_equity_stays_below_one():
+    c = config()
+    assert (c.regional_equity_weight, c.intake_change_weight, c.target_last_year) == (0.0, 0.0, None)
+    assert config(regional_equity_weight=0.5).regional_equity_weight == 0.5
+    with pytest.raises(ValueError, match="regional_equity_weight"):
+        config(regional_equity_weight=1)  # at 1 a region's own shortfall would weigh nothing
+    with pytest.raises(ValueError, match="intake_change_weight"):
+        config(intake_change_weight=-0.1)
+
+
 def test_settings_the_scenario_does_not_give_take_their_defaults():
     c = config()
     assert (c.objective, c.discount, c.graduate_retention, c.target_year) == ("min_shortfall", 1.0, 0.8, None)

@@ -100,3 +100,19 @@ def test_demand_from_activity_with_modality_parts(scenario):
         assert d.demand[("rad", "a", y)] == pytest.approx(pf[y] + ct[y])
     assert d.establishment[("rad", "a")] == pytest.approx(pf[2025] + ct[2025])  # not the 999 establishment
     assert d.demand[("sono", "b", 2030)] == 4.0 and d.gap_cost == {"rad": 9.0}
+
+
+def test_demand_by_modality_lists_each_groups_work_by_modality_with_the_exams(scenario):
+    from optimiser import demand_by_modality
+
+    table = demand_by_modality(scenario).set_index(["staff_group", "region", "modality", "year"])
+    # the stock years 2025..2030; hand-worked as in the test above
+    assert sorted(table.index.get_level_values("year").unique()) == list(range(2025, 2031))
+    assert table.loc[("rad", "a", "pf", 2028), "exams"] == pytest.approx(6000 * 1.1 ** 3)
+    assert table.loc[("rad", "a", "pf", 2028), "demand_wte"] == pytest.approx(6000 * 1.1 ** 3 * 10 / 60_000)
+    assert table.loc[("rad", "a", "ct", 2027), "demand_wte"] == pytest.approx(3000 * 50 / 60_000)
+    assert set(table.index.get_level_values("staff_group")) == {"rad"}  # sono has no workload rows
+    d = prepare(scenario, "plan")
+    for (g, r, y), wte in d.demand.items():
+        if g == "rad":
+            assert table.xs((g, r, y), level=["staff_group", "region", "year"])["demand_wte"].sum() == pytest.approx(wte)

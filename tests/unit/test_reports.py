@@ -31,7 +31,7 @@ PLAN_CSV = {
     "binding.csv": list(BINDING.columns),
     "levers.csv": LEVER_COLUMNS,
 }
-SHEETS = ["How to read this", "Summary", "Starts", "International", "Recruits", "Retention", "Educators", "Projection",
+SHEETS = ["Summary", "How to read this", "Key figures", "Starts", "International", "Recruits", "Retention", "Educators", "Projection",
           "Status quo", "Skill mix", "Costs", "Bottlenecks", "Levers", "Assumptions"]
 
 
@@ -42,7 +42,8 @@ def header(path) -> list[str]:
 def test_write_plan_writes_each_table_summary_and_workbook(tmp_path):
     plan = plan_result()
     written = write_plan(plan, tmp_path / "plan")
-    assert [p.name for p in written] == sorted([*PLAN_CSV, "summary.json", "plan.xlsx"])
+    assert [p.name for p in written] == sorted([*PLAN_CSV, "summary.json", "plan.xlsx", "summary.md",
+                                                "plan_context.json"])
     for name, columns in PLAN_CSV.items():
         assert header(tmp_path / "plan" / name) == columns, name
     starts = pd.read_csv(tmp_path / "plan" / "starts.csv")
@@ -96,7 +97,7 @@ def test_the_plan_workbook_has_every_sheet_with_readable_headings(tmp_path):
     meaning = [row[-1] for row in wb["Bottlenecks"].iter_rows(min_row=2, values_only=True)]
     assert meaning[0] == ("placement weeks, Region A, 2026: one more placement week closes 0.05 WTE-years "
                           "of weighted gap")
-    summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(min_row=2, values_only=True)}
+    summary = {row[0]: row[1] for row in wb["Key figures"].iter_rows(min_row=2, values_only=True)}
     assert summary["Weighted shortfall"] == 22 and summary["Total cost (GBP)"] == 1.75e6
     assert summary["Scenario"] == "Two ICBs by hand"
 

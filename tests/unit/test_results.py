@@ -92,3 +92,24 @@ def test_index_words_use_the_planners_names_of_regions_groups_and_providers():
     assert index_words(("p", "b", "ug", 2027), data) == "Provider P, Region B, ug, 2027"  # routes keep their code
     assert index_words(2026, data) == "2026"
     assert index_words("nowhere", data) == "nowhere"
+
+
+@pytest.mark.parametrize(("constraint", "unit", "room", "words"), [
+    ("placement_capacity", "weeks", 120.0, ", for up to 120 more weeks"),
+    ("budget_yearly", "GBP", 2_500_000.0, ", for up to GBP 2,500,000 more"),
+    ("international_onboarding", "recruits", 1.5, ", for up to 1.5 more recruits"),
+    ("placement_capacity", "weeks", float("inf"), ", however far it is raised"),
+    ("placement_capacity", "weeks", 0.0, ", at the margin only (further units are worth at most this)"),
+    ("placement_capacity", "weeks", float("nan"), ""),
+])
+def test_a_bottleneck_says_over_what_range_its_value_holds(constraint, unit, room, words):
+    row = pd.Series({"family": "placement weeks", "constraint": constraint, "index": "North, 2027", "unit": unit,
+                     "value_of_one_more": 0.04, "holds_for_up_to": room})
+    sentence = bottleneck_sentence(row, "min_shortfall")
+    assert sentence.endswith("closes 0.04 WTE-years of weighted gap" + words)
+
+
+def test_a_requirement_is_ranged_downwards():
+    row = pd.Series({"family": "policy share (minimum)", "constraint": "policy_share_min", "index": "2027",
+                     "unit": "starts", "value_of_one_more": 0.8, "holds_for_up_to": 12.0})
+    assert bottleneck_sentence(row, "min_shortfall").endswith(", for up to 12 starts less")

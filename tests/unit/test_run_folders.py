@@ -419,7 +419,7 @@ def test_whatever_out_holds_a_publish_is_refused_untouched_or_leaves_exactly_the
 
 
 def test_the_run_kinds_are_the_commands_that_write_folders():
-    assert set(RUN_KINDS) == {"solve", "project", "frontier", "sweep"}
+    assert set(RUN_KINDS) == {"solve", "project", "frontier", "sweep", "alternatives", "monitor", "replan", "rollup"}
     with pytest.raises(ValueError, match="unknown kind of run 'plan'"):
         check_out_folder(Path("x"), "plan")
     assert run_folders.BROWSER_LITTER  # named, so the rule is visible

@@ -41,7 +41,7 @@ def num(df: pd.DataFrame, col: str) -> pd.Series:
 
 
 def test_every_preset_validates_without_any_issue(raws):
-    assert set(raws) == {"S", "M", "L", "XL", "W"}
+    assert set(raws) == {"S", "M", "L", "XL", "W", "S2", "L2"}
     for name, raw in raws.items():
         report, tables, _ = validate_raw(raw)
         assert report.ok, f"{name}:\n{report.render()}"
@@ -52,7 +52,8 @@ def test_every_preset_validates_without_any_issue(raws):
 def test_preset_sizes_match_the_brief(raws):
     sizes = {p: (len(r.tables["regions"]), len(r.tables["staff_groups"]), r.config["horizon_years"])
              for p, r in raws.items()}
-    assert sizes == {"S": (6, 13, 15), "M": (11, 13, 15), "L": (42, 13, 15), "XL": (42, 20, 20), "W": (7, 13, 15)}
+    assert sizes == {"S": (6, 13, 15), "M": (11, 13, 15), "L": (42, 13, 15), "XL": (42, 20, 20), "W": (7, 13, 15),
+                     "S2": (6, 13, 15), "L2": (42, 13, 15)}
     assert sorted(raws["S"].tables["regions"]["region"]) == sorted(WM)
     assert set(raws["M"].tables["regions"]["parent"]) == {"Midlands"}
     assert 55 <= len(raws["L"].tables["providers"]) <= 65  # "about 60 providers"
@@ -219,7 +220,7 @@ def test_write_preset_round_trips(tmp_path, form, name):
 
 
 def test_bad_requests_are_refused_with_a_message(tmp_path):
-    with pytest.raises(ValueError, match="unknown preset 'Q'.*S, M, L, XL, W"):
+    with pytest.raises(ValueError, match="unknown preset 'Q'.*S, M, L, XL, W, S2, L2"):
         generate("Q")
     with pytest.raises(ValueError, match="seed must be a whole number of 0 or more"):
         generate("S", -1)

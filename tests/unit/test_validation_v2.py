@@ -73,7 +73,7 @@ def test_the_v2_examples_tables_are_typed_with_their_dictionary_columns(example_
                "graduate_destinations")}
     assert shapes == {"retention": (2, 8), "recruitment_pool": (2, 5), "policy_shares": (2, 6),
                       "modalities": (4, 4), "activity": (13, 5), "workload": (8, 4),
-                      "skill_mix": (1, 7), "staff_groups": (4, 12), "routes": (7, 12),
+                      "skill_mix": (1, 7), "staff_groups": (4, 12), "routes": (7, 13),
                       "baseline_starts": (25, 6), "demand": (0, 5), "graduate_destinations": (0, 4)}
     for name, spec in table_specs().items():  # every table, present or not, has its columns
         assert list(s.tables[name].columns) == [c.column for c in spec.columns], name

@@ -5,39 +5,41 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from optimiser import PlanRun, compare_runs, holds_plan
-from ui.compare import headline_display
-from ui.state import get_store, store_error_types
+from optimiser import PlanRun, compare_runs
+from ui import tolerance
+from ui.compare import flag_within_tolerance, headline_display
+from ui.plan_panel import run_label, saved_plan_runs
+from ui.resolve_panel import tolerance_panel
+from ui.runs import collect_resolve
+from ui.state import get_store
 
 ss = st.session_state
 st.title("Compare")
 st.caption("Pick two or more plans: saved runs from the scenario database, or plans solved in this "
            "session. The first one picked is the reference; the other columns show their difference from it.")
 
-views: dict[str, tuple] = {}  # label -> (summary, load tables, load scenario)
+if collect_resolve() is not None:  # a re-solve that ended: its plans are saved runs now; compare them
+    ss["_pick_resolved"] = True
+views: dict[str, tuple] = {}  # label -> (summary, load tables, load scenario, run options, run id)
 store = get_store().store
-if store is not None:
-    try:
-        runs = [r for r in store.list_runs() if r.kind == "plan" and holds_plan(r.status, r.weighted_shortfall is not None)]
-    except store_error_types() as exc:
-        st.error(f"The run history cannot be read: {exc}")
-        runs = []
-    for r in runs:
-        label = f"run {r.id}: {r.scenario_name} · {r.options.get('objective', '')} ×{r.options.get('budget_scale', 1):g} · {r.created_at:%d %b %H:%M}"
+runs = saved_plan_runs()
+for r in runs:
+    def loader(r=r):
+        return store.load_scenario(r.scenario_id)
 
-        def loader(r=r):
-            return store.load_scenario(r.scenario_id)
+    def tables(r=r):
+        return store.load_run_tables(r.id)
 
-        def tables(r=r):
-            return store.load_run_tables(r.id)
-
-        views[label] = (r.summary, tables, loader)
-saved_ids = {r.id for r in (runs if store is not None else [])}
+    views[run_label(r)] = (r.summary, tables, loader, r.options, r.id)
+saved_ids = {r.id for r in runs}
 for run in ss.get("session_runs", []):
     if run["run_id"] is not None and run["run_id"] in saved_ids:
         continue
     views[f"this session {run['label']} (not saved)"] = (run["summary"], lambda run=run: run["tables"],
-                                                          lambda run=run: run["raw"])
+                                                          lambda run=run: run["raw"], run["options"], None)
+resolved = (ss.get("resolve_outcome") or {}).get("run_ids") or []
+if ss.pop("_pick_resolved", False) and resolved:
+    ss["compare_pick"] = [label for rid in resolved for label, v in views.items() if v[4] == rid]
 
 if len(views) < 2:
     st.info("Fewer than two plans to compare. Solve the scenario, change a constraint (for example a "
@@ -45,9 +47,12 @@ if len(views) < 2:
     st.page_link("app_pages/solve.py", label="Go to Solve", icon=":material/play_arrow:")
     st.stop()
 
+current = next((label for label, v in views.items() if v[4] is not None and v[4] == ss.get("run_id")), None)
 default = list(views)[:2][::-1]
-picked = st.multiselect("Plans to compare (the first is the reference)", list(views), default=default,
-                        key="compare_pick")
+if current is not None and current not in default:  # the plan on Results (e.g. a reopened run) is one of them
+    default = [current, next(label for label in views if label != current)]
+picked = st.multiselect("Plans to compare (the first is the reference)", list(views),
+                        default=None if "compare_pick" in ss else default, key="compare_pick")
 if len(picked) < 2:
     st.warning("Pick at least two plans.")
     st.stop()
@@ -61,13 +66,19 @@ def _cached_tables(label: str, _load) -> dict:
 labels = [f"P{i + 1}" for i in range(len(picked))]
 chosen = []
 for label in picked:
-    summary, load_tables, load_raw = views[label]
+    summary, load_tables, load_raw = views[label][:3]
     chosen.append(PlanRun(summary, _cached_tables(label, load_tables), load_raw()))
 comparison = compare_runs(chosen, labels)
 st.markdown("  \n".join(f"**{short}** = {label}" for short, label in zip(labels, picked, strict=True)))
 
 st.subheader("Headline figures")
-st.dataframe(headline_display(comparison.headline), hide_index=True, width="stretch", key="compare_headline")
+checks = {short: tolerance.check(chosen[0].summary, run.summary)
+          for short, run in zip(labels[1:], chosen[1:], strict=True)}
+st.dataframe(flag_within_tolerance(headline_display(comparison.headline), labels[0], checks),
+             hide_index=True, width="stretch", key="compare_headline",
+             column_config={f"{later} − {labels[0]}": st.column_config.TextColumn(width="large")
+                            for later in labels[1:]})
+tolerance_panel(picked, labels, checks, views)
 fig = go.Figure()
 for short, run in zip(labels, chosen, strict=True):
     fig.add_bar(name=short, x=["weighted shortfall (WTE-years)", "shortfall, unweighted (WTE-years)"],

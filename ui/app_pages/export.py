@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from pathlib import Path
 
 import streamlit as st
 
-from optimiser import ScenarioError, write_folder, write_plan, write_workbook
+from optimiser import (
+    ScenarioError,
+    board_pack_html,
+    plan_context,
+    write_folder,
+    write_plan,
+    write_workbook,
+)
 from ui.state import current_raw, raw_fingerprint, report_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOARD_PACK = "board_pack.html"
 ss = st.session_state
 st.title("Export")
 st.caption("Files to take to a board or to share. In workbooks and the plan's CSV files, text that a "
@@ -21,18 +30,24 @@ st.caption("Files to take to a board or to share. In workbooks and the plan's CS
 
 
 def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in text).strip("_")[:60] or "scenario"
+    """A file name from a scenario's name: "West Midlands (edited)" -> "West_Midlands_edited"."""
+    return re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_")[:60] or "scenario"
 
 
 def plan_files(result) -> dict[str, bytes]:
-    """write_plan's files (plan.xlsx, CSVs, summary.json) as bytes, made once per plan."""
+    """write_plan's files (plan.xlsx, CSVs, summary.json, summary.md) and the board pack as bytes,
+    made once per plan, told with the names of the scenario it was solved from."""
     cache = ss.setdefault("_export_cache", {})
     key = ("plan", id(result))
     if key not in cache:
+        context = plan_context(ss["result_raw"]) if ss.get("result_raw") is not None else None
         with tempfile.TemporaryDirectory(prefix="optimiser-export-") as tmp:
-            paths = write_plan(result, Path(tmp) / "plan")
+            paths = write_plan(result, Path(tmp) / "plan", context=context)
             cache.clear()
             cache[key] = {p.name: p.read_bytes() for p in paths}
+        # where the inputs came from (the workbook has them on its Assumptions sheet)
+        cache[key]["assumptions.csv"] = result.assumptions.to_csv(index=False).encode("utf-8")
+        cache[key][BOARD_PACK] = board_pack_html(result, context).encode("utf-8")
     return cache[key]
 
 
@@ -74,15 +89,25 @@ if result is None or not result.feasible:
 else:
     files = plan_files(result)
     name = _slug(result.scenario_name)
+    recorded = result.assumptions.set_index("setting")["value"] if "setting" in result.assumptions else {}
+    n_edits = int(recorded.get("provenance.edits", 0) or 0)
+    st.markdown(f"**{result.scenario_name}**" + (f" · {n_edits} edit(s) from {recorded.get('provenance.parent_scenario')}, "
+                                                 "listed on the workbook's Assumptions sheet" if n_edits else ""))
     st.caption(f"{result.scenario_name} · objective {result.objective_name} · budget ×{result.budget_scale:g} · "
-               f"weighted shortfall {result.weighted_shortfall:,.0f} WTE-years")
+               f"weighted shortfall {result.weighted_shortfall:,.0f} WTE-years · files named {name}_plan…")
     c1, c2 = st.columns(2)
     c1.download_button("Download the plan workbook (plan.xlsx)", files["plan.xlsx"], f"{name}_plan.xlsx",
                        mime=XLSX, type="primary", key="download_plan_xlsx")
-    csvs = {k: v for k, v in files.items() if k != "plan.xlsx"}
+    csvs = {k: v for k, v in files.items() if k not in ("plan.xlsx", BOARD_PACK)}
     c2.download_button("Download the plan as CSV files (.zip)", zip_bytes(csvs), f"{name}_plan_csv.zip",
                        mime="application/zip", key="download_plan_zip")
-    st.caption("The workbook has a 'How to read' sheet, the summary, starts, international recruits, "
+    st.download_button("Download the board pack (one HTML file, opens offline)", files[BOARD_PACK],
+                       f"{name}_board_pack.html", mime="text/html", key="download_board_pack")
+    st.caption("The board pack tells the plan's story with its charts and map: headline, supply against demand, "
+               "what to commission where, what limits the plan, the lever ranking and the assumptions. A "
+               "browser's Print > Save as PDF makes a PDF of it.")
+    st.caption("The workbook starts with the plan's story (Summary), then a 'How to read' sheet, key figures, "
+               "starts, international recruits, "
                "educators, projections (plan and status quo), costs, bottlenecks and the assumptions. "
                f"The zip holds: {', '.join(sorted(csvs))}.")
 

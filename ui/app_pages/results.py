@@ -5,35 +5,33 @@ from __future__ import annotations
 import streamlit as st
 
 from optimiser import bottleneck_sentence
-from ui import charts
+from ui import charts, results_sections, story_view
+from ui.plan_charts import educators_chart, mark_run_out, run_out_span
+from ui.plan_panel import reopen_picker, show_attempt
 from ui.runs import collect_frontier, start_frontier
 from ui.state import raw_fingerprint
+from ui.tolerance import MARGINAL_NOTE, frontier_tolerance_lines
 
 ss = st.session_state
 st.title("Results")
 result = ss.get("result")
+show_attempt(has_plan=result is not None)  # a solve that gave no plan never replaces the plan shown
+reopen_picker(expanded=result is None)
 if result is None:
-    st.info("No plan yet: solve the scenario first.")
+    if not ss.get("attempt"):
+        st.info("No plan yet: solve the scenario first, or open a saved run.")
     st.page_link("app_pages/solve.py", label="Go to Solve", icon=":material/play_arrow:")
     st.stop()
 
 raw = ss["result_raw"]
-st.caption(f"Scenario: {result.scenario_name} · objective {result.objective_name} · budget ×{result.budget_scale:g}"
+st.caption(f"Scenario: {result.scenario_name} · budget ×{result.budget_scale:g}"
            + (f" · run {ss['run_id']}" if ss.get("run_id") is not None else ""))
-
-if not result.feasible:
-    st.error(f"No plan exists: {result.message}")
-    if not result.conflicts.empty:
-        st.subheader("What would have to change")
-        st.caption("Two answers: raise some limits, or lower some requirements. Each lists the fewest, "
-                   "smallest moves that make a plan possible.")
-        st.dataframe(result.conflicts[["option", "message"]], hide_index=True, width="stretch")
-    st.stop()
 
 summary = result.summary_dict()
 sq_w, sq_u = summary["status_quo_weighted_shortfall"], summary["status_quo_shortfall_wte_years"]
-st.subheader("Headline")
-c1, c2, c3, c4 = st.columns(4)
+story, context = story_view.story_of(result, raw)
+story_view.show_story(story)
+c1, c2, c3 = st.columns(3)
 c1.metric("Weighted shortfall (WTE-years)", f"{result.weighted_shortfall:,.0f}",
           None if sq_w is None else f"{result.weighted_shortfall - sq_w:,.0f} vs status quo {sq_w:,.0f}",
           delta_color="inverse")
@@ -43,16 +41,18 @@ c2.metric("Shortfall, unweighted (WTE-years)", f"{result.total_shortfall_wte_yea
 c3.metric("Total cost (GBP m)", f"{result.total_cost_gbp / 1e6:,.1f}",
           f"{(result.total_cost_gbp - summary['status_quo_cost_gbp']) / 1e6:+,.1f} vs status quo "
           f"{summary['status_quo_cost_gbp'] / 1e6:,.1f}", delta_color="off", delta_arrow="off")
-c4.metric("Solver", result.status.replace("_", " "),
-          None if result.mip_gap is None else f"gap {100 * result.mip_gap:.2f} %", delta_color="off",
-          delta_arrow="off", help="The plan is proven within this fraction of the best possible")
 st.caption("Shortfall is demand not met by own staff or skill mix, summed over the measured years "
            "(after the first); weighted by each staff group's shortfall weight. The status quo "
            "continues current commissioning with no new decisions.")
+story_view.show_details(story)
 
 regions = charts.region_names(raw)
 groups = charts.group_names(raw)
 sq = result.status_quo.projection if result.status_quo is not None else None
+span = run_out_span(result.run_out_years)  # shaded on every chart over time
+if span is not None:
+    st.caption(f"Years {result.run_out_years} are run-out years (shaded on the charts): no new starts or "
+               "recruits, but learners already in training finish and the shortfall still counts.")
 
 st.subheader("Supply against demand")
 c1, c2 = st.columns(2)
@@ -62,7 +62,7 @@ region = c2.selectbox("Region", [charts.ALL, *dict.fromkeys(result.projection["r
                       format_func=lambda r: regions.get(r, r), key="sd_region")
 fig, table = charts.supply_demand(result.projection, sq, group, region, groups.get(group, group),
                                   regions.get(region, region))
-st.plotly_chart(fig, key="chart_supply_demand")
+st.plotly_chart(mark_run_out(fig, span), key="chart_supply_demand")
 with st.expander("Table: supply and demand (WTE)"):
     st.dataframe(table, hide_index=True, width="stretch", key="table_supply_demand")
 
@@ -71,7 +71,7 @@ colour_by = st.radio("Colour by", ["provider", "region", "route"], horizontal=Tr
                      format_func=lambda c: {"region": "placement region"}.get(c, c))
 names_for = {"region": regions, "provider": charts.provider_names(raw)}.get(colour_by)
 fig, table = charts.starts_chart(result.starts, colour_by, names_for)
-st.plotly_chart(fig, key="chart_starts")
+st.plotly_chart(mark_run_out(fig, span), key="chart_starts")
 with st.expander("Table: starts by year"):
     st.dataframe(table, hide_index=True, width="stretch", key="table_starts")
     st.dataframe(result.starts, hide_index=True, width="stretch", key="table_starts_detail")
@@ -80,7 +80,7 @@ c1, c2 = st.columns(2)
 with c1:
     st.subheader("International recruits")
     fig, table = charts.international_chart(result.international, regions)
-    st.plotly_chart(fig, key="chart_international")
+    st.plotly_chart(mark_run_out(fig, span), key="chart_international")
     with st.expander("Table: recruits by region and year"):
         st.dataframe(table, hide_index=True, width="stretch", key="table_international")
 with c2:
@@ -88,23 +88,22 @@ with c2:
     if result.educators.empty:
         st.caption("The plan funds no extra practice educators.")
     else:
-        edu = result.educators.pivot_table(index="year", columns="region", values="extra_educator_wte",
-                                           aggfunc="sum", fill_value=0)
-        st.bar_chart(edu.rename(columns=regions), y_label="extra educator WTE", x_label="year")
+        fig, _ = educators_chart(result.educators, raw)
+        st.plotly_chart(mark_run_out(fig, span), key="chart_educators")
         with st.expander("Table: extra educator WTE"):
             st.dataframe(result.educators, hide_index=True, width="stretch", key="table_educators")
 
-st.subheader("Region graph and placement flows")
-fig, table = charts.region_graph(raw, result.starts, result.projection)
-st.plotly_chart(fig, key="chart_graph")
-with st.expander("Table: learners placed, by provider region and placement region (all years)"):
-    st.dataframe(table, hide_index=True, width="stretch", key="table_flows")
+results_sections.workforce_levers(result, raw, span)
+results_sections.activity_demand(result, raw, span)
+
+story_view.show_map_and_heatmaps(result, raw, context)
 
 st.subheader("Bottlenecks")
 b = result.bottlenecks()
 if b.empty:
     st.caption("No limit binds: more capacity would not reduce the gap.")
 else:
+    st.caption(MARGINAL_NOTE)
     sentences = [bottleneck_sentence(r, result.objective_name) for _, r in b.iterrows()]
     for s in sentences[:3]:
         st.markdown(f"- {s}")
@@ -117,6 +116,8 @@ else:
     st.plotly_chart(fig, key="chart_bottlenecks")
     with st.expander("Table: every binding limit with its shadow price"):
         st.dataframe(table, hide_index=True, width="stretch", key="table_bottlenecks")
+
+results_sections.lever_ranking(result, raw)
 
 st.subheader("Budget frontier")
 st.caption("The weighted shortfall the optimiser reaches at several budget levels (every budget row "
@@ -153,6 +154,8 @@ if frontier is not None:
         st.caption("This frontier was traced for a different version of the scenario.")
     fig, table = charts.frontier_chart(frontier.frontier)
     st.plotly_chart(fig, key="chart_frontier")
+    for line in frontier_tolerance_lines(frontier):
+        st.warning(line)
     with st.expander("Table: frontier points"):
         st.dataframe(table, hide_index=True, width="stretch", key="table_frontier")
 

@@ -13,6 +13,8 @@ from optimiser import (
     load_raw,
     parse_upload,
 )
+from ui.identity import edits, renamed, scenario_name, show_renamed
+from ui.session import unsaved_edits
 from ui.state import (
     DEFAULT_LABEL,
     current_raw,
@@ -33,10 +35,21 @@ raw = current_raw()
 report = report_for(raw)
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(ss["scenario_label"])
+    st.subheader(scenario_name(raw, ss["scenario_label"]))
     cfg = raw.config
     start, horizon = cfg.get("start_year", "?"), cfg.get("horizon_years", "?")
-    st.markdown(f"**Name:** {cfg.get('name', '(not set)')}  \n"
+    n_edits = len(edits(ss["raw_loaded"], raw))
+    with st.form("rename_form", border=False):
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        new_name = c1.text_input("Scenario name (shown on every plan, saved run and export)",
+                                 value=scenario_name(raw, ""), max_chars=200)
+        if c2.form_submit_button("Rename", key="rename_submit") and new_name.strip() != scenario_name(raw, ""):
+            if new_name.strip():
+                show_renamed(ss, renamed(raw, new_name.strip()))
+                st.rerun()
+            st.error("A scenario needs a name: nothing changed.")
+    st.markdown(f"**Loaded from:** {ss['scenario_label']} ({scenario_name(ss['raw_loaded'])})"
+                f"{f' · {n_edits} edit(s) since' if n_edits else ''}  \n"
                 f"**Years:** {start} to {int(start) + int(horizon) - 1 if str(start).isdigit() and str(horizon).isdigit() else '?'}"
                 f" ({horizon} years)  \n**Objective:** {cfg.get('objective', '(not set)')}")
     counts = pd.DataFrame([(n, len(df)) for n, df in raw.tables.items()], columns=["table", "rows"])
@@ -60,8 +73,20 @@ with c1:
     st.caption("West Midlands Imaging Network: six ICBs, 13 staff groups, 2023 to 2036, built from "
                "published figures (provenance in inputs/west_midlands/NOTES.md).")
     if st.button("Load the West Midlands default", key="load_default", type="primary"):
-        set_scenario(load_raw(DEFAULT_SCENARIO_DIR), DEFAULT_LABEL)
-        st.rerun()
+        ss["confirm_load_default"] = unsaved_edits()  # edits not saved yet: ask before discarding them
+        if not ss["confirm_load_default"]:
+            set_scenario(load_raw(DEFAULT_SCENARIO_DIR), DEFAULT_LABEL)
+            st.rerun()
+    if ss.get("confirm_load_default"):
+        st.warning(f"Loading the default discards your {ss['confirm_load_default']} unsaved change(s) to "
+                   f"'{ss['scenario_label']}'. Save them first (below) to keep them.", icon=":material/warning:")
+        if st.button("Discard my changes and load the default", key="confirm_load_default_yes"):
+            ss.pop("confirm_load_default")
+            set_scenario(load_raw(DEFAULT_SCENARIO_DIR), DEFAULT_LABEL)
+            st.rerun()
+        if st.button("Keep my changes", key="confirm_load_default_no"):
+            ss.pop("confirm_load_default")
+            st.rerun()
 with c2:
     st.markdown("**Upload a scenario**")
     up = st.file_uploader(f"An .xlsx workbook (a sheet per table) or a .zip of the CSV files, up to "
@@ -110,16 +135,18 @@ if get_store().store is not None:
     st.divider()
     st.subheader("Save the current scenario")
     with st.form("save_form"):
-        name = st.text_input("Name", value=ss["scenario_label"], max_chars=200)
+        name = st.text_input("Name", value=scenario_name(raw, ss["scenario_label"]), max_chars=200)
         note = st.text_input("Note (what this scenario tests)", max_chars=500)
         overwrite = st.checkbox("Replace a saved scenario with the same name")
         if st.form_submit_button("Save to the scenario database", key="save_submit"):
+            name = name.strip() or scenario_name(raw)
+            to_save = raw if name == scenario_name(raw, "") else renamed(raw, name)  # saved under its own name
             try:
-                rec = get_store().store.save_scenario(name.strip() or "scenario", current_raw(), note=note,
-                                                      overwrite=overwrite)
+                rec = get_store().store.save_scenario(name, to_save, note=note, overwrite=overwrite)
+                show_renamed(ss, to_save)
                 ss["scenario_id"] = rec.id
                 ss["scenario_label"] = rec.name
-                ss.setdefault("saved_fingerprints", {})[raw_fingerprint(current_raw())] = rec.id
+                ss.setdefault("saved_fingerprints", {})[raw_fingerprint(to_save)] = rec.id
                 st.success(f"Saved as '{rec.name}'.")
             except store_error_types() as exc:
                 st.error(f"Not saved, nothing changed: {exc}")

@@ -87,18 +87,21 @@ def progress_panel() -> None:
 def _show_outcome(outcome: dict) -> None:
     """How the solve ended; whether it holds a plan is the engine's answer (PlanResult.feasible)."""
     state, status = outcome["state"], outcome.get("plan_status")
+    kept = (" The plan on the Results page is the earlier one, unchanged." if outcome.get("kept_earlier_plan") else "")
     if state == "finished" and outcome.get("holds_plan"):
         word = "optimal within the gap" if status == Status.OPTIMAL else "stopped at the time limit"
         st.success(f"Plan found ({word}) in {outcome['elapsed_s']:.1f} s.")
         st.page_link("app_pages/results.py", label="See the results", icon=":material/bar_chart:")
     elif state == "cancelled":
-        st.warning(f"Cancelled after {outcome['elapsed_s']:.1f} s. "
-                   + ("The best plan found so far is on the Results page." if outcome.get("holds_plan") else ""))
+        best = ("" if not outcome.get("holds_plan") else
+                " Its best plan so far is kept as a run." if kept else
+                " The best plan found so far is on the Results page.")
+        st.warning(f"Cancelled after {outcome['elapsed_s']:.1f} s.{best}{kept}")
     elif state == "failed":
-        st.error(f"The solve failed: {outcome['message']}")
+        st.error(f"The solve failed: {outcome['message']}.{kept}")
     else:
         why = ("explains which limits conflict" if status == Status.INFEASIBLE else "says why")
-        st.error(f"No plan: the solver reports '{status}'. The Results page {why}.")
+        st.error(f"No plan: the solver reports '{status}'. The Results page {why}.{kept}")
         st.page_link("app_pages/results.py", label="See why", icon=":material/bar_chart:")
     if outcome.get("run_id") is not None:
         st.caption(f"Saved as run {outcome['run_id']} in the scenario database.")

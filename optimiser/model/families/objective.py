@@ -71,9 +71,10 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
     """The objective named by `m.objective_name` (y over the measured years y0+1 .. y0+H+E, costs over
     the model years y0 .. y0+H+E-1, frozen and run-out years included):
     min_shortfall: min sum weight_g * discount**(y-y0-1) * shortfall + equity_weight * worst_rate
-        + cost_weight * sum_y cost[y], with worst_rate >= shortfall[g,r,y] / d[g,r,y] when equity_weight > 0.
+        + cost_weight * sum_y cost[y] + the optional families' penalties (`m.penalties`: the regional
+        equity and steady-intake terms), with worst_rate >= shortfall[g,r,y] / d[g,r,y] when equity_weight > 0.
     min_cost: min sum_y cost[y] (GBP) s.t. shortfall[g,r,y] <= target_shortfall_rate_g * d[g,r,y] for every
-        measured y >= target_year (run-out years included).
+        measured y from target_year to target_last_year (default: the last measured year, run-out included).
     min_system_cost: min sum_y discount**(y-y0) * cost[y] + sum discount**(y-y0) * gap_cost_per_wte_g *
         shortfall[g,r,y] (GBP, present value); no targets, no equity or cost weight.
     The status quo (decisions fixed; skill mix still chooses) minimises the discounted weighted
@@ -88,20 +89,20 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.objective = pyo.Objective(expr=lin(terms), sense=pyo.minimize)
         return
     if data.mode == "status_quo":
-        terms = shortfall_terms(m, data) + _worst_rate(m, data)
+        terms = shortfall_terms(m, data) + _worst_rate(m, data) + m.penalties
         m.objective = pyo.Objective(expr=lin(terms), sense=pyo.minimize)
         return
     if objective == "min_cost":
         targets = {
             (g, r, y): m.shortfall[g, r, y] <= data.target_rate[g] * d
             for (g, r, y), d in data.demand.items()
-            if g in data.target_rate and y >= cfg.first_target_year
+            if g in data.target_rate and cfg.first_target_year <= y <= cfg.last_target_year
         }
         add_rows(m, SHORTFALL_TARGET, targets)
         terms = all_cost_terms(m) + [(SHORTFALL_TIE_BREAK * c, v) for c, v in shortfall_terms(m, data)]
         m.objective = pyo.Objective(expr=lin(terms), sense=pyo.minimize)
         return
-    terms = shortfall_terms(m, data) + _worst_rate(m, data)
+    terms = shortfall_terms(m, data) + _worst_rate(m, data) + m.penalties
     if cfg.cost_weight > 0:
         terms += [(cfg.cost_weight * c, v) for c, v in all_cost_terms(m)]
     m.objective = pyo.Objective(expr=lin(terms), sense=pyo.minimize)

@@ -32,6 +32,22 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
     if data.mode != "plan" or limit is None:
         return
     c, rho = limit
+    up, down = {}, {}
+    for cell, now, before in yearly_intakes(m, data):
+        up_terms = [(1.0, v) for v in now] + [(-(1.0 + rho), v) for v in before]
+        down_terms = [(1.0, v) for v in now] + [(-(1.0 - rho), v) for v in before]
+        if not has_free(up_terms):
+            continue
+        up[cell] = lin(up_terms) <= c
+        down[cell] = lin(down_terms) >= -c
+    add_rows(m, STABILITY_UP, up)
+    add_rows(m, STABILITY_DOWN, down)
+
+
+def yearly_intakes(m: pyo.ConcreteModel, data: ModelData) -> list[tuple[tuple[str, str, int], list, list]]:
+    """(cell (p, k, y), the starts variables of X[p,k,y], those of X[p,k,y-1]) for every (p,k) in
+    provider_routes and every year max(F, y0+1) .. y0+H-1 in which either year has starts; a frozen
+    year's starts are fixed variables."""
     totals: dict[tuple[str, str, int], list] = {}
     for key in m.starts:
         p, _r, k, y = key
@@ -42,15 +58,4 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
     seen = set(cells)
     cells += [(p, k, y) for p, k in offered for y in data.decision_years
               if y >= first and (p, k, y) not in seen and (p, k, y - 1) in totals]
-    up, down = {}, {}
-    for cell in cells:
-        p, k, y = cell
-        now, before = totals.get(cell, []), totals.get((p, k, y - 1), [])
-        up_terms = [(1.0, v) for v in now] + [(-(1.0 + rho), v) for v in before]
-        down_terms = [(1.0, v) for v in now] + [(-(1.0 - rho), v) for v in before]
-        if not has_free(up_terms):
-            continue
-        up[cell] = lin(up_terms) <= c
-        down[cell] = lin(down_terms) >= -c
-    add_rows(m, STABILITY_UP, up)
-    add_rows(m, STABILITY_DOWN, down)
+    return [(cell, totals.get(cell, []), totals.get((cell[0], cell[1], cell[2] - 1), [])) for cell in cells]
