@@ -45,7 +45,8 @@ def magnitude_scale(coefficients: Iterable[float]) -> float:
 def row_scale_of(m: pyo.ConcreteModel, name: str, key: Hashable) -> float:
     """How many of its family's `unit`s one unit of row `name`[`key`] stands for (1 unless scaled):
     limits, activities and stretches are multiplied by it, shadow prices divided, to read in planner's units."""
-    return m.row_scales.get((name, key), m.families[name].row_scale)
+    scales = getattr(m, "row_scales", {})  # a model put together outside build_model may have none
+    return scales.get((name, key), m.families[name].row_scale)
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,8 @@ def add_rows(m: pyo.ConcreteModel, family: RowFamily, rows: dict[Hashable, objec
     con = pyo.Constraint(list(rows), rule=lambda _m, *k: rows[k[0] if len(k) == 1 else k])
     m.add_component(family.name, con)
     m.families[family.name] = family
-    m.row_scales.update({(family.name, key): k for key, k in (scales or {}).items()})
+    if scales:
+        _row_scales(m).update({(family.name, key): k for key, k in scales.items()})
 
 
 def add_row(m: pyo.ConcreteModel, family: RowFamily, row: object, scale: float | None = None) -> None:
@@ -182,4 +184,11 @@ def add_row(m: pyo.ConcreteModel, family: RowFamily, row: object, scale: float |
     m.add_component(family.name, pyo.Constraint(expr=row))
     m.families[family.name] = family
     if scale is not None:
-        m.row_scales[(family.name, None)] = scale
+        _row_scales(m)[(family.name, None)] = scale
+
+
+def _row_scales(m: pyo.ConcreteModel) -> dict:
+    """m.row_scales, made on first use (build_model makes it; a model put together elsewhere may not)."""
+    if not hasattr(m, "row_scales"):
+        m.row_scales = {}
+    return m.row_scales
