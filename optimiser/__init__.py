@@ -52,6 +52,7 @@ _PUBLIC = {
     "region_graph": "optimiser.scenario.regions",
     # uploaded files (zip or workbook), checked before they are read
     "MAX_UPLOAD_BYTES": "optimiser.scenario.uploads",
+    "MAX_TABLE_ROWS": "optimiser.scenario.reading",
     "is_unreadable": "optimiser.scenario.uploads",
     "parse_upload": "optimiser.scenario.uploads",
     # validation of a scenario's text
@@ -177,6 +178,7 @@ __all__ = [
     "FrontierResult",
     "InfeasibleProjection",
     "Issue",
+    "MAX_TABLE_ROWS",
     "MAX_UPLOAD_BYTES",
     "MergeResult",
     "MonitorReport",
@@ -387,6 +389,7 @@ if TYPE_CHECKING:  # for type checkers and editors only
         write_workbook,
     )
     from optimiser.scenario.merge import MergeResult, merge_raw
+    from optimiser.scenario.reading import MAX_TABLE_ROWS
     from optimiser.scenario.regions import region_graph
     from optimiser.scenario.scenario import Scenario, load_scenario, scenario_from_raw, validate
     from optimiser.scenario.uploads import MAX_UPLOAD_BYTES, is_unreadable, parse_upload

@@ -193,7 +193,7 @@ def _typed_setting(text: str):
     """A setting as TOML would hold it: whole numbers as int, other numbers as float, true/false as
     booleans, else text.
 
-    Not `typed_cell` (a CSV cell for a workbook): scenario.toml tells 1 from 1.0 and has
+    Not `workbook_number` (a table cell in a workbook): scenario.toml tells 1 from 1.0 and has
     booleans, so "1.0" stays a float as typed and "true" becomes a boolean. Numbers are read by
     `finite_number`, as table cells are: "1_000" or "inf" is text, not a number."""
     if finite_number(text) is not None:

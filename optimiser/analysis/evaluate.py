@@ -18,6 +18,7 @@ import pandas as pd
 from optimiser.basics.status import Status
 from optimiser.model.build import DECISIONS, ROW_FAMILIES
 from optimiser.model.families.training import COHORT_OPEN, STARTS
+from optimiser.model.parts import row_scale_of
 from optimiser.pipeline import api
 from optimiser.pipeline.plan_check import checked_plan
 from optimiser.results.results import index_words, read_projection, weighted_shortfall
@@ -192,7 +193,7 @@ def _breaches(built, freed, activity: np.ndarray) -> list[dict]:
         tol = 1e-6 * max(1.0, abs(lo) if math.isfinite(lo) else 1.0, abs(hi) if math.isfinite(hi) else 1.0)
         if a > hi + tol or a < lo - tol:
             family = m.families[name]
-            k = family.row_scale
+            k = row_scale_of(m, name, key)
             limit = hi if a > hi + tol else lo
             out.append({"family": family.planner_name, "index": index_words(key, built.data) if key is not None else "whole horizon",
                         "limit": limit * k, "plan_uses": a * k, "unit": family.unit})

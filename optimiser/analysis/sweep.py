@@ -52,6 +52,7 @@ from optimiser.analysis.futures import (
     run_dask,
     run_local,
 )
+from optimiser.basics.options import number_option
 from optimiser.pipeline import api
 from optimiser.scenario.scenario import Scenario
 from optimiser.scenario.uncertainty import UncertainInput, parse_uncertainty, scope_sets
@@ -177,11 +178,10 @@ def sweep(scenario: Scenario, samples: int, plan: str | Path = "status_quo", reo
     `plan`: "status_quo", "optimised" (solved once on the unperturbed scenario) or a plan folder.
     `executor`: "local" (process pool of `workers`, default os.cpu_count()) or "dask://HOST:PORT".
     """
+    # read as the CLI reads -n, --seed and --workers (basics.options): OptionError before any work
+    samples, seed = number_option("samples", samples), number_option("seed", seed)
+    workers = None if workers is None else number_option("workers", workers)
     t0 = time.perf_counter()
-    if samples < 1:
-        raise SweepError(f"--samples must be at least 1, not {samples}")
-    if seed < 0:
-        raise SweepError(f"--seed must be a whole number 0 or above, not {seed}")
     address = dask_address(executor) if executor != "local" else None
     inputs = uncertain_inputs(scenario)
     fixed, base, breaks, plan_label = None, {}, [], "status_quo"

@@ -7,14 +7,29 @@ separators, and never infinite. `finite_number` reads one cell that way and `num
 column; `number_text` and `cell_text` write numbers back as the shortest text that reads back
 as the same number, whole numbers without ".0".
 
-Where the guard applies: every file meant for a spreadsheet (run outputs, workbooks, scenario
-files written by `convert`). Reading a scenario undoes it (`restore_text`), so a guarded cell
-round-trips to what was typed.
+The formula guard, and where it applies. Text starting with = + - @ or a tab or carriage return
+is run as a formula by a spreadsheet that opens it (CSV injection). `safe_text` puts an
+apostrophe before such text (and before text that already looks guarded, so that `restore_text`
+undoes it exactly). It is applied only where a spreadsheet reads the text:
+
+- workbooks the engine writes (a scenario converted to .xlsx, plan.xlsx): reading a scenario
+  workbook undoes the guard, so its cells round-trip to what was typed;
+- run-output CSV files (projection.csv, starts.csv, ...), which planners open in Excel.
+
+Scenario files (the CSV files and scenario.toml of a scenario folder) are data: they are
+written exactly as typed and read exactly as written, so every other reader (pandas, R, a diff)
+sees the text the planner typed and `optimiser convert` is a round trip for every cell.
+
+A workbook holds a number in a numeric column when it shows the text typed exactly
+(`workbook_number`): "1200" and "0.045" as numbers, "1.0" as the number 1 shown with one
+decimal (`shown_number` reads it back as "1.0"); other spellings ("1e3", "007", "+5") and
+numbers a workbook rounds (it keeps 16 significant digits) stay text.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from numbers import Integral, Real
 
 import numpy as np
@@ -85,16 +100,42 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def typed_cell(text: str, numeric: bool):
-    """A cell's text as a workbook should hold it: None when blank; in a numeric column, a
-    number when the text is one (whole numbers as int unless written with an exponent); else text."""
-    if text == "":
-        return None
-    if not numeric:
-        return text
+# A number format that shows a fixed count of decimals ("0.0", "0.000"): the only formats that
+# change how a number reads back, and only when the decimals show its value exactly.
+_DECIMALS_FORMAT = re.compile(r"0\.(0+)")
+_PLAIN_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.([0-9]+)")
+
+
+def _as_stored(number: float) -> int | float:
+    """The number a workbook cell holds after writing `number` (xlsxwriter keeps 16 significant
+    digits) and reading it back (openpyxl: int unless the stored text has a point or exponent)."""
+    stored = f"{number:.16G}"
+    return float(stored) if any(c in stored for c in ".Ee") else int(stored)
+
+
+def shown_number(value: int | float, number_format: str | None) -> str:
+    """A workbook's number as the text a planner typed: its `cell_text`, or, for a number shown
+    with a fixed count of decimals that state it exactly, that text ("1.0" for 1 shown as 0.0)."""
+    match = _DECIMALS_FORMAT.fullmatch(number_format or "")
+    if match:
+        text = f"{value:.{len(match.group(1))}f}"
+        if finite_number(text) == value:
+            return text
+    return cell_text(value)
+
+
+def workbook_number(text: str) -> tuple[int | float, str | None] | None:
+    """How a workbook holds the numeric cell `text` so that reading it back gives `text` again:
+    (number, number format or None), or None when only text can (then it is written as text)."""
     number = finite_number(text)
     if number is None:
-        return text
-    if number == int(number) and "e" not in text.lower():
-        return int(number)
-    return number
+        return None
+    stored = _as_stored(int(number) if number == int(number) and abs(number) < 2**53 else number)
+    if cell_text(stored) == text:
+        return stored, None
+    decimals = _PLAIN_DECIMAL.fullmatch(text)
+    if decimals:
+        fmt = "0." + "0" * len(decimals.group(2))
+        if shown_number(stored, fmt) == text:
+            return stored, fmt
+    return None

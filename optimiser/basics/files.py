@@ -18,9 +18,10 @@ import socket
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
+WRITE_TEST = ".optimiser-write-test-"  # check_writable's probe folder: WRITE_TEST<pid>-<random>
 _STAGING: set[Path] = set()  # this process's staging folders in use (others of this pid were abandoned)
 LOCK_WAIT_S = 60  # a publish holds the lock for the two renames only: waiting this long means a stuck writer
 STALE_LOCK_S = 600  # where a lock's owner cannot be asked (another host, Windows), it is stale after this
@@ -75,11 +76,27 @@ def check_writable(dst: str | Path) -> Path:
             os.mkdir(dst)  # the name itself, exactly as it will be created
             os.rmdir(dst)
         else:
-            os.rmdir(tempfile.mkdtemp(prefix=".optimiser-write-test-", dir=ancestor))
+            _remove_abandoned_write_tests(ancestor)
+            probe = tempfile.mkdtemp(prefix=f"{WRITE_TEST}{os.getpid()}-", dir=ancestor)
+            os.rmdir(probe)
     except OSError as exc:
         raise DestinationError(f"cannot write {dst}: {exc.strerror or exc} in {ancestor}; choose a folder "
                                "you can write to") from None
     return dst
+
+
+def _remove_abandoned_write_tests(folder: Path) -> None:
+    """Remove the empty probe folders of check_writable left by writers killed between making and
+    removing one (named with their process id, as staging folders are); a live writer's are kept."""
+    try:
+        probes = [p for p in folder.iterdir() if p.name.startswith(WRITE_TEST)]
+    except OSError:
+        return
+    for probe in probes:
+        owner = probe.name[len(WRITE_TEST):].split("-")[0]
+        if owner.isdigit() and int(owner) != os.getpid() and not _pid_alive(int(owner)):
+            with suppress(OSError):  # empty by construction; anything else is not ours to remove
+                probe.rmdir()
 
 
 def check_new_destination(dst: str | Path) -> Path:
@@ -191,6 +208,7 @@ def _recover(dst: Path) -> str | None:
             os.replace(aside, dst)
             done = f"restored {dst} as it was before a run that was stopped while replacing it"
     staging, trash = _sibling(dst, "staging-").name, _sibling(dst, "trash").name
+    _remove_abandoned_write_tests(dst.parent)  # a writer killed while checking dst was writable
     for leftover in dst.parent.iterdir():
         if leftover.name.startswith(trash):
             shutil.rmtree(leftover, ignore_errors=True)

@@ -18,6 +18,9 @@ class Issue:
     column: str | None = None
     value: str | None = None
     key: str | None = None  # the row's key cells as typed, e.g. "provider=uni_west, route=ug_radiography"
+    # findings this line stands for: 1, or for the line counting the rows not listed past a cap
+    # (scenario/rowwise.LISTED) how many they are, so the counts below stay true
+    stands_for: int = 1
 
     def render(self) -> str:
         where = self.file
@@ -48,6 +51,10 @@ class ValidationReport:
     def ok(self) -> bool:
         return not self.errors
 
+    def count(self, severity: str) -> int:
+        """How many findings of `severity` were made, those counted past a cap included."""
+        return sum(i.stands_for for i in self.issues if i.severity == severity)
+
     def to_frame(self) -> pd.DataFrame:
         cols = ["severity", "rule", "file", "row", "key", "column", "value", "message", "fix"]
         return pd.DataFrame([asdict(i) for i in self.issues], columns=cols)
@@ -55,7 +62,7 @@ class ValidationReport:
     def render(self) -> str:
         lines = [i.render() for i in self.errors + self.warnings]
         lines.append(
-            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s) in {self.source}"
+            f"{self.count('error'):,} error(s), {self.count('warning'):,} warning(s) in {self.source}"
         )
         return "\n".join(lines)
 

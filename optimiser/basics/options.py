@@ -59,7 +59,8 @@ def _shown(x: float) -> str:
 
 
 def _as_typed(value) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    # a number as str() shows it ('nan', 'inf'; numpy's too), so a value from Python reads as typed text does
+    text = value if isinstance(value, str) else str(value) if isinstance(value, Real) else repr(value)
     return repr(text if len(text) <= 40 else text[:40] + "...")
 
 
@@ -86,13 +87,19 @@ def number_option(name: str, value: str | float | int) -> float | int:
 def number_options(name: str, text: str) -> list[float | int]:
     """A comma-separated list of the option `name` (e.g. a frontier's budget scales), every item
     checked; OptionError names each bad item at once."""
+    return number_list(name, [t.strip() for t in str(text).split(",")])
+
+
+def number_list(name: str, items) -> list[float | int]:
+    """Several values of the option `name`, as text or numbers (a frontier's budget scales from
+    Python), every item checked; OptionError names each bad item at once."""
     rule = NUMBER_OPTIONS[name]
-    items = [t.strip() for t in str(text).split(",")]
-    if not any(items):
+    items = list(items)
+    if not items or all(isinstance(i, str) and not i for i in items):
         raise OptionError(f"give at least one {rule.label}: {rule.requirement()}, separated by commas")
     values, bad = [], []
     for item in items:
-        if not item:
+        if isinstance(item, str) and not item:
             bad.append("an empty item (two commas together, or a comma at an end)")
             continue
         try:

@@ -300,14 +300,18 @@ def frontier(
 
 @app.command()
 def convert(src: Path, dst: Path):
-    """Turn a scenario folder into a workbook (.xlsx) or back, losslessly."""
+    """Turn a scenario folder into a workbook (.xlsx) or back: every cell and setting as typed."""
     check_new(dst, "the destination")
     raw = optimiser.load_raw(src)
     report, _, _ = optimiser.validate_raw(raw)
     if not report.ok:
         typer.echo(report.render(), err=True)
         raise Exit(2, "the source scenario has errors; nothing was written")
-    optimiser.write_scenario(raw, dst)
+    try:
+        optimiser.write_scenario(raw, dst)
+    except optimiser.ScenarioError as exc:  # a cell the destination cannot hold exactly
+        typer.echo(exc.report.render(), err=True)
+        raise Exit(2, f"{dst.name} cannot hold the scenario exactly; nothing was written") from None
     typer.echo(f"Wrote {dst}")
 
 

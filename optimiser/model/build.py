@@ -72,6 +72,8 @@ def build_model(data: ModelData, objective_name: str | None = None) -> pyo.Concr
         m.penalties = []
         # component name -> RowFamily, in build order (written by parts.add_rows only)
         m.families = {}
+        # (component name, key) -> how many units one unit of a row scaled by its magnitude stands for
+        m.row_scales = {}
         for family in FAMILIES:
             family.add(m, data)
         return m

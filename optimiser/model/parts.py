@@ -11,6 +11,7 @@ fixed-plan evaluation of sweeps (optimiser/analysis), the output files and workb
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -28,6 +29,26 @@ class Role(StrEnum):
     DEFINITION = "definition"  # an identity of the stock and flow (balances, coverage): never relaxed or reported
 
 
+def magnitude_scale(coefficients: Iterable[float]) -> float:
+    """The power of ten that puts the largest |coefficient| in [10, 100) (1 for none): a row
+    divided by it has numbers of the same size whatever the scenario's units and sizes (GBP 3,000
+    or 3m a start), which keeps HiGHS's absolute tolerances meaningful on it. [10, 100) is the band
+    the former fixed 1/1000 gave every shipped scenario (training costs of GBP 10,000-100,000), so
+    their rows, and answers, are unchanged to the last digit. Kept within 1e-9..1e15 (far beyond
+    any amount the data dictionary allows) so that no divisor is subnormal."""
+    biggest = max((abs(c) for c in coefficients), default=0.0)
+    if not 0 < biggest < math.inf:
+        return 1.0
+    return 10.0 ** min(15, max(-9, math.floor(math.log10(biggest)) - 1))
+
+
+def row_scale_of(m: pyo.ConcreteModel, name: str, key: Hashable) -> float:
+    """How many of its family's `unit`s one unit of row `name`[`key`] stands for (1 unless scaled):
+    limits, activities and stretches are multiplied by it, shadow prices divided, to read in planner's units."""
+    scales = getattr(m, "row_scales", {})  # a model put together outside build_model may have none
+    return scales.get((name, key), m.families[name].row_scale)
+
+
 @dataclass(frozen=True)
 class RowFamily:
     """One indexed constraint of the model, in the planner's words.
@@ -35,7 +56,10 @@ class RowFamily:
     `name` is the Pyomo component; `planner_name` the limit as binding.csv and explanations show it;
     `index` names the key's parts; `unit` is the unit of its right-hand side; `one_more` how one
     more unit (of `per_unit` units: GBP 1m for budgets) reads; `row_scale` how many `unit`s one
-    unit of the row stands for (rows may be scaled for the solver's numerics)."""
+    unit of the row stands for (rows may be scaled for the solver's numerics); `by_magnitude`
+    rows are each divided by a power of ten of their own largest coefficient (`magnitude_scale`:
+    the scenario's own sizes), recorded per row in `m.row_scales`: read a row's scale with
+    `row_scale_of`, never `row_scale` alone."""
 
     name: str
     planner_name: str
@@ -45,6 +69,7 @@ class RowFamily:
     one_more: str = ""
     per_unit: float = 1.0
     row_scale: float = 1.0
+    by_magnitude: bool = False
 
     @property
     def reported(self) -> bool:
@@ -140,17 +165,30 @@ def has_free(terms: Iterable[tuple[float, object]]) -> bool:
     return any(not v.fixed for _c, v in terms)
 
 
-def add_rows(m: pyo.ConcreteModel, family: RowFamily, rows: dict[Hashable, object]) -> None:
+def add_rows(m: pyo.ConcreteModel, family: RowFamily, rows: dict[Hashable, object],
+             scales: dict[Hashable, float] | None = None) -> None:
     """Add `family`'s indexed constraint from a dict of relational expressions and record it in
-    `m.families` (component name -> RowFamily), in build order. Nothing is added for no rows."""
+    `m.families` (component name -> RowFamily), in build order, with each row's scale (`scales`,
+    for a BY_MAGNITUDE family) in `m.row_scales`. Nothing is added for no rows."""
     if not rows:
         return
     con = pyo.Constraint(list(rows), rule=lambda _m, *k: rows[k[0] if len(k) == 1 else k])
     m.add_component(family.name, con)
     m.families[family.name] = family
+    if scales:
+        _row_scales(m).update({(family.name, key): k for key, k in scales.items()})
 
 
-def add_row(m: pyo.ConcreteModel, family: RowFamily, row: object) -> None:
+def add_row(m: pyo.ConcreteModel, family: RowFamily, row: object, scale: float | None = None) -> None:
     """Add `family` as a single, unindexed constraint (a whole-horizon limit)."""
     m.add_component(family.name, pyo.Constraint(expr=row))
     m.families[family.name] = family
+    if scale is not None:
+        _row_scales(m)[(family.name, None)] = scale
+
+
+def _row_scales(m: pyo.ConcreteModel) -> dict:
+    """m.row_scales, made on first use (build_model makes it; a model put together elsewhere may not)."""
+    if not hasattr(m, "row_scales"):
+        m.row_scales = {}
+    return m.row_scales

@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from optimiser.basics.options import number_list, number_option
 from optimiser.basics.status import Status
 from optimiser.model.build import ROW_FAMILIES, build_model
 from optimiser.model.data import ModelData, prepare
-from optimiser.model.parts import Role
+from optimiser.model.parts import Role, row_scale_of
 from optimiser.pipeline.plan_check import SolverError, checked_plan
 from optimiser.results.levers import read_levers
 from optimiser.results.results import (
@@ -49,6 +50,14 @@ log = logging.getLogger(__name__)
 # Limits a planner can raise, and requirements a planner can lower, when a plan is impossible.
 RAISABLE_LIMITS = tuple(name for name, f in ROW_FAMILIES.items() if f.role is Role.LIMIT)
 LOWERABLE_REQUIREMENTS = tuple(name for name, f in ROW_FAMILIES.items() if f.role is Role.REQUIREMENT)
+
+
+def run_numbers(time_limit: float | None = None, gap: float | None = None) -> tuple[float | None, float | None]:
+    """A time limit and gap given to the pipeline, read by the one reader the CLI and the app use
+    (basics.options): NaN, infinity or a value out of range raises OptionError with the CLI's
+    message before any work; None keeps the scenario's own setting."""
+    return (None if time_limit is None else number_option("time_limit", time_limit),
+            None if gap is None else number_option("gap", gap))
 
 
 class InfeasibleProjection(RuntimeError):
@@ -119,6 +128,7 @@ class BuiltPlan:
 
 
 def build_plan(scenario: Scenario, objective: str | None = None, budget_scale: float = 1.0) -> BuiltPlan:
+    budget_scale = number_option("budget_scale", budget_scale)  # as the CLI reads --budget-scale
     objective = objective or scenario.config.objective
     data = prepare(scenario, mode="plan", budget_scale=budget_scale)
     check_objective(data, objective)
@@ -143,6 +153,7 @@ def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:
     Each minimises the total stretch relative to the row's size, so the rows named are the fewest,
     smallest moves.
     """
+    time_limit, _ = run_numbers(time_limit)
     compiled, data = built.compiled, built.data
     m = compiled.model
     out = []
@@ -161,7 +172,7 @@ def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:
         for (name, key, _i), lim, v in zip(rows, rhs, violation, strict=True):
             if v > 1e-6 * max(1.0, abs(lim)):
                 family = m.families[name]
-                k = family.row_scale
+                k = row_scale_of(m, name, key)
                 lim, v = lim * k, v * k
                 where = index_words(key, data) if key is not None else "whole horizon"
                 change = v if side == "raise limit" else -v
@@ -190,6 +201,7 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
     returns True the solve stops with status 'cancelled' and the best plan found so far.
     `start`: a plan of the same built model (an earlier frontier point) tried as the first incumbent.
     `shadow_prices=False` skips the LP behind binding.csv's shadow prices (frontier points)."""
+    time_limit, gap = run_numbers(time_limit, gap)
     scenario, data, compiled = built.scenario, built.data, built.compiled
     time_limit = scenario.config.solver.time_limit_s if time_limit is None else time_limit
     gap = scenario.config.solver.mip_rel_gap if gap is None else gap
@@ -260,6 +272,9 @@ def solve(scenario: Scenario, objective: str | None = None, budget_scale: float 
 
     `phase(step)` is called as each step starts: "projecting the status quo", "building the
     model", "optimising". An exception it raises stops the solve there (the app's cancel)."""
+    # every number checked before the status quo is projected: a bad one costs no work
+    budget_scale = number_option("budget_scale", budget_scale)
+    time_limit, gap = run_numbers(time_limit, gap)
     step = phase or (lambda _step: None)
     if with_status_quo:
         step("projecting the status quo")
@@ -283,6 +298,8 @@ def frontier(scenario: Scenario, budget_scales: list[float], time_limit: float |
              progress: Callable[[int, int, PlanResult], None] | None = None) -> FrontierResult:
     """min_shortfall at several budget levels, re-using one built model: only the budget rows'
     right-hand sides change between points (the solver keeps the model). See `frontier_built`."""
+    budget_scales = number_list("budget_scale", budget_scales)  # before any work, as the CLI's --budget-scales
+    time_limit, gap = run_numbers(time_limit, gap)
     t0 = time.perf_counter()
     sq = project(scenario)
     built = build_plan(scenario, "min_shortfall", 1.0)
@@ -301,6 +318,8 @@ def frontier_built(built: BuiltPlan, budget_scales: list[float], status_quo: Pro
     also when a point or `progress` raises."""
     if built.data.budget_scale != 1.0:
         raise ValueError(f"a frontier scales the budgets of a plan built at budget_scale 1, not {built.data.budget_scale}")
+    budget_scales = number_list("budget_scale", budget_scales)
+    time_limit, gap = run_numbers(time_limit, gap)
     t0 = time.perf_counter()
     compiled, base_data = built.compiled, built.data
     budget_rows = [i for _, _, i in compiled.rows_of(("budget_yearly", "budget_total"))]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimiser.model.data import ModelData
+from optimiser.model.parts import row_scale_of
 from optimiser.results.results import index_words
 from optimiser.solver.check import PlanCheck, check_plan
 from optimiser.solver.lifecycle import CompiledModel
@@ -42,7 +43,7 @@ def _row_words(compiled: CompiledModel, data: ModelData, i: int) -> tuple[str, s
     where = "whole horizon" if key is None else index_words(key, data)
     if family is None:  # a row no family declares (none today): its Pyomo name
         return f"{component.name} ({where})", "", 1.0
-    return f"{family.planner_name}, {where}", family.unit, family.row_scale
+    return f"{family.planner_name}, {where}", family.unit, row_scale_of(compiled.model, component.name, key)
 
 
 def _column_words(compiled: CompiledModel, data: ModelData, j: int) -> str:

@@ -19,7 +19,7 @@ from optimiser.model.families.objective import (
     reported_shortfall_terms,
     shortfall_terms,
 )
-from optimiser.model.parts import Decision, Role, RowFamily
+from optimiser.model.parts import Decision, Role, RowFamily, row_scale_of
 
 PROJECTION_COLUMNS = ["staff_group", "region", "year", "supply_wte", "demand_wte", "covered_wte", "shortfall_wte",
                       "run_out"]
@@ -283,7 +283,7 @@ def read_binding(m: pyo.ConcreteModel, data: ModelData, compiled, row_activity: 
         comp = getattr(m, name)
         for key, con in comp.items():
             for i in compiled.row_of.get(id(con), []):
-                k = family.row_scale  # rows may be scaled for the solver; report in planners' units
+                k = row_scale_of(m, name, key)  # rows may be scaled for the solver; report in planners' units
                 upper = compiled.row_upper[i] < np.inf
                 limit = (compiled.row_upper[i] if upper else compiled.row_lower[i]) * k
                 act = row_activity[i] * k

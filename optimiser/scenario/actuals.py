@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimiser.basics.cells import cell_text, numbers
+from optimiser.basics.cells import cell_text, numbers, restore_text
 from optimiser.basics.issues import Issue, ScenarioError, ValidationReport
 from optimiser.scenario.dictionary import TableSpec, actuals_specs
-from optimiser.scenario.io import RawScenario, _clean, _drop_blank_rows
+from optimiser.scenario.io import RawScenario
+from optimiser.scenario.reading import drop_blank_rows, trimmed
 from optimiser.scenario.rowwise import references, rows
 from optimiser.scenario.scenario import Scenario
 from optimiser.scenario.schemas import _schema_issue, table_schema
@@ -33,6 +34,14 @@ SETTINGS_SHEET = "actuals"
 NON_TRAINING_KINDS = ("international", "returner")
 SPEND_CATEGORIES = ("training starts", "learners in training", "international recruitment",
                     "returner recruitment", "retention", "extra educators")  # costs.csv's categories
+
+
+def _clean(df: pd.DataFrame) -> pd.DataFrame:
+    """Every cell and header as stripped text with any formula guard removed (as actuals were read
+    before the scenario readers moved to scenario/reading.py); the index is kept."""
+    df = df.copy()
+    df.columns = [restore_text(str(c).strip()) for c in df.columns]
+    return trimmed(df, restore=restore_text)
 
 
 def financial_year_start(year: int) -> pd.Timestamp:
@@ -88,7 +97,7 @@ def load_raw_actuals(path: str | Path) -> RawActuals:
                         warnings.simplefilter("ignore", pd.errors.ParserWarning)
                         df = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                                          index_col=False, skip_blank_lines=False)
-                    raw.tables[name] = _drop_blank_rows(_clean(df))
+                    raw.tables[name] = drop_blank_rows(_clean(df))
                 except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
                     raw.load_issues.append(Issue("error", "check_files", f"{name}.csv", f"cannot be read as CSV: {exc}",
                                                  "save it as comma-separated UTF-8 text with a header row"))

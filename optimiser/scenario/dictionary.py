@@ -6,7 +6,10 @@ required, which columns form a table's key) live here beside it, because they ar
 rather than per column.
 
 `min` and `max` are inclusive ("0" allows 0); a leading ">" or "<" makes one strict: min ">0"
-allows anything above 0 but not 0 itself, max "<1" anything below 1. `default` is what a blank
+allows anything above 0 but not 0 itself, max "<1" anything below 1. Every count, amount and
+duration has a max: generous (about a thousand times what the largest real scenario holds) but
+finite, so that a slip of the unit or of a few zeros (1e12 WTE) is refused at the boundary
+instead of reaching the solver. `default` is what a blank
 optional cell or an absent optional setting means; in a numeric column it may name another
 column of the same table, whose value a blank cell then takes. Settings (table `scenario`) whose
 description starts with "[solver]" belong in scenario.toml's [solver] section.
@@ -23,6 +26,13 @@ from optimiser.basics.locations import DICTIONARY_PATH
 
 NUMERIC_TYPES = {"integer", "number", "rate"}
 SOLVER_PREFIX = "[solver]"
+
+
+def bound_text(bound: float) -> str:
+    """A bound as a planner reads it: 0.5, 2100, 1,000,000 (not 1e+06)."""
+    if bound == int(bound) and abs(bound) >= 10_000:
+        return f"{bound:,.0f}"
+    return f"{bound:g}"
 
 
 @dataclass(frozen=True)
@@ -78,15 +88,15 @@ class ColumnSpec:
         """The bounds in words, e.g. "above 0 and at most 1"; "" when there are none."""
         parts = []
         if self.min is not None:
-            parts.append(f"{'above' if self.min_exclusive else 'at least'} {self.min:g}")
+            parts.append(f"{'above' if self.min_exclusive else 'at least'} {bound_text(self.min)}")
         if self.max is not None:
-            parts.append(f"{'below' if self.max_exclusive else 'at most'} {self.max:g}")
+            parts.append(f"{'below' if self.max_exclusive else 'at most'} {bound_text(self.max)}")
         return " and ".join(parts)
 
     def interval(self) -> str:
         """The bounds as an interval, e.g. "(0, 1]"."""
-        lo = "-inf" if self.min is None else f"{self.min:g}"
-        hi = "inf" if self.max is None else f"{self.max:g}"
+        lo = "-inf" if self.min is None else bound_text(self.min)
+        hi = "inf" if self.max is None else bound_text(self.max)
         return (f"{'(' if self.min_exclusive or self.min is None else '['}{lo}, "
                 f"{hi}{')' if self.max_exclusive or self.max is None else ']'}")
 

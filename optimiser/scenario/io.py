@@ -1,29 +1,53 @@
 """Reading and writing scenarios: a folder of CSV files plus scenario.toml, or one workbook.
 
 Everything is read as text first, so that validation can report the exact cell a planner
-typed, and so that `convert` is lossless. Writes go to a temporary sibling and are moved into
-place only when complete: a failure never leaves a half-written scenario.
+typed, and so that `convert` is lossless: scenario CSV files and scenario.toml hold exactly what
+was typed; a workbook guards formula-like text and shows numbers as typed (basics/cells.py), and
+reading it back undoes both. Reading never raises for what a file holds (reading.py: every
+problem is an Issue). Writes go to a temporary sibling and are moved into place only when
+complete: a failure never leaves a half-written scenario; a scenario that a file cannot hold
+(a cell longer than a workbook cell) is refused before anything is written.
 """
 
 from __future__ import annotations
 
-import math
-import tomllib
-import warnings
+import dataclasses
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import tomli_w
 
-from optimiser.basics.cells import cell_text, restore_text, safe_text, typed_cell
-from optimiser.basics.files import atomic_path
-from optimiser.basics.issues import Issue
+from optimiser.basics.cells import finite_number, safe_text, workbook_number
+from optimiser.basics.files import DestinationError, atomic_path
+from optimiser.basics.issues import Issue, ScenarioError, ValidationReport
 from optimiser.basics.zips import zip_problem
-from optimiser.scenario.dictionary import scenario_key_specs, solver_keys, table_specs
+from optimiser.scenario.dictionary import scenario_key_specs, table_specs
+from optimiser.scenario.excel import (
+    SCENARIO_SHEET,
+    cell_issue,
+    config_rows,
+    workbook_problems,
+    write_setting,
+    write_text,
+)
+from optimiser.scenario.reading import (
+    Unreadable,
+    open_workbook,
+    problem,
+    read_csv_table,
+    read_settings_file,
+    read_sheet_table,
+    settings_rows,
+)
+from optimiser.scenario.text_tables import as_text_tables
 
 SCENARIO_FILE = "scenario.toml"
-SCENARIO_SHEET = "scenario"
 WORKBOOK = "an .xlsx workbook"
 
 
@@ -46,155 +70,164 @@ class RawScenario:
         """The table's key cells in spreadsheet row `row` (header = 1) as typed, e.g.
         "provider=uni_west, route=ug_radiography": blank key cells (a year that means every
         year) are left out, unless every key cell is blank ("year=(blank)")."""
+        return self.row_keys(table).get(row)
+
+    def row_keys(self, table: str, rows: set[int] | None = None) -> dict[int, str]:
+        """`row_key` of every row of `table` (or of `rows` only), keyed by spreadsheet row, in one pass."""
         df, spec = self.tables.get(table), table_specs().get(table)
-        if df is None or spec is None or row - 2 not in df.index:
-            return None
-        cells = [(c, df.at[row - 2, c]) for c in spec.key if c in df.columns]
-        filled = [(c, v) for c, v in cells if v != ""] or [(c, "(blank)") for c, _ in cells]
-        return ", ".join(f"{c}={v}" for c, v in filled) or None
-
-
-def _clean(df: pd.DataFrame) -> pd.DataFrame:
-    """Every cell as stripped text with any formula guard removed; the index is kept (row = index + 2)."""
-    df = df.copy()
-    df.columns = [restore_text(str(c).strip()) for c in df.columns]
-    for c in df.columns:
-        df[c] = df[c].fillna("").astype(str).str.strip().map(restore_text)
-    return df
+        if df is None or spec is None:
+            return {}
+        key = [c for c in spec.key if c in df.columns]
+        if not key:
+            return {}
+        columns = [df[c].tolist() for c in key]
+        out = {}
+        for i, cells in zip(df.index.tolist(), zip(*columns, strict=True), strict=True):
+            if rows is not None and int(i) + 2 not in rows:
+                continue
+            filled = [(c, v if len(v) <= 60 else v[:57] + "...") for c, v in zip(key, cells, strict=True)
+                      if v != ""] or [(c, "(blank)") for c in key]
+            out[int(i) + 2] = ", ".join(f"{c}={v}" for c, v in filled)
+        return out
 
 
 def load_raw(path: str | Path) -> RawScenario:
-    """Read a scenario folder or workbook as text. Problems become `load_issues`."""
+    """Read a scenario folder or workbook as text. Problems become `load_issues`: whatever the
+    path holds, this returns (a file that cannot be read is an Issue naming it, never an error)."""
     path = Path(path)
-    if path.is_dir():
-        return _load_folder(path)
-    if path.suffix.lower() == ".xlsx" and path.is_file():
-        return _load_workbook(path)
-    raw = RawScenario(source=str(path), form="folder")
-    raw.load_issues.append(
-        Issue(
-            "error",
-            "check_files",
-            str(path),
-            "no scenario here: expected a folder of CSV files with scenario.toml, or an .xlsx workbook",
-            "give the path of a scenario folder or an .xlsx workbook",
-        )
-    )
+    try:
+        if path.is_dir():
+            return _load_folder(path)
+        if path.suffix.lower() == ".xlsx" and path.is_file():
+            return _load_workbook(path)
+        exists = path.exists()
+    except OSError as exc:  # e.g. a folder on the way this user may not enter
+        return _unreadable(path, f"cannot be read: {exc.strerror or exc}",
+                           "give the path of a scenario folder or workbook you can read")
+    if exists:
+        return _unreadable(path, "is not a scenario: expected a folder of CSV files with scenario.toml, "
+                                 "or an .xlsx workbook", "give the path of a scenario folder or an .xlsx workbook")
+    return _unreadable(path, "no scenario here: expected a folder of CSV files with scenario.toml, or an "
+                             ".xlsx workbook", "give the path of a scenario folder or an .xlsx workbook")
+
+
+def _unreadable(path: Path, message: str, fix: str, form: str = "folder") -> RawScenario:
+    raw = RawScenario(source=str(path), form=form)
+    raw.load_issues.append(Issue("error", "check_files", str(path), message, fix))
     return raw
+
+
+def _unexpected(where: str, exc: Exception) -> Issue:
+    """The last resort: a reader's own failure, as a finding rather than an error (tests
+    check that no file makes one)."""
+    return Issue("error", "check_files", where, f"could not be read: an unexpected {type(exc).__name__} ({exc})",
+                 "save the file again from the program that made it; if that does not help, report it")
 
 
 def _load_folder(path: Path) -> RawScenario:
     raw = RawScenario(source=str(path), form="folder")
     toml_path = path / SCENARIO_FILE
-    if not toml_path.exists():
-        raw.load_issues.append(
-            Issue("error", "check_files", SCENARIO_FILE, "file is missing",
-                  "add scenario.toml with the scenario settings (see the data dictionary)")
-        )
-    else:
-        try:
-            raw.config = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:
+        if not (toml_path.exists() or toml_path.is_symlink()):
             raw.load_issues.append(
-                Issue("error", "check_config", SCENARIO_FILE, f"is not valid TOML: {exc}",
-                      'write one key = value per line, text in double quotes, e.g. name = "My plan"')
-            )
+                Issue("error", "check_files", SCENARIO_FILE, "file is missing",
+                      "add scenario.toml with the scenario settings (see the data dictionary)"))
+        else:
+            raw.config = read_settings_file(toml_path)
+    except Unreadable as exc:
+        raw.load_issues.append(problem(SCENARIO_FILE, exc))
+    except Exception as exc:  # noqa: BLE001 - see _unexpected
+        raw.load_issues.append(_unexpected(SCENARIO_FILE, exc))
     for name in table_specs():
-        file = path / f"{name}.csv"
-        if not file.exists():
-            continue
+        file, where = path / f"{name}.csv", f"{name}.csv"
         try:
-            # index_col=False: a trailing comma must not turn the first column into an index;
-            # blank lines are kept while reading so row numbers match the file.
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", pd.errors.ParserWarning)
-                df = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                                 index_col=False, skip_blank_lines=False)
-            if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
-                raw.load_issues.append(
-                    Issue("warning", "check_files", f"{name}.csv", "some rows have more cells than the header; the extra cells are ignored",
-                          "remove trailing commas or add a header for the extra column")
-                )
-        except pd.errors.EmptyDataError:
-            raw.load_issues.append(
-                Issue("error", "check_files", f"{name}.csv", "file is empty",
-                      "add a header row naming the columns (see the data dictionary)")
-            )
+            if not (file.exists() or file.is_symlink()):
+                continue
+            df, warned = read_csv_table(file)
+        except Unreadable as exc:
+            raw.load_issues.append(problem(where, exc))
             continue
-        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-            raw.load_issues.append(
-                Issue("error", "check_files", f"{name}.csv", f"cannot be read as CSV: {exc}",
-                      "save it as comma-separated UTF-8 text with the same number of cells on every row")
-            )
+        except Exception as exc:  # noqa: BLE001 - see _unexpected
+            raw.load_issues.append(_unexpected(where, exc))
             continue
-        raw.tables[name] = _drop_blank_rows(_clean(df))
+        raw.load_issues += [Issue("warning", "check_files", where, message, fix) for message, fix in warned]
+        raw.tables[name] = df
     return raw
 
 
-def _drop_blank_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """Blank lines carry no data; the index keeps each row's position in the file (row = index + 2)."""
-    return df[(df != "").any(axis=1)]
-
-
 def _load_workbook(path: Path) -> RawScenario:
-    import openpyxl
-
     raw = RawScenario(source=str(path), form="workbook")
-    problem = zip_problem(path, WORKBOOK)
-    if problem:
+    problem_text = zip_problem(path, WORKBOOK)
+    if problem_text:
         raw.load_issues.append(
-            Issue("error", "check_files", path.name, problem, "save the scenario again as an Excel .xlsx workbook")
-        )
+            Issue("error", "check_files", path.name, problem_text, "save the scenario again as an Excel .xlsx workbook"))
         return raw
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        wb = open_workbook(path)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
         raw.load_issues.append(
             Issue("error", "check_files", path.name, f"cannot be opened as a workbook: {exc}",
-                  "save the scenario again as an Excel .xlsx workbook")
-        )
+                  "save the scenario again as an Excel .xlsx workbook"))
         return raw
     try:
-        sheets = {ws.title.strip(): ws for ws in wb.worksheets}
+        sheets = {}
+        for ws in wb.worksheets:
+            title = ws.title.strip()
+            if title in sheets:
+                raw.load_issues.append(Issue("error", "check_files", path.name,
+                                             f"has two sheets named '{title}': it is unclear which is meant",
+                                             "delete or rename one of them"))
+                return raw
+            sheets[title] = ws
         if SCENARIO_SHEET not in sheets:
             raw.load_issues.append(
                 Issue("error", "check_files", raw.where(SCENARIO_SHEET), "sheet is missing",
-                      "add a sheet named 'scenario' with columns key and value")
-            )
+                      "add a sheet named 'scenario' with columns key and value"))
         else:
-            raw.config = _config_from_rows(raw, list(sheets[SCENARIO_SHEET].iter_rows(values_only=True)))
+            _read_sheet(raw, SCENARIO_SHEET, lambda: _config_from_rows(settings_rows(sheets[SCENARIO_SHEET])))
         for name in table_specs():
-            if name not in sheets:
-                continue
-            rows = list(sheets[name].iter_rows(values_only=True))
-            if not any(any(v is not None and str(v).strip() != "" for v in r) for r in rows):
-                raw.load_issues.append(
-                    Issue("error", "check_files", raw.where(name), "sheet is empty",
-                          "add a header row naming the columns (see the data dictionary)")
-                )
-                continue
-            header = [cell_text(v) for v in rows[0]]
-            while header and header[-1] == "":
-                header.pop()
-            body = [[cell_text(v) for v in r[: len(header)]] for r in rows[1:]]
-            body = [r + [""] * (len(header) - len(r)) for r in body]
-            raw.tables[name] = _drop_blank_rows(_clean(pd.DataFrame(body, columns=header, dtype=str)))
+            if name in sheets:
+                _read_sheet(raw, name, lambda name=name: read_sheet_table(sheets[name]))
     finally:
         wb.close()
     return raw
 
 
-def _config_from_rows(raw: RawScenario, rows: list[tuple]) -> dict:
+def _read_sheet(raw: RawScenario, name: str, read) -> None:
+    """Read one sheet into `raw` (the settings, or a table); a problem is the sheet's Issue."""
+    where = raw.where(name)
+    try:
+        got = read()
+    except Unreadable as exc:
+        raw.load_issues.append(problem(where, exc))
+        return
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raw.load_issues.append(Issue("error", "check_files", where, f"cannot be read: the workbook is damaged ({exc})",
+                                     "save the scenario again as an Excel .xlsx workbook"))
+        return
+    except Exception as exc:  # noqa: BLE001 - see _unexpected
+        raw.load_issues.append(_unexpected(where, exc))
+        return
+    if name == SCENARIO_SHEET:
+        raw.config = got
+    else:
+        raw.tables[name] = got
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def _config_from_rows(rows: list[tuple[str, object]]) -> dict:
+    """Settings from the 'scenario' sheet's rows: solver.* keys under "solver"; a numeric
+    setting typed as text that is a plain number read as that number (whole when written
+    without a point or exponent), as scenario.toml would hold it."""
+    numeric = {s.column for s in scenario_key_specs() if s.numeric}
     config: dict = {}
-    for row in rows[1:]:
-        if not row or row[0] is None or str(row[0]).strip() == "":
-            continue
-        key = restore_text(str(row[0]).strip())
-        value = row[1] if len(row) > 1 else None
-        if value is None or (isinstance(value, str) and value.strip() == ""):
-            continue
-        if isinstance(value, str):
-            value = restore_text(value.strip())
+    for key, value in rows:
+        if isinstance(value, str) and key.removeprefix("solver.") in numeric:
+            number = finite_number(value)
+            if number is not None:
+                value = int(value) if _WHOLE.fullmatch(value) else number
         if key.startswith("solver."):
             config.setdefault("solver", {})[key.removeprefix("solver.")] = value
         else:
@@ -205,34 +238,89 @@ def _config_from_rows(raw: RawScenario, rows: list[tuple]) -> dict:
 # --- writing -------------------------------------------------------------------------------
 
 
-def config_rows(config: dict) -> list[tuple[str, object]]:
-    """scenario.toml as key/value rows (solver keys prefixed 'solver.'), dictionary order first."""
-    order = [s.column for s in scenario_key_specs() if not s.is_solver_setting]
-    rows = [(k, config[k]) for k in order if k in config]
-    rows += [(k, v) for k, v in config.items() if k not in order and k != "solver"]
-    solver = config.get("solver", {})
-    rows += [(f"solver.{k}", solver[k]) for k in solver_keys() if k in solver]
-    rows += [(f"solver.{k}", v) for k, v in solver.items() if k not in solver_keys()]
-    return rows
-
-
 def write_folder(raw: RawScenario, dst: Path) -> None:
-    with atomic_path(dst, is_dir=True) as tmp:
-        (tmp / SCENARIO_FILE).write_text(tomli_w.dumps(raw.config), encoding="utf-8")
+    """scenario.toml and a CSV file per table, every cell and setting exactly as `raw` holds it
+    (scenario files carry no formula guard: basics/cells.py). Raises ScenarioError, writing
+    nothing, when a setting or cell cannot be written."""
+    raw = _as_text(raw)
+    toml = _settings_toml(raw)
+    _refuse(raw, _unencodable_cells(raw))
+    with _disk_errors(dst), atomic_path(dst, is_dir=True) as tmp:
+        (tmp / SCENARIO_FILE).write_text(toml, encoding="utf-8")
         for name, df in raw.tables.items():
-            _guard_text_columns(name, df).to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
+            (tmp / f"{name}.csv").write_text(csv_text(df), encoding="utf-8", newline="")
 
 
-def _guard_text_columns(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Guard every cell that is text, not a number: "-0.01" in a rate column stays as typed."""
-    numeric = _numeric_columns(name)
-    out = df.copy()
-    out.columns = [safe_text(c) for c in out.columns]
-    for col, guarded in zip(df.columns, out.columns, strict=True):
-        is_numeric = col in numeric
-        out[guarded] = df[col].map(lambda text, n=is_numeric: text if isinstance(typed_cell(text, n), int | float)
-                                   else safe_text(text))
-    return out
+def _csv_field(text: str) -> str:
+    """A cell as CSV: quoted when it holds a comma, quote, line break or carriage return (which
+    Python's csv writer leaves bare with "\n" line ends) or starts with a byte-order mark."""
+    if any(c in text for c in ',"\r\n') or text.startswith("\ufeff"):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_text(df: pd.DataFrame) -> str:
+    """A table of text cells as CSV with "\n" line ends, every cell exactly as held."""
+    columns = [df.iloc[:, i].astype(str).tolist() for i in range(len(df.columns))]
+    lines = [",".join(_csv_field(str(c)) for c in df.columns)]
+    lines += [",".join(_csv_field(cell) for cell in row) for row in zip(*columns, strict=True)]
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def _disk_errors(dst: Path) -> Iterator[None]:
+    """A file system error while writing (a full disk) as the engine's DestinationError: the
+    staged copy is gone and `dst` is as it was (basics/files.py)."""
+    try:
+        yield
+    except DestinationError:
+        raise
+    except OSError as exc:
+        raise DestinationError(f"cannot write {dst}: {exc.strerror or exc}; nothing there was changed. Free "
+                               "some space or choose another folder") from None
+
+
+def _settings_toml(raw: RawScenario) -> str:
+    try:
+        return tomli_w.dumps(raw.config)
+    except (TypeError, ValueError, RecursionError) as exc:
+        _refuse(raw, [Issue("error", "check_config", raw.where(SCENARIO_SHEET),
+                            f"cannot be written as TOML: {exc}",
+                            "give every setting a number, true/false or text")])
+        raise  # not reached: _refuse raised
+
+
+def _as_text(raw: RawScenario) -> RawScenario:
+    """`raw` as load_raw makes it; a table that is not the dictionary's, or names a column twice,
+    is refused (a table name never becomes a file name unless it is the dictionary's)."""
+    text, issues = as_text_tables(raw)
+    _refuse(raw, [dataclasses.replace(i, severity="error") for i in issues])
+    return text
+
+
+def _refuse(raw: RawScenario, issues: list[Issue]) -> None:
+    if issues:
+        raise ScenarioError(ValidationReport(source=raw.source, issues=tuple(issues)))
+
+
+def _unencodable_cells(raw: RawScenario) -> list[Issue]:
+    """Cells holding a lone surrogate (no file can store one): only an editor bug makes one."""
+    issues = []
+    for name, df in raw.tables.items():
+        for i, col in enumerate(df.columns):
+            texts = [str(col), *df.iloc[:, i].astype(str)]
+            try:
+                "".join(texts).encode("utf-8")
+                continue
+            except UnicodeEncodeError:
+                pass
+            for index, text in zip([None, *df.index], texts, strict=True):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    issues.append(cell_issue(raw, name, index, str(col), "holds a character no file can store",
+                                              "retype the cell", text.encode("utf-8", "replace").decode()))
+    return issues
 
 
 def _numeric_columns(table: str) -> set[str]:
@@ -241,38 +329,51 @@ def _numeric_columns(table: str) -> set[str]:
 
 
 def write_workbook(raw: RawScenario, dst: Path) -> None:
-    """A sheet per table (numbers as numbers) plus a 'scenario' sheet of key/value rows."""
-    with atomic_path(dst, is_dir=False) as tmp:
+    """A sheet per table plus a 'scenario' sheet of key/value rows. Reading it back gives every
+    cell and setting of `raw` again: numbers are numbers where the workbook shows them as typed
+    (`workbook_number`), formula-like text is guarded. Raises ScenarioError, writing nothing,
+    when a cell does not fit (`workbook_problems`)."""
+    raw = _as_text(raw)
+    _refuse(raw, _unencodable_cells(raw) + workbook_problems(raw))
+    with _disk_errors(dst), atomic_path(dst, is_dir=False) as tmp:
         import xlsxwriter
 
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False})
-        bold = wb.add_format({"bold": True})
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                            "strings_to_urls": False})
+        bold, plain = wb.add_format({"bold": True}), wb.add_format()
+        shown: dict[str, object] = {}
+
+        def number_format(fmt: str):
+            if fmt not in shown:
+                shown[fmt] = wb.add_format({"num_format": fmt})
+            return shown[fmt]
+
         ws = wb.add_worksheet(SCENARIO_SHEET)
         ws.write_row(0, 0, ["key", "value"], bold)
         for i, (k, v) in enumerate(config_rows(raw.config), start=1):
-            ws.write_string(i, 0, safe_text(k))
-            if isinstance(v, bool):
-                ws.write_boolean(i, 1, v)
-            elif isinstance(v, int | float) and math.isfinite(v):
-                ws.write_number(i, 1, v)
-            else:  # text, or a number a workbook cannot hold (inf): as typed
-                ws.write_string(i, 1, safe_text(cell_text(v)))
+            write_text(ws, i, 0, safe_text(str(k)), plain)
+            write_setting(ws, i, v, number_format, plain)
         ws.set_column(0, 0, 28)
         ws.set_column(1, 1, 40)
         ws.freeze_panes(1, 0)
         for name, df in raw.tables.items():
             numeric = _numeric_columns(name)
             ws = wb.add_worksheet(name)
-            ws.write_row(0, 0, [safe_text(c) for c in df.columns], bold)
+            for c, col in enumerate(df.columns):
+                write_text(ws, 0, c, safe_text(str(col)), plain, bold)
             for r, row in enumerate(df.itertuples(index=False), start=1):
                 for c, (col, text) in enumerate(zip(df.columns, row, strict=True)):
-                    value = typed_cell(text, col in numeric)
-                    if value is None:
+                    if text == "":
                         continue
-                    if isinstance(value, int | float):
-                        ws.write_number(r, c, value)
+                    number = workbook_number(text) if col in numeric else None
+                    if number is None:
+                        done = write_text(ws, r, c, safe_text(text), plain)
                     else:
-                        ws.write_string(r, c, safe_text(value))
+                        done = ws.write_number(r, c, number[0], number_format(number[1]) if number[1] else None)
+                    if done != 0:  # workbook_problems missed a limit: refuse rather than cut
+                        raise ScenarioError(ValidationReport(raw.source, (cell_issue(
+                            raw, name, df.index[r - 1], str(col), "cannot be written to a workbook exactly",
+                            "keep the scenario as a folder of CSV files", text),)))
             ws.freeze_panes(1, 0)
             ws.set_column(0, max(0, len(df.columns) - 1), 18)
         wb.close()

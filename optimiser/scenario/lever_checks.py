@@ -10,7 +10,7 @@ import pandas as pd
 
 from optimiser.basics.issues import Issue
 from optimiser.scenario.io import RawScenario
-from optimiser.scenario.rowwise import rows, unknown
+from optimiser.scenario.rowwise import known_hint, rows, unknown
 
 LOSS_STREAMS = ("leavers", "retirements")  # retention.applies_to: leaver_rate or retirement_rate
 
@@ -69,10 +69,12 @@ def check_policy_shares(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Is
     df = t["policy_shares"]
     undated = {(g, route_set(k)) for g, k, y in zip(df["staff_group"], df["routes"], df["year"], strict=True)
                if math.isnan(y)}
+    hint = None
     for row, r in rows(df):
         for route in r["routes"].split():
             if route not in produces:
-                issues.append(unknown(raw, "policy_shares", row, "routes", route, set(produces),
+                hint = hint if hint is not None else known_hint(produces)
+                issues.append(unknown(raw, "policy_shares", row, "routes", route, hint,
                                       "route", raw.where("routes")))
             elif produces[route] != r["staff_group"] and r["staff_group"] in groups:
                 issues.append(Issue(

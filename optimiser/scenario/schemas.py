@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -17,39 +18,43 @@ from pydantic import ValidationError
 from optimiser.basics.cells import numbers
 from optimiser.basics.issues import Issue
 from optimiser.scenario.config import ScenarioConfig
-from optimiser.scenario.dictionary import ColumnSpec, TableSpec, table_specs
+from optimiser.scenario.dictionary import ColumnSpec, TableSpec, bound_text, table_specs
 from optimiser.scenario.io import RawScenario
+from optimiser.scenario.rowwise import LISTED, more_rows
 
 # A bound's check by name: min ">0" in the dictionary is "gt", min "0" is "ge".
 _BOUND_TESTS = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
 
 
-def _column_checks(spec: ColumnSpec) -> list[pa.Check]:
+def _column_checks(spec: ColumnSpec, numbers_of: Callable[[pd.Series], pd.Series]) -> list[pa.Check]:
     """Named checks "is_number", "is_whole", then "gt:<min>" or "ge:<min>", "lt:<max>" or "le:<max>"."""
     if not spec.numeric:
         return []
     checks = [
-        pa.Check(lambda s: np.isfinite(numbers(s)) | s.isna(), name="is_number", element_wise=False),
+        pa.Check(lambda s: np.isfinite(numbers_of(s)) | s.isna(), name="is_number", element_wise=False),
     ]
     if spec.type == "integer":
-        checks.append(pa.Check(lambda s: (numbers(s) % 1 == 0) | numbers(s).isna(), name="is_whole"))
+        checks.append(pa.Check(lambda s: (numbers_of(s) % 1 == 0) | numbers_of(s).isna(), name="is_whole"))
     bounds = []
     if spec.min is not None:
         bounds.append(("gt" if spec.min_exclusive else "ge", spec.min))
     if spec.max is not None:
         bounds.append(("lt" if spec.max_exclusive else "le", spec.max))
     for test, bound in bounds:
+        # a blank, text or infinite cell passes: "is_number" reports it, once
         checks.append(pa.Check(lambda s, within=_BOUND_TESTS[test], bound=bound:
-                               within(numbers(s), bound) | numbers(s).isna(), name=f"{test}:{bound:g}"))
+                               within(numbers_of(s), bound) | ~np.isfinite(numbers_of(s)),
+                               name=f"{test}:{bound_text(bound)}"))
     return checks
 
 
-def table_schema(spec: TableSpec) -> pa.DataFrameSchema:
-    """The pandera schema of one table, generated from the data dictionary."""
+def table_schema(spec: TableSpec, numbers_of: Callable[[pd.Series], pd.Series] = numbers) -> pa.DataFrameSchema:
+    """The pandera schema of one table, generated from the data dictionary (`numbers_of` reads a
+    column's text as numbers: `numbers`, or the same read once per column)."""
     return pa.DataFrameSchema(
         {
             c.column: pa.Column(
-                None, nullable=not c.required, required=c.required, checks=_column_checks(c),
+                None, nullable=not c.required, required=c.required, checks=_column_checks(c, numbers_of),
             )
             for c in spec.columns
         },
@@ -59,7 +64,23 @@ def table_schema(spec: TableSpec) -> pa.DataFrameSchema:
     )
 
 
-def _schema_issue(raw: RawScenario, spec: TableSpec, case: pd.Series) -> Issue:
+def _numbers_once(frame: pd.DataFrame) -> Callable[[pd.Series], pd.Series]:
+    """`numbers` for the columns of `frame`, each read once however many checks ask (a check may
+    be handed the column without its blank cells: the same rows are taken)."""
+    read: dict[str, pd.Series] = {}
+
+    def numbers_of(s: pd.Series) -> pd.Series:
+        if s.name not in frame.columns:
+            return numbers(s)
+        if s.name not in read:
+            read[s.name] = numbers(frame[s.name])
+        full = read[s.name]
+        return full if full.index.equals(s.index) else full.loc[s.index]
+
+    return numbers_of
+
+
+def _schema_issue(raw: RawScenario, spec: TableSpec, case: dict) -> Issue:
     where = raw.where(spec.name)
     check = str(case["check"])
     column = None if pd.isna(case["column"]) else str(case["column"])
@@ -96,6 +117,10 @@ def _schema_issue(raw: RawScenario, spec: TableSpec, case: pd.Series) -> Issue:
         elif check.startswith("ge:") and bound == "0":
             message = "must not be negative"
             fix = f"write 0 or a positive number{unit}"
+        elif check.startswith("le:") and col and col.unit and col.unit not in ("year", "years"):
+            message = f"is above {bound} {col.unit}, more than any scenario needs"
+            fix = (f"write a value at most {bound}{unit}: check the unit and the number of digits "
+                   "(a typing slip?)")
         else:
             word = "below the smallest" if check.startswith("ge:") else "above the largest"
             message = f"is {word} allowed value {bound}"
@@ -138,11 +163,14 @@ def check_schemas(raw: RawScenario) -> list[Issue]:
         spec = table_specs()[name]
         frame = df.replace("", None)
         try:
-            table_schema(spec).validate(frame, lazy=True)
+            table_schema(spec, _numbers_once(frame)).validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
             cases = exc.failure_cases
-            for _, case in cases.iterrows():
+            counts = cases.groupby(["check", "column"], dropna=False, sort=False).cumcount()
+            for case in cases[counts < LISTED].to_dict("records"):
                 issues.append(_schema_issue(raw, spec, case))
+            for _, rest in cases[counts >= LISTED].groupby(["check", "column"], dropna=False, sort=False):
+                issues.append(more_rows(_schema_issue(raw, spec, rest.iloc[0].to_dict()), len(rest)))
     return issues
 
 

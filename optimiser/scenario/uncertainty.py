@@ -182,7 +182,9 @@ def parse_uncertainty(df: pd.DataFrame, groups: set[str], routes: set[str],
     """The typed `uncertainty` table as inputs, and every problem in it (rows in file order)."""
     known_keys = {"staff_groups": groups, "routes": routes, "modalities": modalities or set()}
     inputs, problems = [], []
-    for i, r in df.iterrows():
+    hints: dict[str, str] = {}  # built once per table named, not once per finding
+    records = zip(df.index.tolist(), df.to_dict("records"), strict=True)
+    for i, r in records:
         row = int(i) + 2
         parameter, scope, distribution = (str(r[c]).strip() for c in ("parameter", "scope", "distribution"))
         ok = True
@@ -194,7 +196,9 @@ def parse_uncertainty(df: pd.DataFrame, groups: set[str], routes: set[str],
             p = PARAMETERS[parameter]
             known = known_keys[p.table]
             if scope != ALL and scope not in known:
-                hint = ", ".join(sorted(known)[:6]) + (" ..." if len(known) > 6 else "")
+                if p.table not in hints:
+                    hints[p.table] = ", ".join(sorted(known)[:6]) + (" ..." if len(known) > 6 else "")
+                hint = hints[p.table]
                 problems.append(Problem(row, "scope", scope, f"unknown {p.scope_word} for {parameter}",
                                         f"write * (every {p.scope_word}) or a {p.scope_word} id ({hint})"))
                 ok = False

@@ -6,6 +6,10 @@ encryption; here: member names) before anything is unpacked; every XML part of a
 expansion ("billion laughs") and external entities are refused; and only the files the scenario
 format names are taken from a zip. Problems come back as `load_issues` on the RawScenario, like
 `optimiser.scenario.io.load_raw`, so the validation report shows them beside any other finding.
+
+Limits: MAX_UPLOAD_BYTES sent; the zip guard's unpacked size, ratio and member count; and, as
+for any scenario read (scenario/reading.py), MAX_TABLE_ROWS rows and MAX_COLUMNS columns per
+table, checked before a table is parsed.
 """
 
 from __future__ import annotations
@@ -93,6 +97,8 @@ def _scenario_members(zf: zipfile.ZipFile) -> tuple[dict[str, zipfile.ZipInfo], 
             continue  # macOS resource forks: not data
         if base in wanted and len(parts) <= 2:
             folders.add("/".join(parts[:-1]))
+            if base in chosen:  # two spellings of one path ("a/x.csv", "a\\x.csv"): which is meant?
+                raise UploadRejected(f"holds {base} twice ({chosen[base].filename}, {info.filename})")
             chosen[base] = info
         else:
             ignored.append(info.filename)
@@ -133,6 +139,14 @@ def parse_upload(name: str, data: bytes) -> RawScenario:
     Never raises for bad content: a file that cannot be read comes back with an error in
     `load_issues` and no tables."""
     safe = _safe_name(name)
+    try:
+        return _parse(safe, data)
+    except Exception as exc:  # noqa: BLE001 - the last resort: tests check that no upload reaches it
+        return _rejected(safe, f"could not be read: an unexpected {type(exc).__name__} ({exc})",
+                         "save the scenario again and upload it; if that does not help, report it")
+
+
+def _parse(safe: str, data: bytes) -> RawScenario:
     if len(data) > MAX_UPLOAD_BYTES:
         return _rejected(safe, f"is {len(data) / 1e6:.0f} MB; at most {MAX_UPLOAD_BYTES // 2**20} MB is accepted",
                          "remove unneeded sheets or rows, or split the scenario")

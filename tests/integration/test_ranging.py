@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import optimiser
+from optimiser.model.parts import row_scale_of
 from optimiser.pipeline.api import build_plan, solve_built
 
 pytestmark = pytest.mark.integration
@@ -55,12 +56,13 @@ def test_inside_the_range_the_marginal_value_is_exact(solved):
                        & (b["holds_for_up_to"] > 1e-6)][:6]:
         row, i = b.loc[pos], rows[pos]
         family = compiled.model.families[row["constraint"]]
-        step = 0.5 * row["holds_for_up_to"] / family.row_scale  # half the range, in the row's own units
+        k = row_scale_of(compiled.model, row["constraint"], compiled.rows[i][0].index())  # the row's own scale
+        step = 0.5 * row["holds_for_up_to"] / k  # half the range, in the row's own units
         upper = compiled.row_upper[i] < np.inf
         new = compiled.row_upper[i] + step if upper else compiled.row_lower[i] - step
         with compiled.row_bounds([i], **({"upper": new} if upper else {"lower": new})):
             moved = _lp_objective(compiled, result.column_values)
-        gain_per_unit = (base - moved) / (step * family.row_scale) * family.per_unit
+        gain_per_unit = (base - moved) / (step * k) * family.per_unit
         assert gain_per_unit == pytest.approx(row["value_of_one_more"], rel=1e-5, abs=1e-7), row["index"]
         checked += 1
     assert checked >= 2

@@ -73,8 +73,10 @@ def test_the_fix_names_the_setting_its_meaning_unit_and_range():
         "set horizon_years to number of years planned (starts and recruits happen in start_year .. "
         "start_year + horizon_years - 1); stock is projected to start_year + horizon_years, plus "
         "run_out_years (years), at least 1 and at most 60")
-    # no upper bound: the lower one alone
-    assert ScenarioConfig.fix_for("max_travel_minutes").endswith("(minutes), at least 0")
+    # every count, amount and duration has an upper bound too (large ones with thousands separators)
+    assert ScenarioConfig.fix_for("equity_weight").endswith(
+        "(weight per unit rate), at least 0 and at most 1,000,000")
+    assert ScenarioConfig.fix_for("national_international_cap").endswith("at least 0 and at most 1,000,000")
     # a strict bound says so, and a solver key's "[solver]" tag is not shown
     assert ScenarioConfig.fix_for("discount").endswith("above 0 and at most 1")
     assert "[solver]" not in ScenarioConfig.fix_for("solver.time_limit_s")

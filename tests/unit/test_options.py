@@ -5,12 +5,19 @@ from __future__ import annotations
 import math
 import warnings
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import optimiser
-from optimiser.basics.options import NUMBER_OPTIONS, OptionError, number_option, number_options
+from optimiser.basics.options import (
+    NUMBER_OPTIONS,
+    OptionError,
+    number_list,
+    number_option,
+    number_options,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -67,6 +74,17 @@ def test_a_list_is_read_item_by_item_and_every_bad_item_named_at_once():
     for empty in ("", " ", ","):
         with pytest.raises(OptionError, match="give at least one budget scale"):
             number_options("budget_scale", empty)
+
+
+def test_a_list_from_python_is_read_as_the_same_list_typed():
+    """frontier(scenario, [0.5, nan]) is refused with the words `--budget-scales 0.5,nan` gets."""
+    assert number_list("budget_scale", [0.5, 1, np.float32(2), "3"]) == [0.5, 1.0, 2.0, 3.0]
+    for values, typed in (([0.5, math.nan], "0.5,nan"), ([math.inf, 101], "inf,101"), ([], ",")):
+        with pytest.raises(OptionError) as from_python:
+            number_list("budget_scale", values)
+        with pytest.raises(OptionError) as from_text:
+            number_options("budget_scale", typed)
+        assert str(from_python.value) == str(from_text.value)
 
 
 @given(st.text(max_size=30))

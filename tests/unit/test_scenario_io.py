@@ -28,7 +28,7 @@ def test_a_folder_is_read_as_the_text_typed_with_each_rows_place_in_the_file(tmp
         " east , radiographer ,0150,175.0\n"  # row 2: padding trimmed, numbers kept as typed
         "\n"  # row 3: a blank line
         ",,,\n"  # row 4: only separators
-        "west,'=cmd(),12.50,\n"  # row 5: the apostrophe guarding a formula is not data
+        "west,'=cmd(),12.50,\n"  # row 5: a scenario file holds what was typed, apostrophe included
         "  ,  ,  ,  \n"  # row 6: only spaces
         "north,sonographer,-5,1e3\n", encoding="utf-8")  # row 7
     (tmp_path / "notes.csv").write_text("anything,else\n1,2\n", encoding="utf-8")  # not a scenario table
@@ -40,7 +40,7 @@ def test_a_folder_is_read_as_the_text_typed_with_each_rows_place_in_the_file(tmp
     assert list(raw.tables["workforce"].columns) == WORKFORCE_HEADER
     assert table(raw, "workforce") == {
         0: ["east", "radiographer", "0150", "175.0"],
-        3: ["west", "=cmd()", "12.50", ""],
+        3: ["west", "'=cmd()", "12.50", ""],
         5: ["north", "sonographer", "-5", "1e3"],
     }
 
@@ -103,14 +103,14 @@ def assert_same_scenario(back: RawScenario, raw: RawScenario) -> None:
         pd.testing.assert_frame_equal(back.tables[name], df, check_index_type=False, obj=name)
 
 
-def test_a_written_folder_reads_back_the_same_and_its_files_run_no_formulas(tmp_path):
+def test_a_written_folder_reads_back_the_same_and_holds_every_cell_as_typed(tmp_path):
     raw = hand_scenario()
     write_folder(raw, tmp_path / "copy")
     assert_same_scenario(load_raw(tmp_path / "copy"), raw)
-    # text cells are guarded on disk; numbers, negative ones included, are written as they are
+    # scenario files are data: formula-like text is written as typed (the guard is for workbooks)
     assert (tmp_path / "copy" / "workforce.csv").read_text(encoding="utf-8").splitlines() == [
-        ",".join(WORKFORCE_HEADER), "east,007,150,0.05", "'=west,'-rad,-5,"]
-    assert "'=west,'+44 ICB,'@network," in (tmp_path / "copy" / "regions.csv").read_text(encoding="utf-8")
+        ",".join(WORKFORCE_HEADER), "east,007,150,0.05", "=west,-rad,-5,"]
+    assert "=west,+44 ICB,@network," in (tmp_path / "copy" / "regions.csv").read_text(encoding="utf-8")
 
 
 def test_a_written_workbook_reads_back_the_same_with_numbers_as_numbers(tmp_path):

@@ -69,7 +69,8 @@ def test_required_default_bounds_and_type_match_the_dictionary(spec):
 def test_each_bound_admits_and_refuses_what_the_dictionary_says(example_dir, spec):
     """At a bound: accepted unless the dictionary marks it strict; just past it: refused, with a
     fix that states the bounds."""
-    step = 1 if spec.type == "integer" else 1e-6
+    def step(bound: float) -> float:  # just past the bound, and distinguishable from it in a float
+        return 1 if spec.type == "integer" else max(1e-6, abs(bound) * 1e-9)
 
     def refusal(value):
         data = valid_settings(example_dir)
@@ -84,9 +85,10 @@ def test_each_bound_admits_and_refuses_what_the_dictionary_says(example_dir, spe
         return None
 
     typed = int if spec.type == "integer" else float
-    for bound, strict, outward in ((spec.min, spec.min_exclusive, -step), (spec.max, spec.max_exclusive, step)):
+    for bound, strict, outward in ((spec.min, spec.min_exclusive, -1), (spec.max, spec.max_exclusive, 1)):
         if bound is None:
             continue
+        outward *= step(bound)
         assert (refusal(typed(bound)) is not None) == strict, (spec.column, bound)
         assert refusal(typed(bound + outward)) is not None, (spec.column, bound + outward)
         assert spec.bounds_text() in ScenarioConfig.fix_for(spec.column)

@@ -10,15 +10,23 @@ from pathlib import Path
 
 import streamlit as st
 
-from optimiser import board_pack_html, plan_context, write_folder, write_plan, write_workbook
+from optimiser import (
+    ScenarioError,
+    board_pack_html,
+    plan_context,
+    write_folder,
+    write_plan,
+    write_workbook,
+)
 from ui.state import current_raw, raw_fingerprint, report_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOARD_PACK = "board_pack.html"
 ss = st.session_state
 st.title("Export")
-st.caption("Files to take to a board or to share. Text that a spreadsheet would run as a formula "
-           "(starting =, +, - or @) is written with a leading apostrophe, so it stays text.")
+st.caption("Files to take to a board or to share. In workbooks and the plan's CSV files, text that a "
+           "spreadsheet would run as a formula (starting =, +, - or @) is written with a leading apostrophe, "
+           "so it stays text; the scenario's CSV files hold exactly what was typed.")
 
 
 def _slug(text: str) -> str:
@@ -51,17 +59,26 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def scenario_files(raw) -> tuple[bytes, bytes]:
-    """The scenario as a workbook and as a zip of its folder: both upload back unchanged."""
+def scenario_files(raw) -> tuple[bytes | None, list[str], bytes | None]:
+    """The scenario as a workbook and as a zip of its folder (both upload back unchanged), and why
+    either cannot be written (e.g. a cell longer than a workbook cell): None in its place."""
     cache = ss.setdefault("_scenario_export", {})
     key = raw_fingerprint(raw)
     if key not in cache:
+        refused, workbook, folder_zip = [], None, None
         with tempfile.TemporaryDirectory(prefix="optimiser-export-") as tmp:
-            write_workbook(raw, Path(tmp) / "scenario.xlsx")
-            write_folder(raw, Path(tmp) / "scenario")
-            folder = {p.name: p.read_bytes() for p in (Path(tmp) / "scenario").iterdir()}
-            cache.clear()
-            cache[key] = ((Path(tmp) / "scenario.xlsx").read_bytes(), zip_bytes(folder))
+            try:
+                write_workbook(raw, Path(tmp) / "scenario.xlsx")
+                workbook = (Path(tmp) / "scenario.xlsx").read_bytes()
+            except ScenarioError as exc:
+                refused += [f"The workbook: {i.render()}" for i in exc.report.issues]
+            try:
+                write_folder(raw, Path(tmp) / "scenario")
+                folder_zip = zip_bytes({p.name: p.read_bytes() for p in (Path(tmp) / "scenario").iterdir()})
+            except ScenarioError as exc:
+                refused += [f"The CSV files: {i.render()}" for i in exc.report.issues]
+        cache.clear()
+        cache[key] = (workbook, refused, folder_zip)
     return cache[key]
 
 
@@ -99,11 +116,15 @@ raw = current_raw()
 report = report_for(raw)
 if not report.ok:
     st.warning(f"The scenario has {len(report.errors)} error(s); it is exported as it stands so you can fix it elsewhere.")
-workbook, folder_zip = scenario_files(raw)
+workbook, refused, folder_zip = scenario_files(raw)
+for line in refused:
+    st.error(f"Cannot be exported as it stands. {line}")
 name = _slug(str(raw.config.get("name", ss["scenario_label"])))
 c1, c2 = st.columns(2)
-c1.download_button("Download the scenario as a workbook (.xlsx)", workbook, f"{name}.xlsx", mime=XLSX,
-                   key="download_scenario_xlsx")
-c2.download_button("Download the scenario as CSV files (.zip)", folder_zip, f"{name}.zip",
-                   mime="application/zip", key="download_scenario_zip")
+if workbook is not None:
+    c1.download_button("Download the scenario as a workbook (.xlsx)", workbook, f"{name}.xlsx", mime=XLSX,
+                       key="download_scenario_xlsx")
+if folder_zip is not None:
+    c2.download_button("Download the scenario as CSV files (.zip)", folder_zip, f"{name}.zip",
+                       mime="application/zip", key="download_scenario_zip")
 st.caption("Either file uploads back on the Scenario page with every value unchanged, edits included.")

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from optimiser import DEFAULT_SCENARIO_DIR, MAX_UPLOAD_BYTES, is_unreadable, load_raw, parse_upload
+from optimiser import (
+    DEFAULT_SCENARIO_DIR,
+    MAX_TABLE_ROWS,
+    MAX_UPLOAD_BYTES,
+    is_unreadable,
+    load_raw,
+    parse_upload,
+)
 from ui.identity import edits, renamed, scenario_name, show_renamed
 from ui.replace_scenario import confirm_pending_replace, replace_scenario
 from ui.state import (
@@ -69,7 +76,8 @@ with c1:
 with c2:
     st.markdown("**Upload a scenario**")
     up = st.file_uploader(f"An .xlsx workbook (a sheet per table) or a .zip of the CSV files, up to "
-                          f"{MAX_UPLOAD_BYTES // 2**20} MB", type=["xlsx", "zip"], key="upload")
+                          f"{MAX_UPLOAD_BYTES // 2**20} MB and {MAX_TABLE_ROWS:,} rows a table",
+                          type=["xlsx", "zip"], key="upload")
     if up is not None and ss.get("_upload_done") != up.file_id:
         ss["_upload_done"] = up.file_id
         parsed = parse_upload(up.name, up.getvalue())

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimiser.model.data import ModelData
-from optimiser.model.parts import Role, RowFamily, add_row, add_rows, has_free, lin
+from optimiser.model.parts import Role, RowFamily, add_row, add_rows, has_free, lin, magnitude_scale
 
-# Budget rows are stated in GBP thousands: coefficients near 1-60 instead of 1e4-6e4 keep the
-# matrix well scaled for HiGHS (reports convert back to GBP).
-BUDGET_ROW_SCALE = 1000.0
+# Budget rows are stated in GBP x a power of ten of each row's own largest cost (coefficients in
+# [10, 100) instead of up to 1e7 GBP) so that the matrix is well scaled for HiGHS whatever the
+# scenario's sizes; reports convert back to GBP (parts.row_scale_of).
 BUDGET_YEARLY = RowFamily("budget_yearly", "budget", ("year",), "GBP", Role.LIMIT,
-                          one_more="GBP 1m more budget", per_unit=1e6, row_scale=BUDGET_ROW_SCALE)
+                          one_more="GBP 1m more budget", per_unit=1e6, by_magnitude=True)
 BUDGET_TOTAL = RowFamily("budget_total", "total budget", (), "GBP", Role.LIMIT,
-                         one_more="GBP 1m more total budget", per_unit=1e6, row_scale=BUDGET_ROW_SCALE)
+                         one_more="GBP 1m more total budget", per_unit=1e6, by_magnitude=True)
 ROWS = (BUDGET_YEARLY, BUDGET_TOTAL)
 DECISIONS = ()
 
@@ -34,15 +34,16 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
     """
     if data.mode != "plan":
         return
-    k = BUDGET_ROW_SCALE
-    yearly = {}
+    yearly, scales = {}, {}
     for y, cap in data.budget.items():
         terms = year_cost_terms(m, y)
         if terms and not has_free(terms):
             continue
+        scales[y] = k = magnitude_scale(lin(terms).linear_coefs)
         yearly[y] = lin((c / k, v) for c, v in terms) <= cap / k
-    add_rows(m, BUDGET_YEARLY, yearly)
+    add_rows(m, BUDGET_YEARLY, yearly, scales)
     if data.total_budget is not None:
         first = data.first_decision_year
         terms = [t for (_category, y), terms in m.cost_terms.items() if y >= first for t in terms]
-        add_row(m, BUDGET_TOTAL, lin((c / k, v) for c, v in terms) <= data.total_budget / k)
+        k = magnitude_scale(lin(terms).linear_coefs)
+        add_row(m, BUDGET_TOTAL, lin((c / k, v) for c, v in terms) <= data.total_budget / k, k)
