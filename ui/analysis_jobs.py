@@ -93,7 +93,7 @@ WORK = {"sweep": _sweep, "alternatives": _alternatives}
 def plain_message(exc: Exception) -> str:
     """The engine's own words (a SweepError names the fix); a scenario error points at the Constraints page."""
     if isinstance(exc, optimiser.ScenarioError):
-        return (f"the scenario has {len(exc.report.errors)} validation error(s); "
+        return (f"the scenario has {exc.report.count('error')} validation error(s); "
                 "fix them on the Constraints page")
     if isinstance(exc, (optimiser.SweepError, optimiser.OptionError, ValueError)):
         return str(exc)

@@ -50,9 +50,9 @@ with st.sidebar:
     st.markdown(f"**Scenario:** {scenario_name(current_raw(), ss['scenario_label'])}")
     report = report_for(current_raw())
     if report.ok:
-        st.success(f"Valid ({len(report.warnings)} warning(s))", icon=":material/check_circle:")
+        st.success(f"Valid ({report.count('warning')} warning(s))", icon=":material/check_circle:")
     else:
-        st.error(f"{len(report.errors)} error(s): solving is blocked", icon=":material/block:")
+        st.error(f"{report.count('error')} error(s): solving is blocked", icon=":material/block:")
     if ss.get("job") is not None:
         st.info("A solve is running", icon=":material/hourglass_top:")
     if ss.get("result") is not None:

@@ -163,7 +163,7 @@ def run_job(folder: Path) -> None:
 
 def _plain_message(exc: Exception) -> str:
     if isinstance(exc, optimiser.ScenarioError):
-        n = len(exc.report.errors)
+        n = exc.report.count('error')
         return f"the scenario has {n} validation error(s); fix them on the Constraints page"
     return f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
 

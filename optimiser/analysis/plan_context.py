@@ -25,6 +25,9 @@ from optimiser.scenario.io import RawScenario
 CONTEXT_FILE = "plan_context.json"
 
 
+SCHEME_KINDS = {"leavers": "retention (fewer leavers)", "retirements": "flexible retirement (retire and return)"}
+
+
 def readable_id(identifier: str) -> str:
     """An identifier as words when the scenario gives no name ("ug_radiography" -> "ug radiography")."""
     return w.readable_id(identifier)
@@ -130,7 +133,13 @@ def plan_context(raw: RawScenario) -> PlanContext:
         for covering, group in zip(skill_mix["covering_group"], skill_mix["covered_group"], strict=True):
             if covering not in covered.setdefault(group, []):
                 covered[group].append(covering)
-    schemes = {s: readable_id(s) for s in (retention["scheme"] if not retention.empty else [])}
+    groups = _names(_table(raw, "staff_groups"), "staff_group")
+    schemes = {}  # a scheme by what it does and for whom: "Diagnostic radiographer: flexible retirement"
+    if not retention.empty:
+        applies = retention["applies_to"] if "applies_to" in retention.columns else [""] * len(retention)
+        for scheme, group, stream in zip(retention["scheme"], retention["staff_group"], applies, strict=True):
+            kind = SCHEME_KINDS.get(str(stream).strip(), "retention scheme")
+            schemes.setdefault(scheme, f"{groups.get(group, readable_id(group))}: {kind}")
     first = raw.config.get("first_decision_year", raw.config.get("start_year"))
     try:
         first_year = int(first) if first not in (None, "") else None
@@ -139,7 +148,7 @@ def plan_context(raw: RawScenario) -> PlanContext:
     return PlanContext(
         regions=_names(regions, "region"),
         providers=_names(providers, "provider"),
-        groups=_names(_table(raw, "staff_groups"), "staff_group"),
+        groups=groups,
         routes=_names(routes, "route"),
         schemes=schemes,
         provider_region=dict(zip(providers["provider"], providers["region"], strict=True)) if not providers.empty else {},

@@ -133,7 +133,10 @@ def test_the_context_reads_names_coordinates_and_reach_and_round_trips_as_json()
     nameless.tables["routes"].loc[2, "name"] = ""
     nameless.tables["retention"].loc[0, "scheme"] = "flexible_working"
     assert plan_context(nameless).routes["rtp"] == "rtp"  # a blank name reads as the identifier, as words
-    assert plan_context(nameless).name("flexible_working") == "flexible working"
+    # a scheme reads as what it does and for whom (its applies_to: leavers or retirements)
+    assert plan_context(nameless).name("flexible_working") == "Radiographer: retention scheme"
+    nameless.tables["retention"]["applies_to"] = ["retirements"]
+    assert plan_context(nameless).name("flexible_working") == "Radiographer: flexible retirement (retire and return)"
     assert ctx.coordinates == {"a": (52.5, -2.0), "b": (52.0, -1.5)}
     assert ctx.reached_by == {"rad": ("ug", "intl", "rtp", "flexible_working")}
     assert ctx.covered_by == {"son": ("rad",)}

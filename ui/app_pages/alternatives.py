@@ -27,7 +27,7 @@ st.info("Alternatives are LP plans with the best plan's cohort decisions fixed, 
 raw = current_raw()
 report = report_for(raw)
 if not report.ok:
-    st.error(f"The scenario has {len(report.errors)} error(s); alternatives are blocked until they are fixed.")
+    st.error(f"The scenario has {report.count('error')} error(s); alternatives are blocked until they are fixed.")
     st.page_link("app_pages/constraints.py", label="Fix them on the Constraints page", icon=":material/edit_note:")
 
 running = ss.get(KEY) is not None

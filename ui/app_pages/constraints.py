@@ -37,8 +37,10 @@ def _where(table: str) -> str:
 
 
 def _tab_label(table: str) -> str:
+    """The table in words ("educator_capacity" reads "Educator capacity"), with its error count."""
+    words = table.replace("_", " ").capitalize()
     n = sum(1 for i in shown_report.errors if i.file == _where(table))
-    return f"{table} ({n} error{'s' if n > 1 else ''})" if n else table
+    return f"{words} ({n} error{'s' if n > 1 else ''})" if n else words
 
 
 bases: dict = ss.setdefault("editor_base", {})

@@ -115,7 +115,7 @@ st.subheader("The scenario")
 raw = current_raw()
 report = report_for(raw)
 if not report.ok:
-    st.warning(f"The scenario has {len(report.errors)} error(s); it is exported as it stands so you can fix it elsewhere.")
+    st.warning(f"The scenario has {report.count('error')} error(s); it is exported as it stands so you can fix it elsewhere.")
 workbook, refused, folder_zip = scenario_files(raw)
 for line in refused:
     st.error(f"Cannot be exported as it stands. {line}")

@@ -87,7 +87,7 @@ if actuals_path is not None:
     try:
         actuals = load_actuals(actuals_path, scenario)
     except ScenarioError as exc:
-        st.error(f"The actuals have {len(exc.report.errors)} error(s): nothing is shown until they are fixed.",
+        st.error(f"The actuals have {exc.report.count('error')} error(s): nothing is shown until they are fixed.",
                  icon=":material/block:")
         st.dataframe(issues_frame(exc.report), hide_index=True)
     else:

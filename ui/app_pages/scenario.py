@@ -56,9 +56,9 @@ with left:
 with right:
     st.subheader("Validation")
     if report.ok:
-        st.success(f"No errors. {len(report.warnings)} warning(s). The scenario can be solved.")
+        st.success(f"No errors. {report.count('warning')} warning(s). The scenario can be solved.")
     else:
-        st.error(f"{len(report.errors)} error(s): solving is blocked until they are fixed "
+        st.error(f"{report.count('error')} error(s): solving is blocked until they are fixed "
                  "(on the Constraints page, or in your file).")
     if report.issues:
         st.dataframe(issues_frame(report), hide_index=True, width="stretch",

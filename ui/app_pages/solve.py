@@ -21,7 +21,7 @@ cfg = raw.config
 solver = cfg.get("solver", {})
 
 if not report.ok:
-    st.error(f"The scenario has {len(report.errors)} error(s); solving is blocked until they are fixed.")
+    st.error(f"The scenario has {report.count('error')} error(s); solving is blocked until they are fixed.")
     st.page_link("app_pages/constraints.py", label="Fix them on the Constraints page", icon=":material/edit_note:")
 
 running = ss.get("job") is not None

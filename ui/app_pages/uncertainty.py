@@ -24,7 +24,7 @@ st.caption("Each future is the scenario with leaver rates, demand growth and com
 raw = current_raw()
 report = report_for(raw)
 if not report.ok:
-    st.error(f"The scenario has {len(report.errors)} error(s); sweeps are blocked until they are fixed.")
+    st.error(f"The scenario has {report.count('error')} error(s); sweeps are blocked until they are fixed.")
     st.page_link("app_pages/constraints.py", label="Fix them on the Constraints page", icon=":material/edit_note:")
 
 STATUS_QUO = "Status quo (current commissioning continued)"
