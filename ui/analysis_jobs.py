@@ -3,7 +3,7 @@
 The same protocol as ui/worker.py's solves (a private job folder; `input.pkl` written by the app,
 `progress.json`, `result.pkl` and `state.json` by the worker; a `cancel` file asks it to stop),
 in its own small module so that the Solve page's worker is left alone. A sweep's progress is
-(futures done, futures in all); an alternatives run's is the names of the plans found so far.
+(futures done, futures in all); an alternatives run's is the names of the plans found so far; a robust solve's the step it is on.
 The worker runs in its own process group, so stopping it also stops a sweep's process pool.
 
 `OPTIMISER_UI_INLINE_WORKER=1` (AppTest only) runs the job inside the calling process.
@@ -87,7 +87,20 @@ def _alternatives(folder: Path, job: dict):
                                   time_limit=options.get("time_limit"), on_plan=on_plan)
 
 
-WORK = {"sweep": _sweep, "alternatives": _alternatives}
+def _robust(folder: Path, job: dict):
+    def phase(step: str) -> None:  # the engine names each step; a cancel is honoured between steps
+        _write_json(folder / "progress.json", {"phase": step})
+        if (folder / "cancel").exists():
+            raise _Cancelled
+
+    options = job["options"]
+    phase("reading the scenario")
+    scenario = optimiser.scenario_from_raw(job["raw"])
+    return optimiser.solve_robust(scenario, options["samples"], options["risk"], seed=options["seed"],
+                                  out_of_sample=options["out_of_sample"], phase=phase)
+
+
+WORK = {"sweep": _sweep, "alternatives": _alternatives, "robust": _robust}
 
 
 def plain_message(exc: Exception) -> str:

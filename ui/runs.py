@@ -70,6 +70,17 @@ def _save_run(result, raw: RawScenario, options: dict) -> tuple[int | None, str]
         return None, f"the run was not saved: {exc}"
 
 
+def keep_plan(result, raw: RawScenario, options: dict) -> tuple[int | None, str]:
+    """Put a plan made off the Solve page (a robust plan) on Results as the session's plan, saved as
+    a run the way a solve's plan is; returns (run id, problem)."""
+    ss = st.session_state
+    result = provenance(result, ss.get("raw_loaded", raw), raw)
+    run_id, problem = _save_run(result, raw, options)
+    remember_run(result, raw, options, run_id)
+    ss["attempt"] = None
+    return run_id, problem
+
+
 def attempt_facts(status: dict, result, options: dict, run_id: int | None) -> dict:
     """A solve that gave no plan to keep, as plain facts (kept in the store for a refresh)."""
     conflicts = []

@@ -14,6 +14,8 @@ st.title("Solve")
 st.caption("The optimiser decides starts, placements, international recruits and extra educators "
            "to close the most weighted workforce gap within every limit. It runs in a separate "
            "process: you can keep using the app while it works.")
+st.page_link("app_pages/uncertainty.py", icon=":material/shield:",
+             label="To choose commissions that hold up across futures, use Uncertainty > Robust plan")
 
 raw = current_raw()
 report = report_for(raw)

@@ -11,6 +11,7 @@ from optimiser import NUMBER_OPTIONS, OptionError, number_option
 from ui import analysis_views as views
 from ui import charts
 from ui.analysis_jobs import collect, start_analysis
+from ui.robust_panel import robust_section
 from ui.state import current_raw, raw_fingerprint, report_for
 
 KEY = "sweep_job"
@@ -137,7 +138,9 @@ outcome = ss.get(f"{KEY}_result")
 if outcome is not None:
     show_sweep(outcome)
 
-# --- the robust plan (issue 13 item 1) ------------------------------------------------------------
+# --- the robust plan (issue 13) ------------------------------------------------------------------
 st.subheader("Robust plan against the deterministic plan")
-st.caption("Not yet available: a plan optimised against many futures at once (`optimiser solve --robust`) is "
-           "being built. Its comparison with the plan solved on the scenario as entered will be shown here.")
+st.caption("One plan optimised against several futures at once (as `optimiser solve --robust`): its commissions "
+           "must hold up in every future, and it is compared with the plan solved on the scenario as entered, "
+           "both evaluated in the same futures.")
+robust_section(raw, report.ok)
