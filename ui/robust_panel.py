@@ -10,7 +10,7 @@ import streamlit as st
 from optimiser import NUMBER_OPTIONS, OptionError, SweepError, number_option, parse_risk
 from ui.analysis_jobs import collect, start_analysis
 from ui.runs import keep_plan
-from ui.state import raw_fingerprint
+from ui.state import copy_raw, raw_fingerprint
 
 KEY = "robust_job"
 MAX_SAMPLES = 20  # the extensive form grows with every future; beyond this the app is the wrong place
@@ -58,7 +58,7 @@ def _options_form(raw, ok: bool) -> None:
         st.error(f"Not run: {exc}.")
         return
     ss[KEY] = start_analysis("robust", raw, {"risk": words, **numbers})
-    ss["robust_raw"] = raw
+    ss["robust_raw"] = copy_raw(raw)  # the version solved, kept apart from later edits
     for k in (f"{KEY}_outcome", "robust_kept"):
         ss.pop(k, None)
     st.rerun()

@@ -78,7 +78,11 @@ def test_a_scenario_with_nothing_uncertain_gets_the_engines_message(monkeypatch,
     assert any(e.startswith("The sweep did not run: the scenario 'Worked example: two ICBs' has no uncertainty rows")
                and "Fix: add uncertainty.csv" in e for e in errors), errors
     assert not at.dataframe  # nothing half-shown
-    assert any("Not yet available" in c.value for c in at.caption)  # the robust plan's place
+    at.button(key="robust_submit").click()  # the robust plan gets the engine's message too
+    _run(at)
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("The robust plan was not solved: the scenario 'Worked example: two ICBs' has no "
+                            "uncertainty rows") for e in errors), errors
 
 
 def test_sweep_shows_the_engines_bands_and_target_chances_with_run_out_years(monkeypatch, tmp_path, uncertain_example):
