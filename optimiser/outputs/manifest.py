@@ -126,10 +126,10 @@ def _highs_options() -> dict:
 
 def software() -> dict:
     """The versions a run depends on."""
-    import highspy
+    from optimiser.solver.lifecycle import highs_version
 
     versions = {"optimiser": package_version(), "python": platform.python_version(),
-                "python_implementation": platform.python_implementation(), "highs": highspy.Highs().version()}
+                "python_implementation": platform.python_implementation(), "highs": highs_version()}
     for lib in LIBRARIES:
         try:
             versions[lib] = importlib.metadata.version(lib)

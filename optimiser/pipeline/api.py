@@ -44,6 +44,7 @@ from optimiser.solver import (
     relaxed_duals,
     run,
 )
+from optimiser.solver.outcome import relative_gap
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +227,12 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
         common.update(status=Status.ERROR, message=f"{checked.problem} (HiGHS said: {outcome.solver_status})")
         return PlanResult(objective=None, weighted_shortfall=None, total_shortfall_wte_years=None, total_cost_gbp=None,
                           mip_gap=None, dual_bound=outcome.dual_bound, plan_check=checked.facts, **common)
+    if checked.objective_note is not None:  # HiGHS's figure is wrong, its plan is not: tell the plan's own
+        log.warning("%s (HiGHS: %s)", checked.objective_note, outcome.solver_status)
+        outcome.objective = checked.check.objective_recomputed
+        if outcome.dual_bound is not None and np.isfinite(outcome.dual_bound):
+            outcome.mip_gap = relative_gap(outcome.objective, outcome.dual_bound)
+        common.update(message=f"{outcome.message}; {checked.objective_note}")
     t0 = time.perf_counter()
     m = compiled.model
     compiled.load_values(outcome.values)

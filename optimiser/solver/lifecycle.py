@@ -62,6 +62,11 @@ def _quiet_highs() -> highspy.Highs:
         os.close(saved)
 
 
+def highs_version() -> str:
+    """HiGHS's own version, without its banner on stdout (see _quiet_highs)."""
+    return _quiet_highs().version()
+
+
 def new_highs() -> highspy.Highs:
     """A silent HiGHS instance; `THREADS` threads and a fixed seed so that every run repeats exactly,
     whatever thread count an earlier HiGHS run in this thread started its scheduler with."""

@@ -12,10 +12,11 @@ __all__ = ["DIST_NAME", "package_version", "solver_version"]
 
 @cache
 def solver_version() -> str:
-    import highspy  # only when a run is saved: opening the store needs no solver
+    # only when a run is saved: opening the store needs no solver
+    from optimiser.solver.lifecycle import highs_version
 
     try:
         wrapper = importlib.metadata.version("highspy")
     except importlib.metadata.PackageNotFoundError:
         wrapper = "unknown"
-    return f"HiGHS {highspy.Highs().version()} (highspy {wrapper})"
+    return f"HiGHS {highs_version()} (highspy {wrapper})"

@@ -23,16 +23,16 @@ from optimiser import PlanResult
 from ui.worker import Job
 
 pytestmark = pytest.mark.ui
-store_url = test_app.store_url  # a fresh SQLite store, jobs in-process, the v1 default
+store_url = test_app.store_url  # a fresh SQLite store, jobs in-process, the v2 default
 
-EDIT = {"edited_rows": {1: {"budget_gbp": 5_900_000}}, "added_rows": [], "deleted_rows": []}  # 2023: +GBP 1m
+EDIT = {"edited_rows": {1: {"budget_gbp": 13_600_000}}, "added_rows": [], "deleted_rows": []}  # 2024: +GBP 1m
 
 
 def _edit_budget(at: AppTest) -> AppTest:
     _page(at, "constraints")
     at.session_state["editor_budget"] = EDIT
     at.run()
-    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "13600000"
     return at
 
 
@@ -89,15 +89,15 @@ def test_refresh_keeps_the_plan_and_a_failed_solve_never_replaces_it(store_url, 
     again.run()
     assert not again.exception
     ss = again.session_state
-    assert ss["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"  # the edit
-    assert ss["raw_loaded"].tables["budget"].loc[1, "budget_gbp"] == "4900000"  # and what it changed
+    assert ss["raw"].tables["budget"].loc[1, "budget_gbp"] == "13600000"  # the edit
+    assert ss["raw_loaded"].tables["budget"].loc[1, "budget_gbp"] == "12600000"  # and what it changed
     assert ss["run_id"] == 1 and ss["result"].summary_dict() == plan.summary_dict()
     _page(again, "results")
     assert {m.label: m.value for m in again.metric}["Weighted shortfall (WTE-years)"] == \
         f"{plan.weighted_shortfall:,.0f}"
     assert any("found that no plan meets every limit" in t for t in _texts(again.error))
     _page(again, "constraints")
-    assert _table(again, "row_key", "old", "new")["new"].tolist() == ["5900000"]
+    assert _table(again, "row_key", "old", "new")["new"].tolist() == ["13600000"]
 
     # another browser, no address: nothing restored, but the saved run reopens on Results and Export
     other = _page(_app(), "results")
@@ -113,10 +113,10 @@ def test_loading_the_default_asks_before_discarding_unsaved_changes(store_url):
     at = _page(_edit_budget(_app()), "scenario")
     at.button(key="load_default").click().run()
     assert any("discards your 1 unsaved change(s)" in t for t in _texts(at.warning))
-    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"  # not yet
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "13600000"  # not yet
     at.button(key="confirm_replace_no").click().run()
     assert not any("unsaved change" in t for t in _texts(at.warning))
-    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "13600000"
     at.button(key="load_default").click().run()
     at.button(key="confirm_replace_yes").click().run()
     from optimiser import DEFAULT_SCENARIO_DIR, load_raw
@@ -139,17 +139,17 @@ def test_uploading_a_file_or_opening_a_saved_scenario_asks_before_discarding_uns
                                              "application/octet-stream"))
     at.run()
     assert any("open other.xlsx: that discards your 1 unsaved change(s)" in t for t in _texts(at.warning))
-    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"  # not yet
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "13600000"  # not yet
     at.button(key="confirm_replace_no").click().run()
-    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "13600000"
     assert not any("unsaved change" in t for t in _texts(at.warning))
 
     at.button(key="open_saved").click().run()
     assert any("open the saved scenario 'as loaded': that discards your 1 unsaved change(s)" in t
                for t in _texts(at.warning))
-    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "5900000"  # not yet
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == "13600000"  # not yet
     at.button(key="confirm_replace_yes").click().run()
-    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == as_loaded != "5900000"
+    assert at.session_state["raw"].tables["budget"].loc[1, "budget_gbp"] == as_loaded != "13600000"
     assert at.session_state["scenario_label"] == "as loaded" and at.session_state["scenario_id"] is not None
     assert not any("unsaved change" in t for t in _texts(at.warning))
 
