@@ -11,7 +11,6 @@ The worker runs in its own process group, so stopping it also stops a sweep's pr
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import shutil
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import optimiser
+from ui.warm_server import read_json, write_json
 
 APP_HOME = Path(__file__).resolve().parent.parent  # holds the ui package
 INLINE_ENV = "OPTIMISER_UI_INLINE_WORKER"
@@ -31,17 +31,6 @@ CANCEL_GRACE_S = 5.0
 ENDED = ("finished", "cancelled", "failed")
 
 
-def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
 
 
 # --- inside the worker ------------------------------------------------------------------------
@@ -53,7 +42,7 @@ class _Cancelled(Exception):
 
 def _sweep(folder: Path, job: dict) -> dict:
     def progress(done: int, total: int) -> None:
-        _write_json(folder / "progress.json", {"done": done, "total": total})
+        write_json(folder / "progress.json", {"done": done, "total": total})
         if (folder / "cancel").exists():
             raise _Cancelled
 
@@ -63,7 +52,7 @@ def _sweep(folder: Path, job: dict) -> dict:
     if plan == "session":  # the plan solved in this session, written as a plan folder for the sweep
         plan = folder / "plan"
         optimiser.write_plan(job["plan_result"], plan)
-    _write_json(folder / "progress.json", {"done": 0, "total": options["samples"]})
+    write_json(folder / "progress.json", {"done": 0, "total": options["samples"]})
     result = optimiser.sweep(scenario, options["samples"], plan, seed=options["seed"],
                              workers=options.get("workers"), progress=progress)
     cfg = scenario.config  # the years after the horizon, where no new starts are made
@@ -76,12 +65,12 @@ def _alternatives(folder: Path, job: dict):
 
     def on_plan(name: str) -> None:
         found.append(name)
-        _write_json(folder / "progress.json", {"found": found})
+        write_json(folder / "progress.json", {"found": found})
         if (folder / "cancel").exists():
             raise _Cancelled
 
     options = job["options"]
-    _write_json(folder / "progress.json", {"found": [], "phase": "solving the best plan"})
+    write_json(folder / "progress.json", {"found": [], "phase": "solving the best plan"})
     scenario = optimiser.scenario_from_raw(job["raw"])
     return optimiser.alternatives(scenario, options["slack"], options["count"], options["vary"],
                                   time_limit=options.get("time_limit"), on_plan=on_plan)
@@ -89,7 +78,7 @@ def _alternatives(folder: Path, job: dict):
 
 def _robust(folder: Path, job: dict):
     def phase(step: str) -> None:  # the engine names each step; a cancel is honoured between steps
-        _write_json(folder / "progress.json", {"phase": step})
+        write_json(folder / "progress.json", {"phase": step})
         if (folder / "cancel").exists():
             raise _Cancelled
 
@@ -119,7 +108,7 @@ def run_job(folder: Path) -> None:
 
     folder = Path(folder)
     t0 = time.monotonic()
-    _write_json(folder / "state.json", {"state": "running", "pid": os.getpid()})
+    write_json(folder / "state.json", {"state": "running", "pid": os.getpid()})
     try:
         with (folder / "input.pkl").open("rb") as fh:
             job = pickle.load(fh)  # written by the app itself, never by a user
@@ -128,13 +117,13 @@ def run_job(folder: Path) -> None:
         with tmp.open("wb") as fh:
             pickle.dump(result, fh)
         os.replace(tmp, folder / "result.pkl")
-        _write_json(folder / "state.json", {"state": "finished", "elapsed_s": time.monotonic() - t0})
+        write_json(folder / "state.json", {"state": "finished", "elapsed_s": time.monotonic() - t0})
     except _Cancelled:
-        _write_json(folder / "state.json", {"state": "cancelled", "elapsed_s": time.monotonic() - t0,
+        write_json(folder / "state.json", {"state": "cancelled", "elapsed_s": time.monotonic() - t0,
                                             "message": "cancelled"})
     except Exception as exc:  # the app shows the message; the traceback stays in the job's log
         (folder / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
-        _write_json(folder / "state.json", {"state": "failed", "elapsed_s": time.monotonic() - t0,
+        write_json(folder / "state.json", {"state": "failed", "elapsed_s": time.monotonic() - t0,
                                             "message": plain_message(exc)})
 
 
@@ -155,7 +144,7 @@ class AnalysisJob:
 
     def status(self) -> dict:
         """state (starting | running | finished | cancelled | failed), elapsed_s, message, progress."""
-        state = _read_json(self.folder / "state.json")
+        state = read_json(self.folder / "state.json")
         name = state.get("state", "starting")
         if self.terminated and name not in ENDED:
             name, state["message"] = "cancelled", "the worker was stopped"
@@ -163,7 +152,7 @@ class AnalysisJob:
             name, state["message"] = "failed", f"the worker stopped unexpectedly (exit code {self.process.returncode})"
         elapsed = state.get("elapsed_s") if name in ENDED else None
         return {"state": name, "elapsed_s": elapsed if elapsed is not None else time.monotonic() - self.started,
-                "message": state.get("message", ""), "progress": _read_json(self.folder / "progress.json")}
+                "message": state.get("message", ""), "progress": read_json(self.folder / "progress.json")}
 
     @property
     def done(self) -> bool:

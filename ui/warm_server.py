@@ -34,13 +34,15 @@ PRELOAD = ("pandas", "pyomo.environ", "highspy", "optimiser.scenario.scenario", 
 CAN_FORK = hasattr(os, "fork")
 
 
-def _write_json(path: Path, data: dict) -> None:
+def write_json(path: Path, data: dict) -> None:
+    """Write `data` whole or not at all (a reader never sees half a file): the jobs' state files."""
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data), encoding="utf-8")
     os.replace(tmp, path)
 
 
-def _read_json(path: Path) -> dict:
+def read_json(path: Path) -> dict:
+    """A state file's data, or {} while it is not written yet."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
@@ -68,7 +70,7 @@ def serve(lines=None) -> None:
                 return
             folder = children.pop(pid, None)
             if folder is not None:
-                _write_json(folder / "exit.json", {"exit_code": os.waitstatus_to_exitcode(status)})
+                write_json(folder / "exit.json", {"exit_code": os.waitstatus_to_exitcode(status)})
 
     signal.signal(signal.SIGCHLD, reap)
     for line in lines if lines is not None else sys.stdin:
@@ -88,7 +90,7 @@ def serve(lines=None) -> None:
             finally:
                 os._exit(code)
         children[pid] = folder
-        _write_json(folder / "worker.json", {"pid": pid, "server_pid": os.getpid()})
+        write_json(folder / "worker.json", {"pid": pid, "server_pid": os.getpid()})
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
     while children:  # the app has gone: let running jobs finish writing, then leave
         reap()
@@ -108,11 +110,11 @@ class ForkedJob:
 
     @property
     def pid(self) -> int | None:
-        return _read_json(self.folder / "worker.json").get("pid")
+        return read_json(self.folder / "worker.json").get("pid")
 
     @property
     def exitcode(self) -> int | None:
-        ended = _read_json(self.folder / "exit.json")
+        ended = read_json(self.folder / "exit.json")
         if ended:
             return ended["exit_code"]
         if self.server.poll() is not None and not self._exists():  # nobody is left to report it

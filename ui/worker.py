@@ -17,7 +17,6 @@ AppTest tests use it (AppTest has no event loop to poll a subprocess with).
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import shutil
@@ -30,7 +29,7 @@ from pathlib import Path
 
 import optimiser
 
-from .warm_server import ForkedJob, SpawnedJob, WarmServer
+from .warm_server import ForkedJob, SpawnedJob, WarmServer, read_json, write_json
 
 CANCEL_GRACE_S = 5.0
 INLINE_ENV = "OPTIMISER_UI_INLINE_WORKER"
@@ -53,17 +52,6 @@ def warm_up(delay_s: float = 0.0) -> None:
         SERVER.ensure()
 
 
-def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
 
 
 # --- inside the worker ------------------------------------------------------------------------
@@ -77,10 +65,10 @@ def _solve(folder: Path, raw, options: dict, t0: float):
     def phase(name: str) -> None:  # each step of the public solve as it starts
         if (folder / "cancel").exists():
             raise _Cancelled
-        _write_json(folder / "progress.json", {"phase": name, "elapsed_s": time.monotonic() - t0})
+        write_json(folder / "progress.json", {"phase": name, "elapsed_s": time.monotonic() - t0})
 
     def progress(report: dict) -> bool:
-        _write_json(folder / "progress.json", {"phase": "optimising", **report,
+        write_json(folder / "progress.json", {"phase": "optimising", **report,
                                                 "elapsed_s": time.monotonic() - t0,
                                                 "solver_elapsed_s": report.get("elapsed_s")})
         return (folder / "cancel").exists()
@@ -92,7 +80,7 @@ def _solve(folder: Path, raw, options: dict, t0: float):
 
 
 def _frontier(folder: Path, raw, options: dict, t0: float):
-    _write_json(folder / "progress.json", {"phase": "tracing the budget frontier",
+    write_json(folder / "progress.json", {"phase": "tracing the budget frontier",
                                            "elapsed_s": time.monotonic() - t0})
     scenario = optimiser.scenario_from_raw(raw)
     return optimiser.frontier(scenario, list(options["budget_scales"]), options.get("time_limit"),
@@ -107,13 +95,13 @@ def _resolve(folder: Path, runs: list, options: dict, t0: float) -> list:
     plans = []
     for n, (raw, run_options, earlier) in enumerate(runs, start=1):
         def progress(report: dict, n=n) -> bool:
-            _write_json(folder / "progress.json", {"phase": f"optimising plan {n} of {len(runs)}", **report,
+            write_json(folder / "progress.json", {"phase": f"optimising plan {n} of {len(runs)}", **report,
                                                     "elapsed_s": time.monotonic() - t0})
             return (folder / "cancel").exists()
 
         if (folder / "cancel").exists():
             raise _Cancelled
-        _write_json(folder / "progress.json", {"phase": f"building plan {n} of {len(runs)}",
+        write_json(folder / "progress.json", {"phase": f"building plan {n} of {len(runs)}",
                                                "elapsed_s": time.monotonic() - t0})
         scenario = optimiser.scenario_from_raw(raw)
         objective = run_options.get("objective")
@@ -142,7 +130,7 @@ def run_job(folder: Path) -> None:
     facts = {"pid": os.getpid(), "server_pid": os.getppid(), "engine_preloaded": ENGINE_MODULE in sys.modules}
 
     def state(name: str, **more) -> None:
-        _write_json(folder / "state.json", {"state": name, **facts, **more})
+        write_json(folder / "state.json", {"state": name, **facts, **more})
 
     state("running")
     try:
@@ -185,8 +173,8 @@ class Job:
 
     def status(self) -> dict:
         """state (running | finished | cancelled | failed), elapsed_s, message and the last progress report."""
-        state = _read_json(self.folder / "state.json")
-        progress = _read_json(self.folder / "progress.json")
+        state = read_json(self.folder / "state.json")
+        progress = read_json(self.folder / "progress.json")
         alive = self.process is not None and self.process.is_alive()
         name = state.get("state", "starting")
         if self.terminated and name == "running":
