@@ -154,14 +154,19 @@ def _rerun_plan(folder: Path, manifest: dict, scenario: Scenario) -> Verificatio
     o, was = manifest["options"], manifest["outcome"]
     result = solve(scenario, o.get("objective"), o.get("budget_scale", 1.0), o.get("time_limit"), o.get("gap"),
                    with_status_quo=False)
+    return _plan_verification("solve", folder, was, result)
+
+
+def _plan_verification(kind: str, folder: Path, was: dict, result) -> Verification:
+    """A plan made again (solve, replan) against the recorded outcome and the folder's plan tables."""
     lines = [f"re-run: {result.status} ({result.message})"]
     objective_ok, line = _objective_line("objective", was.get("objective"), result.objective,
                                          [was.get("mip_gap"), result.mip_gap])
     lines.append(line)
     if not result.feasible:
-        return Verification("solve", False, False, (*lines, "plan: the re-run holds no plan: DISAGREES"))
+        return Verification(kind, False, False, (*lines, "plan: the re-run holds no plan: DISAGREES"))
     plan_ok, more = _plan_lines(folder, result)
-    return Verification("solve", objective_ok, plan_ok, (*lines, *more))
+    return Verification(kind, objective_ok, plan_ok, (*lines, *more))
 
 
 def _rerun_frontier(folder: Path, manifest: dict, scenario: Scenario) -> Verification:
@@ -228,15 +233,7 @@ def _rerun_replan(folder: Path, manifest: dict, scenario: Scenario) -> Verificat
     plan = read_plan_tables(_bundled_input(folder, manifest, "plan"))
     actuals = load_actuals(_bundled_input(folder, manifest, "actuals"), scenario)
     again = replan(plan, scenario, actuals, int(o["from_year"]), time_limit=o.get("time_limit"), gap=o.get("gap"))
-    result = again.result
-    lines = [f"re-run: {result.status} ({result.message})"]
-    objective_ok, line = _objective_line("objective", was.get("objective"), result.objective,
-                                         [was.get("mip_gap"), result.mip_gap])
-    lines.append(line)
-    if not result.feasible:
-        return Verification("replan", False, False, (*lines, "plan: the re-run holds no plan: DISAGREES"))
-    plan_ok, more = _plan_lines(folder, result)
-    return Verification("replan", objective_ok, plan_ok, (*lines, *more))
+    return _plan_verification("replan", folder, was, again.result)
 
 
 RERUNS: dict[str, Callable[[Path, dict, Scenario], Verification]] = {
