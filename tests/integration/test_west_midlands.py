@@ -177,19 +177,14 @@ def test_no_icb_is_left_far_shorter_than_the_rest(plan):
 
 
 def test_intakes_are_steady(default, plan):
-    # intake_change_weight 0.5: no provider's intake on a route moves down then up (or up then down) by
+    # intake_change_weight 2: no provider's intake on a route moves down then up (or up then down) by
     # more than a minimum cohort (6) in consecutive decided years; the largest programme moves at most 20
-    # a year. (Without it: 18 such zigzags, bcu undergraduates 109, 88, 70, 86, 90, 72, 88, 71 ...) The step
-    # from the frozen 2023 intake is left out: 2024's budget has room the later years lack, and the plan
-    # spends it on a one-year rise at bcu and Coventry (107 and 33 against 94 and 24) that it then undoes.
+    # a year. The price must outweigh what the shipped 3% gap leaves unsettled: at 0.5 a start (about 80
+    # weighted WTE-years between a steady and a saw-toothed plan, against about 800 the gap allows) HiGHS
+    # 1.16.0 stopped at bcu undergraduates 77, 84, 66, 66, 78, 61 (three swings); 18 without the price.
+    assert _zigzags(plan, default) == []
     x = plan.starts.groupby(["provider", "route", "year"])["starts"].sum().unstack("year", fill_value=0)
-    step = x.diff(axis=1).loc[:, default.config.first_decision + 1:]
-    zigzag = (step.shift(-1, axis=1) * step < 0) & (step.abs() > 6) & (step.shift(-1, axis=1).abs() > 6)
-    # The price is a tie-break far below the shipped 3% gap (0.5 a start against an objective near
-    # 27,000), so which plan within the gap HiGHS stops at decides the rest: none left on highspy
-    # 1.15.1, three on bcu undergraduates on 1.16.0 (77, 84, 66, 66, 78, 61); 18 without the price.
-    assert zigzag.to_numpy().sum() <= 3, x[zigzag.any(axis=1)]
-    assert step.loc[("bcu", "ug_radiography")].abs().max() <= 20
+    assert x.loc[("bcu", "ug_radiography")].diff().abs().max() <= 20
 
 
 def test_no_lever_claims_more_than_it_could_deliver(default, plan):
