@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from optimiser import NUMBER_OPTIONS, OptionError, SweepError, number_option, parse_risk
-from ui.analysis_jobs import collect, start_analysis
+from ui.analysis_jobs import start_analysis
+from ui.job_panel import job_panel
 from ui.runs import keep_plan
 from ui.state import copy_raw, raw_fingerprint
 
@@ -92,30 +93,16 @@ def _show(result, raw) -> None:
         st.page_link("app_pages/results.py", label="See the results", icon=":material/bar_chart:")
 
 
+def _show_progress(job, status: dict) -> None:
+    with st.status(f"Solving the robust plan… {status['elapsed_s']:.0f} s", expanded=True):
+        st.write(status["progress"].get("phase", "starting"))
+
+
 def robust_section(raw, ok: bool) -> None:
     """The options form, the job's progress and cancel, and the comparison when it has ended."""
     _options_form(raw, ok)
 
-    @st.fragment(run_every=1.0 if ss.get(KEY) is not None else None)
-    def progress_panel() -> None:
-        job = ss.get(KEY)
-        if job is None:
-            outcome = ss.get(f"{KEY}_outcome")
-            if outcome and outcome["state"] == "failed":
-                st.error(f"The robust plan was not solved: {outcome['message']}", icon=":material/error:")
-            elif outcome and outcome["state"] == "cancelled":
-                st.warning(f"The robust solve was cancelled after {outcome['elapsed_s']:.0f} s.")
-            return
-        status = job.status()
-        with st.status(f"Solving the robust plan… {status['elapsed_s']:.0f} s", expanded=True):
-            st.write(status["progress"].get("phase", "starting"))
-        if st.button("Cancel the robust solve", key="cancel_robust", disabled=job.cancel_requested_at is not None):
-            job.cancel()
-        if collect(KEY) is not None:
-            st.rerun()
-
-    with st.container():  # the panel's own block: a late timed rerun of it cannot overwrite what follows
-        progress_panel()
-    collect(KEY)  # an AppTest run (inline worker) ends before the panel polls
+    job_panel(KEY, _show_progress, failed="The robust plan was not solved",
+              cancelled="The robust solve was cancelled", cancel=("Cancel the robust solve", "cancel_robust"))
     if ss.get(f"{KEY}_outcome", {}).get("state") == "finished" and ss.get(f"{KEY}_result") is not None:
         _show(ss[f"{KEY}_result"], raw)

@@ -70,14 +70,24 @@ def _save_run(result, raw: RawScenario, options: dict) -> tuple[int | None, str]
         return None, f"the run was not saved: {exc}"
 
 
+def _save_plan(result, parent: RawScenario, raw: RawScenario, options: dict):
+    """A plan of `raw` with its scenario's name, parent, edits and input hash, saved as a run;
+    returns (the plan so marked, run id, problem)."""
+    result = provenance(result, parent, raw)
+    return (result, *_save_run(result, raw, options))
+
+
+def _make_session_plan(result, raw: RawScenario, options: dict, run_id: int | None) -> None:
+    """The plan on Results from now on (any earlier solve's attempt without a plan is dropped)."""
+    remember_run(result, raw, options, run_id)
+    st.session_state["attempt"] = None
+
+
 def keep_plan(result, raw: RawScenario, options: dict) -> tuple[int | None, str]:
     """Put a plan made off the Solve page (a robust plan) on Results as the session's plan, saved as
     a run the way a solve's plan is; returns (run id, problem)."""
-    ss = st.session_state
-    result = provenance(result, ss.get("raw_loaded", raw), raw)
-    run_id, problem = _save_run(result, raw, options)
-    remember_run(result, raw, options, run_id)
-    ss["attempt"] = None
+    result, run_id, problem = _save_plan(result, st.session_state.get("raw_loaded", raw), raw, options)
+    _make_session_plan(result, raw, options, run_id)
     return run_id, problem
 
 
@@ -103,27 +113,22 @@ def collect_solve() -> dict | None:
     job: Job | None = ss.get("job")
     if job is None:
         return ss.get("job_outcome")
-    job.enforce_cancel()
-    if not job.done:
+    ended = job.ended()
+    if ended is None:
         return None
-    status = job.status()
-    result = job.result()
+    status, result = ended
     holds_plan = result is not None and result.feasible
     replaces = holds_plan and (status["state"] == "finished" or ss.get("result") is None)
     outcome = {"state": status["state"], "message": status["message"], "elapsed_s": status["elapsed_s"],
                "run_id": None, "store_problem": "", "plan_status": getattr(result, "status", None),
                "holds_plan": holds_plan, "kept_earlier_plan": not replaces and ss.get("result") is not None}
-    if holds_plan:  # a plan, even a cancelled solve's best so far, is saved as a run, with its scenario's
-        # name, parent, edits and input hash
-        result = provenance(result, ss.get("job_parent", ss["job_raw"]), ss["job_raw"])
-        run_id, problem = _save_run(result, ss["job_raw"], job.options)
+    if holds_plan:  # a plan, even a cancelled solve's best so far, is saved as a run
+        result, run_id, problem = _save_plan(result, ss.get("job_parent", ss["job_raw"]), ss["job_raw"], job.options)
         outcome.update(run_id=run_id, store_problem=problem)
     if replaces:
-        remember_run(result, ss["job_raw"], job.options, outcome["run_id"])
-        ss["attempt"] = None
+        _make_session_plan(result, ss["job_raw"], job.options, outcome["run_id"])
     else:
         ss["attempt"] = attempt_facts(status, result, job.options, outcome["run_id"])
-    job.cleanup()
     ss["job"] = None
     ss["job_outcome"] = outcome
     return outcome
@@ -132,18 +137,14 @@ def collect_solve() -> dict | None:
 def collect_frontier() -> dict | None:
     ss = st.session_state
     job: Job | None = ss.get("frontier_job")
-    if job is None:
+    ended = job.ended() if job is not None else None
+    if ended is None:
         return None
-    job.enforce_cancel()
-    if not job.done:
-        return None
-    status = job.status()
-    result = job.result()
+    status, result = ended
     if result is not None:
         ss["frontier"] = result
         run_id, problem = _save_run(result, ss["frontier_raw"], job.options)
         status = {**status, "run_id": run_id, "store_problem": problem}
-    job.cleanup()
     ss["frontier_job"] = None
     ss["frontier_outcome"] = status
     return status
@@ -162,13 +163,11 @@ def collect_resolve() -> dict | None:
     """If the re-solve has ended, save each plan as a run; returns its outcome with the new run ids."""
     ss = st.session_state
     job: Job | None = ss.get("resolve_job")
-    if job is None:
+    ended = job.ended() if job is not None else None
+    if ended is None:
         return None
-    job.enforce_cancel()
-    if not job.done:
-        return None
-    status = job.status()
-    plans = job.result() or []
+    status, plans = ended
+    plans = plans or []
     run_ids, problems = [], []
     for plan, (raw, options, _earlier) in zip(plans, ss["resolve_inputs"], strict=False):
         if not plan.feasible:
@@ -181,7 +180,6 @@ def collect_resolve() -> dict | None:
         ss["session_runs"].append({"label": f"{len(ss['session_runs']) + 1}: re-solved", "raw": copy_raw(raw),
                                    "summary": plan.summary_dict(), "tables": plan_tables(plan),
                                    "options": dict(options), "run_id": run_id})
-    job.cleanup()
     ss["resolve_job"] = None
     ss["resolve_outcome"] = {**status, "run_ids": run_ids, "problems": problems, "gap": job.options["gap"]}
     return ss["resolve_outcome"]

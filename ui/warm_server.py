@@ -11,7 +11,8 @@ other jobs or the app. The server ends when the app does (its standard input clo
 launcher's stop ends running jobs with it (they share its process group).
 
 Where the platform cannot fork, each job is a fresh `python -m ui.worker <folder>` process, as
-before the server existed.
+before the server existed; so is a job that wants a process group of its own (a sweep, whose
+process pool a stop must end too).
 """
 
 from __future__ import annotations
@@ -153,12 +154,16 @@ class ForkedJob:
 
 
 class SpawnedJob:
-    """A job in a fresh interpreter, where the platform cannot fork: the same interface."""
+    """A job in a fresh interpreter, where the platform cannot fork or the job wants a process
+    group of its own (`own_group`: a stop then stops the processes it started too): the same
+    interface."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, own_group: bool = False):
+        self.own_group = own_group
         with (folder / "worker.log").open("wb") as log:
             self.process = subprocess.Popen([sys.executable, "-m", "ui.worker", str(folder)], cwd=str(APP_HOME),
-                                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                            start_new_session=own_group)
         self.pid = self.process.pid
 
     @property
@@ -168,11 +173,21 @@ class SpawnedJob:
     def is_alive(self) -> bool:
         return self.process.poll() is None
 
+    def _stop_group(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError):  # the group has gone already
+            os.killpg(self.pid, sig)
+
     def terminate(self) -> None:
-        self.process.terminate()
+        if self.own_group:
+            self._stop_group(signal.SIGTERM)
+        else:
+            self.process.terminate()
 
     def kill(self) -> None:
-        self.process.kill()
+        if self.own_group:
+            self._stop_group(signal.SIGKILL)
+        else:
+            self.process.kill()
 
     def join(self, timeout: float | None = None) -> None:
         with contextlib.suppress(subprocess.TimeoutExpired):

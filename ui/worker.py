@@ -1,4 +1,6 @@
-"""Solves and frontiers in a separate worker process, so a widget click cannot kill them.
+"""Background jobs in a worker process of their own, so a widget click cannot kill them: solves,
+frontiers and re-solves (here), sweeps, alternatives and robust plans (their work in
+ui/analysis_jobs.py); one mechanism for all of them.
 
 The worker is warm (ui/warm_server.py): a server process started once per app (`warm_up`, at
 the app's start) imports the engine once and forks a process for each job, so a solve starts at
@@ -6,10 +8,13 @@ once, while each job still runs in a process of its own that a cancel can end wi
 the others or the app.
 
 The app and the worker talk through a private job folder: the app writes `input.pkl` (its own
-RawScenario and options, never user bytes), the worker writes `progress.json` as HiGHS reports
+RawScenario and options, never user bytes), the worker writes `progress.json` as the work goes on
 and finally `result.pkl` and `state.json`. A `cancel` file asks the worker to stop: the solver's
-progress callback returns True at its next check; the app terminates the process if it has not
-stopped within `CANCEL_GRACE_S`. Everything is written atomically (temporary file, then rename).
+progress callback returns True at its next check, other work raises `Cancelled` at its next step;
+the app terminates the process if it has not stopped within `CANCEL_GRACE_S`. Everything is
+written atomically (temporary file, then rename). Work that starts processes of its own (a sweep's
+process pool) runs in a fresh interpreter in a process group of its own instead (`own_group`), so
+that stopping it stops them too.
 
 `OPTIMISER_UI_INLINE_WORKER=1` runs the same job function inside the calling process; only the
 AppTest tests use it (AppTest has no event loop to poll a subprocess with).
@@ -57,14 +62,24 @@ def warm_up(delay_s: float = 0.0) -> None:
 # --- inside the worker ------------------------------------------------------------------------
 
 
-class _Cancelled(Exception):
-    """The planner cancelled before the solver started."""
+class Cancelled(Exception):
+    """The planner asked the job to stop: it ends 'cancelled' with this message."""
+
+    def __init__(self, message: str = "cancelled before the solver started"):
+        super().__init__(message)
 
 
-def _solve(folder: Path, raw, options: dict, t0: float):
+class Failed(Exception):
+    """The work cannot be done, in words that name the fix: the job ends 'failed' with exactly
+    this message (other exceptions are shown with their type)."""
+
+
+def _solve(folder: Path, job: dict, t0: float):
+    raw, options = job["raw"], job["options"]
+
     def phase(name: str) -> None:  # each step of the public solve as it starts
         if (folder / "cancel").exists():
-            raise _Cancelled
+            raise Cancelled
         write_json(folder / "progress.json", {"phase": name, "elapsed_s": time.monotonic() - t0})
 
     def progress(report: dict) -> bool:
@@ -79,7 +94,8 @@ def _solve(folder: Path, raw, options: dict, t0: float):
                            options.get("time_limit"), options.get("gap"), progress=progress, phase=phase)
 
 
-def _frontier(folder: Path, raw, options: dict, t0: float):
+def _frontier(folder: Path, job: dict, t0: float):
+    raw, options = job["raw"], job["options"]
     write_json(folder / "progress.json", {"phase": "tracing the budget frontier",
                                            "elapsed_s": time.monotonic() - t0})
     scenario = optimiser.scenario_from_raw(raw)
@@ -87,11 +103,12 @@ def _frontier(folder: Path, raw, options: dict, t0: float):
                               options.get("gap"))
 
 
-def _resolve(folder: Path, runs: list, options: dict, t0: float) -> list:
-    """Plans solved again to a tighter gap (`options`: gap, time_limit), each seeded with its
-    earlier plan (`runs`: (raw, run options, the earlier PlanResult)); where the engine can use
-    that plan (same model, still feasible) it is the first incumbent, so the solver starts from
-    it rather than from nothing."""
+def _resolve(folder: Path, job: dict, t0: float) -> list:
+    """Plans solved again to a tighter gap (options: gap, time_limit), each seeded with its
+    earlier plan (the job's `raw`: (raw, run options, the earlier PlanResult) per plan); where the
+    engine can use that plan (same model, still feasible) it is the first incumbent, so the solver
+    starts from it rather than from nothing."""
+    runs, options = job["raw"], job["options"]
     plans = []
     for n, (raw, run_options, earlier) in enumerate(runs, start=1):
         def progress(report: dict, n=n) -> bool:
@@ -100,7 +117,7 @@ def _resolve(folder: Path, runs: list, options: dict, t0: float) -> list:
             return (folder / "cancel").exists()
 
         if (folder / "cancel").exists():
-            raise _Cancelled
+            raise Cancelled
         write_json(folder / "progress.json", {"phase": f"building plan {n} of {len(runs)}",
                                                "elapsed_s": time.monotonic() - t0})
         scenario = optimiser.scenario_from_raw(raw)
@@ -112,7 +129,18 @@ def _resolve(folder: Path, runs: list, options: dict, t0: float) -> list:
     return plans
 
 
-WORK = {"solve": _solve, "frontier": _frontier, "resolve": _resolve}
+WORK = {"solve": _solve, "frontier": _frontier, "resolve": _resolve}  # kind -> work(folder, job, t0)
+ENDED = ("finished", "cancelled", "failed")
+
+
+def _work(kind: str):
+    """The function that does a job of `kind`: a solve's here, an analysis's in ui/analysis_jobs.py
+    (imported by the worker only when it runs one)."""
+    if kind in WORK:
+        return WORK[kind]
+    from ui import analysis_jobs
+
+    return analysis_jobs.WORK[kind]
 
 
 def _ended(result) -> str:
@@ -136,20 +164,22 @@ def run_job(folder: Path) -> None:
     try:
         with (folder / "input.pkl").open("rb") as fh:
             job = pickle.load(fh)  # written by the app itself, never by a user
-        result = WORK[job["kind"]](folder, job["raw"], job["options"], t0)
+        result = _work(job["kind"])(folder, job, t0)
         tmp = folder / "result.tmp"
         with tmp.open("wb") as fh:
             pickle.dump(result, fh)
         os.replace(tmp, folder / "result.pkl")
         state(_ended(result), elapsed_s=time.monotonic() - t0)
-    except _Cancelled:
-        state("cancelled", elapsed_s=time.monotonic() - t0, message="cancelled before the solver started")
+    except Cancelled as exc:
+        state("cancelled", elapsed_s=time.monotonic() - t0, message=str(exc))
     except Exception as exc:  # the app shows the message; the traceback stays in the job's log
         (folder / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
         state("failed", elapsed_s=time.monotonic() - t0, message=_plain_message(exc))
 
 
 def _plain_message(exc: Exception) -> str:
+    if isinstance(exc, Failed):
+        return str(exc)
     if isinstance(exc, optimiser.ScenarioError):
         n = exc.report.count('error')
         return f"the scenario has {n} validation error(s); fix them on the Constraints page"
@@ -161,9 +191,9 @@ def _plain_message(exc: Exception) -> str:
 
 @dataclass
 class Job:
-    """A solve, frontier or re-solve running (or finished) in a worker process."""
+    """A job running (or ended) in a worker process."""
 
-    kind: str  # "solve" | "frontier" | "resolve"
+    kind: str  # "solve" | "frontier" | "resolve" | "sweep" | "alternatives" | "robust"
     folder: Path
     options: dict
     started: float = field(default_factory=time.monotonic)
@@ -172,25 +202,23 @@ class Job:
     terminated: bool = False
 
     def status(self) -> dict:
-        """state (running | finished | cancelled | failed), elapsed_s, message and the last progress report."""
+        """state (starting | running | finished | cancelled | failed), elapsed_s, message and the
+        last progress report."""
         state = read_json(self.folder / "state.json")
         progress = read_json(self.folder / "progress.json")
-        alive = self.process is not None and self.process.is_alive()
         name = state.get("state", "starting")
-        if self.terminated and name == "running":
-            name = "cancelled"
-            state["message"] = "the worker was stopped"
-        elif name in ("running", "starting") and self.process is not None and not alive:
-            name = "failed"
-            state["message"] = f"the worker stopped unexpectedly (exit code {self.process.exitcode})"
-        elapsed = state.get("elapsed_s") if name not in ("running", "starting") else None
+        if self.terminated and name not in ENDED:
+            name, state["message"] = "cancelled", "the worker was stopped"
+        elif name not in ENDED and self.process is not None and not self.process.is_alive():
+            name, state["message"] = "failed", f"the worker stopped unexpectedly (exit code {self.process.exitcode})"
+        elapsed = state.get("elapsed_s") if name in ENDED else None
         return {"state": name, "elapsed_s": elapsed if elapsed is not None else time.monotonic() - self.started,
                 "message": state.get("message", ""), "progress": progress}
 
     @property
     def done(self) -> bool:
         """The job has ended and its process has exited (the result file is complete)."""
-        if self.status()["state"] not in ("finished", "cancelled", "failed"):
+        if self.status()["state"] not in ENDED:
             return False
         if self.process is not None and self.process.is_alive():
             self.process.join(timeout=5)  # the worker writes its state last; let it finish exiting
@@ -216,7 +244,7 @@ class Job:
             self.terminated = True
 
     def result(self):
-        """The PlanResult / FrontierResult, or None when the job produced none."""
+        """What the work returned (a PlanResult, FrontierResult, ...), or None when it returned nothing."""
         path = self.folder / "result.pkl"
         if not path.exists():
             return None
@@ -228,21 +256,34 @@ class Job:
             return
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def ended(self) -> tuple[dict, object] | None:
+        """None while the job runs (a cancel not honoured within CANCEL_GRACE_S is enforced first);
+        once it has ended, (its status, its result or None), and its folder is removed."""
+        self.enforce_cancel()
+        if not self.done:
+            return None
+        status, result = self.status(), self.result()
+        self.cleanup()
+        return status, result
 
-def start_job(kind: str, raw, options: dict) -> Job:
-    """Start a solve ('solve') or budget frontier ('frontier') of `raw`, or a re-solve ('resolve')
-    of several runs (`raw`: a list of (RawScenario, run options, earlier PlanResult)), in a worker
-    process."""
+
+def start_job(kind: str, raw, options: dict, *, own_group: bool = False, **inputs) -> Job:
+    """Start a solve ('solve') or budget frontier ('frontier') of `raw`, a re-solve ('resolve') of
+    several runs (`raw`: a list of (RawScenario, run options, earlier PlanResult)), or an analysis
+    (ui/analysis_jobs.py), in a worker process: forked by the warm server, or with `own_group` a
+    fresh interpreter in a process group of its own. `inputs`: more for the work (a sweep's plan)."""
     folder = Path(tempfile.mkdtemp(prefix=f"optimiser-{kind}-"))
     with (folder / "input.pkl").open("wb") as fh:
-        pickle.dump({"kind": kind, "raw": raw, "options": options}, fh)
+        pickle.dump({"kind": kind, "raw": raw, "options": options, **inputs}, fh)
     job = Job(kind=kind, folder=folder, options=options)
     if os.environ.get(INLINE_ENV) == "1":
         run_job(folder)
         return job
-    job.process = SERVER.start(folder)
+    job.process = SpawnedJob(folder, own_group=True) if own_group else SERVER.start(folder)
     return job
 
 
-if __name__ == "__main__":
-    run_job(Path(sys.argv[1]))
+if __name__ == "__main__":  # as ui.worker, not __main__: the work raises ui.worker's Cancelled
+    from ui.worker import run_job as run_job_in_package
+
+    run_job_in_package(Path(sys.argv[1]))

@@ -22,6 +22,7 @@ from optimiser.model.parts import row_scale_of
 from optimiser.pipeline import api
 from optimiser.pipeline.plan_check import checked_plan
 from optimiser.results.results import index_words, read_projection, weighted_shortfall
+from optimiser.results.written_plan import read_plan_csvs
 from optimiser.scenario.scenario import Scenario
 from optimiser.solver import run
 
@@ -58,22 +59,17 @@ def read_plan_folder(folder: Path) -> FixedPlan:
     """The decision files of `optimiser solve --out` (starts.csv, international.csv, recruits.csv,
     retention.csv, educators.csv); every problem (file, row, column, value, fix) in one SweepError."""
     folder = Path(folder)
-    problems: list[str] = []
+    csvs, problems = read_plan_csvs(folder, PLAN_FILES, optional=ADDED_IN_V2, as_text=True)
     tables: dict[str, pd.DataFrame] = {}
     for name, (attr, keys, value) in PLAN_FILES.items():
         path = folder / name
-        if not path.is_file() and name in ADDED_IN_V2:
+        if name not in csvs and name in ADDED_IN_V2:
             tables[attr] = pd.DataFrame({c: pd.Series(dtype=float if c in ("year", value) else str)
                                          for c in [*keys, value]})
             continue
-        if not path.is_file():
-            problems.append(f"{path}: file is missing. Fix: give the folder written by `optimiser solve --out`")
+        if name not in csvs:  # missing or unreadable: one of `problems` already
             continue
-        try:
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            problems.append(f"{path}: cannot be read as CSV ({exc}). Fix: save it as comma-separated UTF-8 text")
-            continue
+        df = csvs[name]
         missing = [c for c in [*keys, value] if c not in df.columns]
         if missing:
             problems.append(f"{path}: column(s) {', '.join(missing)} missing. Fix: keep the header "

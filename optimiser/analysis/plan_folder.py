@@ -3,21 +3,22 @@ scenario it was solved from, for monitoring against actuals and re-planning."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from optimiser.basics.locations import DEFAULT_SCENARIO_DIR
+from optimiser.results.written_plan import (  # the one reader of a plan folder's files
+    PlanFolderError,
+    plan_assumptions,
+    plan_manifest,
+    plan_summary,
+    read_plan_csvs,
+)
 from optimiser.scenario.scenario import Scenario, load_scenario
 
-PLAN_KINDS = ("solve", "replan")  # run.json kinds that hold a plan
 PLAN_TABLES = ("projection", "status_quo_projection", "starts", "recruits", "retention", "educators", "costs")
-
-
-class PlanFolderError(ValueError):
-    """The folder is not a plan's run folder, or its scenario cannot be found."""
 
 
 @dataclass(frozen=True)
@@ -36,33 +37,21 @@ class PlanTables:
 def read_plan_tables(path: str | Path) -> PlanTables:
     """A plan folder's run.json, summary.json and tables; PlanFolderError says what is missing."""
     path = Path(path)
-    try:
-        manifest = json.loads((path / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PlanFolderError(f"{path} is not a plan's run folder (no readable run.json: {exc}); "
-                              "give the --out folder of optimiser solve") from None
-    kind = manifest.get("kind") if isinstance(manifest, dict) else None
-    if kind not in PLAN_KINDS:
-        raise PlanFolderError(f"{path} holds a run of kind {kind!r}, not a plan: give the --out folder of "
-                              "optimiser solve (or replan)")
+    manifest = plan_manifest(path, required=True)
+    csvs, problems = read_plan_csvs(path, [f"{name}.csv" for name in PLAN_TABLES])
+    if problems:
+        raise PlanFolderError(f"the plan folder {path} has errors:\n  " + "\n  ".join(problems))
     tables = {}
     for name in PLAN_TABLES:
-        file = path / f"{name}.csv"
-        if not file.exists():
-            raise PlanFolderError(f"{file} is missing: the plan folder is incomplete; solve the plan again")
-        tables[name] = pd.read_csv(file, keep_default_na=False, na_values=[""])
-        for col in tables[name].columns:  # blank text cells stay text (a region-less row)
-            if tables[name][col].dtype == object:
-                tables[name][col] = tables[name][col].fillna("").astype(str)
-    summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
-    return PlanTables(path, kind, summary, tables, _recorded_source(path))
+        tables[name] = df = csvs[f"{name}.csv"]
+        for col in df.columns:  # blank text cells stay text (a region-less row)
+            if df[col].dtype == object:
+                df[col] = df[col].fillna("").astype(str)
+    return PlanTables(path, manifest["kind"], plan_summary(path), tables, _recorded_source(path))
 
 
 def _recorded_source(path: Path) -> str:
-    try:
-        assumptions = pd.read_excel(path / "plan.xlsx", sheet_name="Assumptions", dtype=str)
-    except Exception:  # a missing or damaged workbook: the caller asks for --scenario
-        return ""
+    assumptions = plan_assumptions(path)  # empty for a missing or damaged workbook: the caller asks for --scenario
     found = assumptions[assumptions.iloc[:, 0] == "source"]
     return "" if found.empty else str(found.iloc[0, 1])
 

@@ -10,20 +10,23 @@ one, else run.json) is hashed so a report can say which run it describes.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from optimiser.analysis.plan_context import PlanContext
-from optimiser.analysis.plan_folder import (
-    PlanFolderError,  # one error for a folder that holds no plan
-)
-from optimiser.basics.cells import restore_text
 from optimiser.outputs.reports import PLAN_FILES
-from optimiser.outputs.run_folders import MANIFEST, read_manifest
+from optimiser.outputs.run_folders import MANIFEST
 from optimiser.results.results import PlanResult, ProjectionResult
+from optimiser.results.written_plan import (
+    GIVE_A_PLAN,
+    PlanFolderError,  # one error for a folder that holds no plan
+    plan_assumptions,
+    plan_manifest,
+    plan_summary,
+    read_plan_csvs,
+)
 
 MANIFESTS = ("manifest.json", MANIFEST)  # the fuller manifest first, where a run wrote one
 
@@ -37,25 +40,6 @@ class PlanFolder:
     written_at: str
 
 
-def _csv(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        return pd.DataFrame()
-    df = pd.read_csv(path, keep_default_na=False, na_values=[""])
-    for col in df.columns:
-        if df[col].dtype == object:
-            df[col] = df[col].map(lambda v: restore_text(v) if isinstance(v, str) else v)
-    return df
-
-
-def _assumptions(workbook: Path) -> pd.DataFrame:
-    try:
-        df = pd.read_excel(workbook, sheet_name="Assumptions", dtype=str).fillna("")
-    except (OSError, ValueError, KeyError):
-        return pd.DataFrame(columns=["setting", "value"])
-    df.columns = [str(c).lower() for c in df.columns]
-    return df
-
-
 def _manifest(folder: Path) -> tuple[str, str]:
     for name in MANIFESTS:
         path = folder / name
@@ -67,22 +51,21 @@ def _manifest(folder: Path) -> tuple[str, str]:
 def read_plan_folder(folder: str | Path) -> PlanFolder:
     """The plan in `folder`; PlanFolderError when it holds none."""
     folder = Path(folder)
-    if not folder.is_dir():
-        raise PlanFolderError(f"{folder} is not a folder: give the --out folder of an `optimiser solve` run")
-    manifest = read_manifest(folder)
-    if manifest is not None and manifest.get("kind") != "solve":
-        raise PlanFolderError(f"{folder} holds {manifest.get('kind')} output, not a plan: give the --out folder "
-                              "of an `optimiser solve` run")
-    try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PlanFolderError(f"{folder} has no readable summary.json ({exc}): give the --out folder of an "
-                              "`optimiser solve` run") from None
-    if not isinstance(summary, dict) or "weighted_shortfall" not in summary:
-        raise PlanFolderError(f"{folder}/summary.json is not a plan's summary")
-    tables = {attr: _csv(folder / name) for name, attr in PLAN_FILES.items()}
+    manifest = plan_manifest(folder)
+    summary = plan_summary(folder)
+    if "weighted_shortfall" not in summary:
+        raise PlanFolderError(f"{folder}/summary.json is not a plan's summary: {GIVE_A_PLAN}")
+    extra = ("status_quo_projection.csv", "status_quo_skill_mix.csv")  # a table missing is an empty one
+    csvs, problems = read_plan_csvs(folder, [*PLAN_FILES, *extra], optional=[*PLAN_FILES, *extra])
+    if problems:
+        raise PlanFolderError(f"the plan folder {folder} has errors:\n  " + "\n  ".join(problems))
+
+    def table(name: str) -> pd.DataFrame:
+        return csvs.get(name, pd.DataFrame())
+
+    tables = {attr: table(name) for name, attr in PLAN_FILES.items()}
     status_quo = None
-    sq_projection = _csv(folder / "status_quo_projection.csv")
+    sq_projection = table("status_quo_projection.csv")
     if not sq_projection.empty:
         sq_cost = summary.get("status_quo_cost_gbp") or 0.0
         status_quo = ProjectionResult(
@@ -90,7 +73,7 @@ def read_plan_folder(folder: str | Path) -> PlanFolder:
             weighted_shortfall=summary.get("status_quo_weighted_shortfall"),
             total_shortfall_wte_years=summary.get("status_quo_shortfall_wte_years"),
             costs=pd.DataFrame({"year": [None], "category": ["all"], "gbp": [float(sq_cost)]}),
-            build_seconds=0.0, solve_seconds=0.0, skill_mix=_csv(folder / "status_quo_skill_mix.csv"))
+            build_seconds=0.0, solve_seconds=0.0, skill_mix=table("status_quo_skill_mix.csv"))
     timings = {k: v for k, v in summary.items() if k.endswith("_seconds") and v is not None}
     size = {k: v for k, v in summary.items() if k.startswith("n_") and v is not None}
     result = PlanResult(
@@ -100,7 +83,7 @@ def read_plan_folder(folder: str | Path) -> PlanFolder:
         total_shortfall_wte_years=summary.get("total_shortfall_wte_years"),
         total_cost_gbp=summary.get("total_cost_gbp"), mip_gap=summary.get("mip_gap"),
         budget_scale=float(summary.get("budget_scale") or 1.0), timings=timings, size=size,
-        status_quo=status_quo, assumptions=_assumptions(folder / "plan.xlsx"),
+        status_quo=status_quo, assumptions=plan_assumptions(folder),
         dual_bound=summary.get("dual_bound"), solver_status=str(summary.get("solver_status", "")),
         measured_years=str(summary.get("measured_years", "")), run_out_years=str(summary.get("run_out_years", "")),
         gap_premium_gbp=summary.get("gap_premium_gbp"), system_cost_gbp=summary.get("system_cost_gbp"),

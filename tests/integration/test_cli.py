@@ -10,17 +10,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-
-from optimiser.cli.main import main
+from command_line import run
 
 pytestmark = pytest.mark.integration
-
-
-def run(capsys, *args):
-    code = main(list(map(str, args)))
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return code, out.out, out.err
 
 
 def test_validate_ok_and_broken(capsys, example_dir, broken):

@@ -5,21 +5,14 @@ read the history back. Each test has its own SQLite file."""
 from __future__ import annotations
 
 import pytest
+from command_line import run
 
 import optimiser
-from optimiser.cli.main import main
 from optimiser.store.saving import AUTO_SAVE_NOTE
 
 pytestmark = pytest.mark.integration
 
 APP_PLAN_OPTIONS = {"objective", "budget_scale", "time_limit", "gap"}  # ui/app_pages/solve.py
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    code = main(list(map(str, args)))
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return code, out.out, out.err
 
 
 @pytest.fixture

@@ -2,31 +2,17 @@
 actuals, re-plan from actuals (equal to the plan: the plan's remaining years come back), roll
 reports up, and merge two local scenarios into the joint one (the same plan)."""
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from command_line import run, script
 
 from optimiser.cli.main import main
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def run(capsys, *args):
-    code = main(list(map(str, args)))
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return code, out.out, out.err
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
+from command_line import run
 
 from optimiser.cli.main import main
 
 pytestmark = pytest.mark.integration
-
-
-def run(capsys, *args):
-    code = main(list(map(str, args)))
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return code, out.out, out.err
 
 
 @pytest.fixture(scope="module")

@@ -12,18 +12,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from command_line import run
 
 from optimiser.cli.main import main
 from optimiser.outputs.run_folders import MANIFEST, file_sha256
 
 pytestmark = pytest.mark.integration
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    code = main(list(map(str, args)))
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return code, out.out, out.err
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

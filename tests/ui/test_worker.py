@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import time
 from pathlib import Path
 
@@ -117,4 +118,60 @@ def test_a_re_solve_tightens_each_plan_from_its_earlier_one(monkeypatch):
     assert tight.mip_gap <= 1e-6 and tight.objective <= earlier.objective + 1e-6
     assert tight.budget_scale == 1.0 and more_money.budget_scale == 1.2  # each with its own run options
     assert more_money.weighted_shortfall <= tight.weighted_shortfall + 1e-6
+    job.cleanup()
+
+
+UNCERTAINTY = "parameter,scope,distribution,arguments\nleaver_rate,*,lognormal,sigma=0.12\n"
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes in process group `pgid` (Linux: read from /proc)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            members.append(int(stat.parent.name))
+    return members
+
+
+def test_an_analysis_job_cancelled_at_its_first_step_ends_cancelled_in_its_own_process(monkeypatch):
+    from ui.analysis_jobs import start_analysis
+
+    monkeypatch.delenv("OPTIMISER_UI_INLINE_WORKER", raising=False)
+    job = start_analysis("robust", load_raw(EXAMPLE), {"samples": 2, "risk": "mean", "seed": 0, "out_of_sample": 0})
+    job.cancel()  # before the fresh interpreter has reached the work's first step
+    _wait(job, 60)
+    status = job.status()
+    # the work's own Cancelled, as the worker catches it (a process run as __main__ would see
+    # another class and report a failure)
+    assert status["state"] == "cancelled" and status["message"] == "cancelled", status
+    assert job.process.exitcode == 0 and job.result() is None
+    job.cleanup()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
+def test_cancel_stops_a_sweep_and_its_process_pool(monkeypatch, tmp_path):
+    from ui.analysis_jobs import start_analysis
+
+    monkeypatch.delenv("OPTIMISER_UI_INLINE_WORKER", raising=False)
+    folder = tmp_path / "uncertain"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "uncertainty.csv").write_text(UNCERTAINTY)
+    job = start_analysis("sweep", load_raw(folder), {"plan": "status_quo", "samples": 2000, "seed": 0, "workers": 2})
+    pgid = job.process.pid
+    assert os.getpgid(pgid) == pgid  # a process group of its own
+    t0 = time.monotonic()
+    while len(_group(pgid)) < 3:  # the job and its two pool workers
+        assert job.status()["state"] in ("starting", "running") and time.monotonic() - t0 < 120, job.status()
+        time.sleep(0.25)
+    job.cancel()
+    _wait(job, 60)
+    assert job.status()["state"] == "cancelled"
+    t0 = time.monotonic()
+    while _group(pgid) and time.monotonic() - t0 < 10:  # the pool's workers go with their group
+        time.sleep(0.25)
+    assert _group(pgid) == []
     job.cleanup()

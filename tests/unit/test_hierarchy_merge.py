@@ -1,11 +1,11 @@
 """The hierarchy above the regions (areas.csv) and local scenarios merged into one."""
 
-import importlib.util
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from command_line import script
 
 from optimiser.analysis.rollup import region_areas, roll_up
 from optimiser.basics.issues import ScenarioError
@@ -18,13 +18,6 @@ pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[2]
 NORTH = ["black_country", "shropshire_telford_wrekin", "staffordshire_stoke"]
 SOUTH = ["birmingham_solihull", "coventry_warwickshire", "herefordshire_worcestershire"]
-
-
-def script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_default_levels_and_areas():

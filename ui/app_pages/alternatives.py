@@ -7,7 +7,8 @@ import streamlit as st
 
 from optimiser import NUMBER_OPTIONS, OptionError, number_option
 from ui import analysis_views as views
-from ui.analysis_jobs import collect, start_analysis
+from ui.analysis_jobs import start_analysis
+from ui.job_panel import job_panel
 from ui.state import current_raw, report_for
 
 KEY = "alternatives_job"
@@ -53,29 +54,13 @@ if submitted and report.ok and not running:
         st.rerun()
 
 
-@st.fragment(run_every=1.0 if ss.get(KEY) is not None else None)
-def progress_panel() -> None:
-    job = ss.get(KEY)
-    if job is None:
-        outcome = ss.get(f"{KEY}_outcome")
-        if outcome and outcome["state"] == "failed":
-            st.error(f"No alternatives: {outcome['message']}", icon=":material/error:")
-        elif outcome and outcome["state"] == "cancelled":
-            st.warning(f"Cancelled after {outcome['elapsed_s']:.0f} s.")
-        return
-    status = job.status()
+def show_progress(job, status: dict) -> None:
     found = status["progress"].get("found", [])
     with st.status(f"Finding alternatives… {status['elapsed_s']:.0f} s", expanded=True):
         st.write(f"found: {', '.join(found)}" if found else "solving the best plan…")
-    if st.button("Cancel", key="cancel_alternatives", disabled=job.cancel_requested_at is not None):
-        job.cancel()
-    if collect(KEY) is not None:
-        st.rerun()
 
 
-with st.container():  # the panel's own block: a late timed rerun of it cannot overwrite what follows
-    progress_panel()
-collect(KEY)  # an AppTest run (inline worker) ends before the panel polls
+job_panel(KEY, show_progress, failed="No alternatives", cancelled="Cancelled", cancel=("Cancel", "cancel_alternatives"))
 result = ss.get(f"{KEY}_result")
 if result is not None:
     options = ss[f"{KEY}_options"]

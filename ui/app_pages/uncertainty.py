@@ -10,7 +10,8 @@ import streamlit as st
 from optimiser import NUMBER_OPTIONS, OptionError, number_option
 from ui import analysis_views as views
 from ui import charts
-from ui.analysis_jobs import collect, start_analysis
+from ui.analysis_jobs import start_analysis
+from ui.job_panel import job_panel
 from ui.robust_panel import robust_section
 from ui.state import current_raw, raw_fingerprint, report_for
 
@@ -65,31 +66,18 @@ if submitted and report.ok and not running:
         st.rerun()
 
 
-@st.fragment(run_every=1.0 if ss.get(KEY) is not None else None)
-def progress_panel() -> None:
-    job = ss.get(KEY)
-    if job is None:
-        outcome = ss.get(f"{KEY}_outcome")
-        if outcome and outcome["state"] == "failed":
-            st.error(f"The sweep did not run: {outcome['message']}", icon=":material/error:")
-        elif outcome and outcome["state"] == "cancelled":
-            st.warning(f"The sweep was cancelled after {outcome['elapsed_s']:.0f} s.")
-        return
-    status = job.status()
+def show_progress(job, status: dict) -> None:
     p = status["progress"]
     done, total = p.get("done", 0), p.get("total") or job.options["samples"]
     first = {"optimised": "solving the plan to hold fixed"}.get(job.options["plan"], "the scenario as entered")
     words = f"Preparing ({first})…" if not done else f"{done:,} of {total:,} futures evaluated"
     st.progress(min(1.0, done / total), text=f"{words} · {status['elapsed_s']:.0f} s")
-    if st.button("Cancel the sweep", key="cancel_sweep", disabled=job.cancel_requested_at is not None):
-        job.cancel()
-    if collect(KEY) is not None:
-        st.rerun()
 
 
-with st.container():  # the panel's own block: a late timed rerun of it cannot overwrite what follows
-    progress_panel()
-collect(KEY)  # an AppTest run (inline worker) ends before the panel polls
+job_panel(KEY, show_progress, failed="The sweep did not run", cancelled="The sweep was cancelled",
+          cancel=("Cancel the sweep", "cancel_sweep"))
+
+
 def show_sweep(outcome: dict) -> None:
     """The bands and target chances of the last sweep."""
     sweep = outcome["sweep"]
