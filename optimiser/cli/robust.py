@@ -46,7 +46,9 @@ def robust_solve(sc, out: Path | None, samples: int | None, risk: str, seed: int
     if out:
         files = optimiser.write_robust(result, out, replace=replace, context=optimiser.plan_context(sc.raw),
                                        bundle=bundle)
-        typer.echo(f"Wrote {out}/" + ", ".join(Path(f).name for f in files))
+        shown = dict.fromkeys(Path(f).relative_to(out).parts[0] + ("/" if len(Path(f).relative_to(out).parts) > 1 else "")
+                              for f in files)  # inputs/ once, not each copied file
+        typer.echo(f"Wrote {out}/" + ", ".join(shown))
         replaced(out, was)
 
 
