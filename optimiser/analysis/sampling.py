@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from optimiser.scenario.realised import RETURNER_POOL
 from optimiser.scenario.scenario import Scenario
 from optimiser.scenario.uncertainty import ALL, PARAMETERS, Parameter, UncertainInput
 
@@ -80,6 +81,9 @@ def sample_scenario(scenario: Scenario, inputs: list[UncertainInput],
     record = []
     for u in sorted(inputs, key=lambda v: v.row):
         p = PARAMETERS[u.parameter]
+        if p.realised:
+            record += _realise(scenario, table, p, u, inputs, rng, sample)
+            continue
         present = p.table in scenario.tables and not scenario.tables[p.table].empty
         keys = scope_keys(u, inputs, scenario.tables[p.table][p.key].tolist() if present else [])
         d = draw_values(u, rng, 1 if u.draw == "shared" else len(keys))
@@ -92,3 +96,49 @@ def sample_scenario(scenario: Scenario, inputs: list[UncertainInput],
             _perturb(table("regional_rates"), p, "staff_group", "leaver_rate", shocks, u.effect)
     draws = pd.DataFrame(record, columns=["sample", "parameter", "key", "base_value", "sampled_value"])
     return replace(scenario, tables=tables), draws
+
+
+def _realised_rows(scenario: Scenario, p: Parameter, u: UncertainInput,
+                   inputs: list[UncertainInput]) -> tuple[list[int], list[str]]:
+    """Positions of the rows of p's table that row `u` sets, and each one's draw unit (a scheme; a
+    route and region): a row naming a scheme (route) replaces one naming its staff group (region),
+    which replaces the * row."""
+    t = scenario.tables.get(p.table)
+    if t is None or t.empty:
+        return [], []
+    first, second = (["" if v is None or v != v else str(v) for v in t[c].tolist()] for c in p.scopes)
+    eligible = [True] * len(first)
+    if u.parameter == RETURNER_POOL:  # only the pools of returner routes
+        kinds = dict(zip(scenario.tables["routes"]["route"], scenario.tables["routes"]["kind"], strict=True))
+        eligible = [kinds.get(k) == "returner" for k in first]
+    named = {v.scope for v in inputs if v.parameter == u.parameter and v.scope != ALL}
+    at = []
+    for i, (a, b) in enumerate(zip(first, second, strict=True)):
+        if not eligible[i]:
+            continue
+        if (u.scope == a or (u.scope == b and a not in named)
+                or (u.scope == ALL and a not in named and b not in named)):
+            at.append(i)
+    units = [first[i] if p.table == "retention" else " ".join(x for x in (first[i], second[i]) if x) for i in at]
+    return at, units
+
+
+def _realise(scenario: Scenario, table, p: Parameter, u: UncertainInput, inputs: list[UncertainInput],
+             rng: np.random.Generator, sample: int) -> list[tuple]:
+    """Draw row `u` of a realised factor (retention_effect, returner_pool) into its column of the
+    future's table (made, blank, where the scenario has none; blank reads as 1 in the model)."""
+    at, units = _realised_rows(scenario, p, u, inputs)
+    order = list(dict.fromkeys(units))
+    d = draw_values(u, rng, 1 if u.draw == "shared" else len(order))
+    if not at:
+        return []
+    shock = dict(zip(order, np.resize(d, len(order)), strict=True))
+    t = table(p.table)
+    values = (t[p.column].to_numpy(dtype=float, copy=True) if p.column in t.columns
+              else np.full(len(t), np.nan))
+    base = np.where(np.isnan(values[at]), 1.0, values[at])
+    new = np.clip(_apply(u.effect, base, np.array([shock[k] for k in units], dtype=float)), p.low, p.high)
+    values[at] = new
+    t[p.column] = values
+    first = {k: j for j, k in reversed(list(enumerate(units)))}  # one record per scheme or pool
+    return [(sample, u.parameter, k, base[j], new[j]) for k, j in first.items()]

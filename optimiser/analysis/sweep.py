@@ -158,7 +158,7 @@ def target_probabilities(long: pd.DataFrame, scenario: Scenario,
 def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
     t = scenario.tables
     inputs, problems = parse_uncertainty(t["uncertainty"], set(t["staff_groups"]["staff_group"]), set(t["routes"]["route"]),
-                                        scope_sets(t)["modalities"])
+                                        scope_sets(t)["modalities"], t)
     errors = [p for p in problems if p.severity == "error"]
     if errors:  # load_scenario already rejects these; kept for scenarios built in code
         raise SweepError("uncertainty.csv has errors:\n  " + "\n  ".join(

@@ -24,6 +24,10 @@ def robust_solve(sc, out: Path | None, samples: int | None, risk: str, seed: int
     except ValueError as exc:
         raise Exit(2, str(exc)) from None
     was = check_out(out, "solve", replace)
+    # the run's inputs (manifest.json and inputs/, as a deterministic solve writes): `optimiser verify` makes it again
+    options = {"samples": samples, "risk": risk, "seed": seed, "out_of_sample": out_of_sample,
+               "time_limit": time_limit, "gap": gap}
+    bundle = optimiser.start_bundle("robust", sc, options) if out else None
     try:
         result = optimiser.solve_robust(sc, samples, risk, seed, out_of_sample=out_of_sample, time_limit=time_limit,
                                         gap=gap, phase=lambda step: typer.echo(f"  {step}", err=True))
@@ -40,8 +44,11 @@ def robust_solve(sc, out: Path | None, samples: int | None, risk: str, seed: int
                f"expected value of perfect information: {_num(s['expected_value_of_perfect_information'])} "
                "(objective units: discounted weighted WTE-years)")
     if out:
-        files = optimiser.write_robust(result, out, replace=replace, context=optimiser.plan_context(sc.raw))
-        typer.echo(f"Wrote {out}/" + ", ".join(Path(f).name for f in files))
+        files = optimiser.write_robust(result, out, replace=replace, context=optimiser.plan_context(sc.raw),
+                                       bundle=bundle)
+        shown = dict.fromkeys(Path(f).relative_to(out).parts[0] + ("/" if len(Path(f).relative_to(out).parts) > 1 else "")
+                              for f in files)  # inputs/ once, not each copied file
+        typer.echo(f"Wrote {out}/" + ", ".join(shown))
         replaced(out, was)
 
 

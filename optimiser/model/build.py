@@ -9,6 +9,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from optimiser.model.data import ModelData
 from optimiser.model.families import (
+    arrivals,
     balances,
     budget,
     coverage,
@@ -32,6 +33,7 @@ FAMILIES = (
     stock,  # staff in post, net losses, committed inflows
     training,  # starts, cohorts, learners in training, completions, upskilling
     recruitment,  # recruits on non-training routes: onboarding, national and pool caps
+    arrivals,  # a sampled future's realised returner pools: recruits above them do not arrive
     retention,  # retention and flexible-retirement schemes
     educators,  # practice-educator capacity and funded extra educators
     placements,  # clinical placement weeks

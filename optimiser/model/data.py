@@ -16,6 +16,7 @@ from optimiser.model.levers import (
     RetentionOffer,
     policy_shares,
     pool_caps,
+    realised_pools,
     retention_offers,
 )
 from optimiser.scenario.config import ScenarioConfig
@@ -127,6 +128,9 @@ class ModelData:
     loss_rate: dict[tuple[str, str], float] = field(default_factory=dict)  # (g, leavers|retirements) -> rate
     pool_region: dict[tuple[str, str, int], float] = field(default_factory=dict)  # (k, r, y) -> recruits
     pool_total: dict[tuple[str, int], float] = field(default_factory=dict)  # (k, y) -> recruits
+    # a sampled future's realised returner pools (uncertainty.csv returner_pool; empty otherwise)
+    realised_pool_region: dict[tuple[str, str, int], float] = field(default_factory=dict)  # (k, r, y) -> recruits
+    realised_pool_total: dict[tuple[str, int], float] = field(default_factory=dict)  # (k, y) -> recruits
     policy_shares: list[PolicyShare] = field(default_factory=list)
     gap_cost: dict[str, float] = field(default_factory=dict)  # g -> GBP per WTE-year of shortfall
 
@@ -220,6 +224,7 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
     recruiting = [k for k, rt in routes.items() if rt.kind != "training"]
     max_recruits = _by_year(t["international_capacity"], ["region"], "max_recruits", decision_years)
     pool_region, pool_total = pool_caps(t.get("recruitment_pool"), decision_years)
+    realised_region, realised_total = realised_pools(t.get("recruitment_pool"), decision_years)
     if mode == "status_quo":
         starts_index = pd.DataFrame(list(baseline_starts), columns=["provider", "region", "route", "year"])
         recruit_rows = [(k, routes[k].kind, r, y) for (r, k, y) in baseline_recruits]
@@ -305,6 +310,8 @@ def prepare(scenario: Scenario, mode: str = "plan", budget_scale: float = 1.0) -
                    for stream, column in (("leavers", "leaver_rate"), ("retirements", "retirement_rate"))},
         pool_region=pool_region,
         pool_total=pool_total,
+        realised_pool_region=realised_region,
+        realised_pool_total=realised_total,
         policy_shares=policy_shares(t.get("policy_shares"), decision_years),
         gap_cost={g: v for g, row in sg.items() if (v := _number(row.get("gap_cost_per_wte"))) is not None},
     )

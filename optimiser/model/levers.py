@@ -30,6 +30,7 @@ class RetentionOffer:
     applies_to: str
     max_share: float
     cost_per_wte: float
+    realised_share: float = 1.0  # of the WTE retained (paid for), the share that stays: below 1 only in a sampled future
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,11 @@ def retention_offers(retention: pd.DataFrame | None, regions: list[str], years: 
     """Every (scheme, region, decision year) a scheme covers, with the row that applies there:
     (region, year) > (blank, year) > (region, blank) > (blank, blank)."""
     rows = _rows(retention, "scheme", "staff_group", "region", "year", "applies_to", "max_share", "cost_per_wte")
+    realised = _realised(retention, "realised_share", len(rows))
     by_scheme: dict[str, dict[tuple[str, int | None], tuple]] = {}
-    for scheme, g, r, year, applies, share, cost in rows:
+    for (scheme, g, r, year, applies, share, cost), f in zip(rows, realised, strict=True):
         key = ("" if _blank(r) else r, None if _blank(year) else int(year))
-        by_scheme.setdefault(scheme, {})[key] = (g, applies, float(share), float(cost))
+        by_scheme.setdefault(scheme, {})[key] = (g, applies, float(share), float(cost), f)
     out = []
     for scheme, table in by_scheme.items():
         for r in regions:
@@ -68,8 +70,8 @@ def retention_offers(retention: pd.DataFrame | None, regions: list[str], years: 
                 row = table.get((r, y)) or table.get(("", y)) or table.get((r, None)) or table.get(("", None))
                 if row is None:
                     continue
-                g, applies, share, cost = row
-                out.append(RetentionOffer(scheme, g, r, y, applies, share, cost))
+                g, applies, share, cost, f = row
+                out.append(RetentionOffer(scheme, g, r, y, applies, share, cost, 1.0 if _blank(f) else float(f)))
     return out
 
 
@@ -92,6 +94,22 @@ def pool_caps(pools: pd.DataFrame | None, years: list[int]) -> tuple[dict[tuple[
             else:
                 total[(k, y)] = cap
     return regional, total
+
+
+def _realised(df: pd.DataFrame | None, column: str, n: int) -> list:
+    """A sampled future's realised factors (optimiser/analysis/sampling.py), blank where none was drawn;
+    a scenario as read has no such column."""
+    return [None] * n if df is None or df.empty or column not in df.columns else df[column].tolist()
+
+
+def realised_pools(pools: pd.DataFrame | None, years: list[int]) -> tuple[dict[tuple[str, str, int], float],
+                                                                        dict[tuple[str, int], float]]:
+    """The returner pools a sampled future realises (max_recruits x the drawn factor), as pool_caps
+    gives the planned ones, for the rows with a factor; empty for a scenario as read."""
+    if pools is None or pools.empty or "realised_factor" not in pools.columns:
+        return {}, {}
+    drawn = pools[[not _blank(f) for f in pools["realised_factor"].tolist()]]
+    return pool_caps(drawn.assign(max_recruits=drawn["max_recruits"] * drawn["realised_factor"]), years)
 
 
 def policy_shares(shares: pd.DataFrame | None, years: list[int]) -> list[PolicyShare]:

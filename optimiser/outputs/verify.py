@@ -12,7 +12,8 @@ inputs with the recorded options, and compared:
   same rows with the same values (to 1e-6, relative to max(1, |value|)).
 
 A frontier is compared point by point (status and objective: its folder keeps no plan tables), a
-status quo projection by its projection table, a sweep by its P10/P50/P90 totals. Other kinds of
+status quo projection by its projection table, a sweep by its P10/P50/P90 totals, a robust plan by
+the extensive form's objective and the first stage (its plan tables). Other kinds of
 run register a re-run in `RERUNS` (kind -> function(folder, manifest, scenario) -> Verification).
 Nothing is written.
 """
@@ -28,6 +29,7 @@ import pandas as pd
 
 from optimiser.analysis.plan_folder import read_plan_tables
 from optimiser.analysis.replan import replan
+from optimiser.analysis.robust import solve_robust
 from optimiser.analysis.sweep import sweep
 from optimiser.basics.issues import ScenarioError
 from optimiser.model.build import DECISIONS
@@ -236,9 +238,25 @@ def _rerun_replan(folder: Path, manifest: dict, scenario: Scenario) -> Verificat
     return _plan_verification("replan", folder, was, again.result)
 
 
+def _rerun_robust(folder: Path, manifest: dict, scenario: Scenario) -> Verification:
+    """The robust plan solved again on the same futures (recorded samples, seed and risk): the
+    extensive form's objective within the larger gap, and the first stage (the plan's decision
+    files) the same. The out-of-sample and wait-and-see evaluations report on the plan and are not
+    made again."""
+    o, was = manifest["options"], manifest["outcome"]
+    again = solve_robust(scenario, int(o["samples"]), o.get("risk") or "mean", int(o.get("seed") or 0),
+                         time_limit=o.get("time_limit"), gap=o.get("gap"), wait_and_see=False)
+    s = again.summary
+    lines = [f"re-run: {s['samples']} futures of seed {s['seed']}, risk {s['risk']}: {s['status']}"]
+    objective_ok, line = _objective_line("robust objective (over the futures)", was.get("objective"),
+                                         s.get("objective"), [was.get("mip_gap"), s.get("mip_gap")])
+    plan_ok, more = _plan_lines(folder, again.plan)
+    return Verification("robust", objective_ok, plan_ok, (*lines, line, *more))
+
+
 RERUNS: dict[str, Callable[[Path, dict, Scenario], Verification]] = {
     "solve": _rerun_plan, "frontier": _rerun_frontier, "project": _rerun_projection, "sweep": _rerun_sweep,
-    "replan": _rerun_replan}
+    "replan": _rerun_replan, "robust": _rerun_robust}
 
 
 def verify_run(folder: str | Path) -> Verification:

@@ -16,6 +16,13 @@ growth and activity growth to [-1, 1]). `draw=shared` (default) makes one draw p
 staff group or route in its scope (a common shock); `draw=each` draws independently for each.
 A row naming a staff group or route replaces the `*` row of the same parameter for that key.
 
+Two (v2) parameters vary what a plan's first-stage decisions deliver rather than an input value
+(optimiser/scenario/realised.py): `retention_effect` (the share f of the WTE a retention scheme
+is paid to retain that it keeps; scope a scheme, a staff group with a scheme, or *) and
+`returner_pool` (a returner pool's size as a factor g; scope a returner route, a region of a
+returner pool row, or *). Their base value is 1, so shift gives 1 + d, scale and value d; f is
+clipped to [0, 1], g at 0.
+
 leaver_rate also moves the `regional_rates` rows of the same group by the same draw, so a
 regional override keeps its difference from the group rate. Explicit `demand` rows are planned
 figures and are not perturbed.
@@ -26,11 +33,18 @@ and draws rows in file order, so it is the same whichever process evaluates it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from optimiser.basics.cells import finite_number
+from optimiser.scenario.realised import (
+    RETENTION_EFFECT,
+    RETURNER_POOL,
+    scope_finding,
+    support_finding,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,14 @@ class Parameter:
     scope_word: str  # what a scope names, in the planner's words
     low: float  # valid range: sampled values are clipped to it
     high: float
+    # a realised factor of a first-stage decision (optimiser/scenario/realised.py): 1 where no row
+    # draws, its column made only in sampled futures; a scope may name any of `scopes`, the first
+    # replacing the second
+    scopes: tuple[str, ...] = ()
+
+    @property
+    def realised(self) -> bool:
+        return bool(self.scopes)
 
 
 PARAMETERS: dict[str, Parameter] = {
@@ -49,6 +71,14 @@ PARAMETERS: dict[str, Parameter] = {
     "completion_rate": Parameter("routes", "route", "completion_rate", "route", 0.0, 1.0),
     # v2: the yearly growth of a modality's examinations (modalities.csv), which drives activity-based demand
     "activity_growth": Parameter("modalities", "modality", "growth", "modality", -1.0, 1.0),
+    # v2: the share of the WTE a retention scheme is paid to retain that it keeps (first stage: the WTE
+    # planned and paid for; second stage: f x that WTE in the stock)
+    RETENTION_EFFECT: Parameter("retention", "scheme", "realised_share", "retention scheme or staff group", 0.0, 1.0,
+                                ("scheme", "staff_group")),
+    # v2: a returner pool's realised size as a factor g of recruitment_pool.csv's (first stage: the
+    # recruits planned and paid for; second stage: arrivals <= planned and <= g x the pool)
+    RETURNER_POOL: Parameter("recruitment_pool", "route", "realised_factor", "returner route or region", 0.0, math.inf,
+                             ("route", "region")),
 }
 
 
@@ -178,8 +208,11 @@ def scope_sets(tables: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
 
 
 def parse_uncertainty(df: pd.DataFrame, groups: set[str], routes: set[str],
-                      modalities: set[str] | None = None) -> tuple[list[UncertainInput], list[Problem]]:
-    """The typed `uncertainty` table as inputs, and every problem in it (rows in file order)."""
+                      modalities: set[str] | None = None,
+                      tables: dict[str, pd.DataFrame] | None = None) -> tuple[list[UncertainInput], list[Problem]]:
+    """The typed `uncertainty` table as inputs, and every problem in it (rows in file order).
+    `tables`: the scenario's typed tables, which the scopes of retention_effect and returner_pool
+    are checked against (without them only * is known)."""
     known_keys = {"staff_groups": groups, "routes": routes, "modalities": modalities or set()}
     inputs, problems = [], []
     hints: dict[str, str] = {}  # built once per table named, not once per finding
@@ -192,6 +225,11 @@ def parse_uncertainty(df: pd.DataFrame, groups: set[str], routes: set[str],
             problems.append(Problem(row, "parameter", parameter, "unknown uncertain parameter",
                                     f"write one of {', '.join(PARAMETERS)}"))
             ok = False
+        elif PARAMETERS[parameter].realised:
+            found = scope_finding(parameter, scope, tables)
+            if found is not None:
+                problems.append(Problem(row, "scope", scope, found[1], found[2], found[0]))
+                ok = found[0] != "error"
         else:
             p = PARAMETERS[parameter]
             known = known_keys[p.table]
@@ -209,9 +247,15 @@ def parse_uncertainty(df: pd.DataFrame, groups: set[str], routes: set[str],
         args, effect, draw, bad = parse_arguments(str(r["arguments"]), distribution, row)
         problems += bad
         if ok and not bad:
-            if effect == "value" and scope == ALL and draw == "shared":
+            p = PARAMETERS[parameter]
+            found = support_finding(parameter, distribution, args, effect) if p.realised else None
+            if found is not None:
+                problems.append(Problem(row, "arguments", str(r["arguments"]), found[1], found[2], found[0]))
+                if found[0] == "error":
+                    continue
+            if not p.realised and effect == "value" and scope == ALL and draw == "shared":
                 problems.append(Problem(row, "arguments", str(r["arguments"]),
-                                        f"effect=value with scope * gives every {PARAMETERS[parameter].scope_word} the same {parameter}",
+                                        f"effect=value with scope * gives every {p.scope_word} the same {parameter}",
                                         "name one staff group or route, add draw=each, or use effect=shift", "warning"))
             inputs.append(UncertainInput(row, parameter, scope, distribution, args, effect, draw))
     return inputs, problems

@@ -309,7 +309,7 @@ def check_uncertainty(raw: RawScenario, t: dict[str, pd.DataFrame]) -> list[Issu
     """uncertainty.csv (sweeps only): known parameters, scopes that exist, distributions with
     complete, numeric and well-shaped arguments (see optimiser/uncertainty.py)."""
     _, problems = parse_uncertainty(t["uncertainty"], set(t["staff_groups"]["staff_group"]), set(t["routes"]["route"]),
-                                   scope_sets(t)["modalities"])
+                                   scope_sets(t)["modalities"], t)
     return [Issue(p.severity, "check_uncertainty", raw.where("uncertainty"), p.message, p.fix,
                   row=p.row, column=p.column, value=p.value) for p in problems]
 

@@ -6,6 +6,7 @@ one year and completes everyone, so a start in year y is one more WTE from y+1. 
 (no starts) is short 20 WTE in each of 3 years = 60 WTE-years.
 """
 
+import numpy as np
 import pytest
 from scenarios import group, make, route
 
@@ -286,6 +287,33 @@ def test_returners_are_capped_by_pools_not_by_onboarding():
     # A dated row replaces the blank-year row of its key in that year: 2025 region cap 0: 20 + 18 + 16.
     t["recruitment_pool"] += [dict(route="rtp", region="a", year=2025, max_recruits=0)]
     assert shortfall(make(t)) == pytest.approx(54)
+
+
+@behaviour_of('arrivals')
+def test_returners_planned_above_a_realised_pool_do_not_arrive():
+    """A future whose returner pool is half its size (uncertainty.csv returner_pool, drawn at 0.5):
+    the plan's 6 returners a year stay planned and paid for, 3 arrive."""
+    from scenarios import uncertainty_row
+
+    from optimiser.analysis.evaluate import FixedPlan, evaluate_fixed_plan
+    from optimiser.analysis.sampling import sample_scenario
+    from optimiser.analysis.sweep import uncertain_inputs
+
+    t = {"routes": [RETURNER], "provider_routes": [], "providers": [],
+         "recruitment_pool": [dict(route="rtp", max_recruits=6)],
+         "uncertainty": [uncertainty_row("returner_pool", "rtp", "uniform", "low=0.5;high=0.5;effect=value")]}
+    base = make(t)
+    plan = optimiser.solve(base, with_status_quo=False)
+    assert plan.weighted_shortfall == pytest.approx(42)  # 6 a year at 50%: 17 + 14 + 11
+    future, draws = sample_scenario(base, uncertain_inputs(base), np.random.SeedSequence(0))
+    assert draws["sampled_value"].tolist() == [0.5]
+    fixed = FixedPlan(plan.starts, plan.international, plan.educators, "test", recruits=plan.recruits,
+                      retention=plan.retention)
+    # 3 arrive a year at 50%: +1.5 WTE a year: 18.5 + 17 + 15.5 = 51
+    assert evaluate_fixed_plan(future, fixed)[0].weighted_shortfall == pytest.approx(51)
+    # the built future has the arrivals in the stock in place of the recruits; the base has none
+    built = optimiser.build_plan(future, "min_shortfall")
+    assert len(built.compiled.model.arrivals) == 3 and not hasattr(optimiser.build_plan(base).compiled.model, "arrivals")
 
 
 @behaviour_of('policy_shares')

@@ -27,11 +27,14 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
 
         retained[s,g,r,y] <= max_share_s * rate_{g,stream_s} * stock[g,r,y]                     (WTE)
         sum_{s of g with stream q} retained[s,g,r,y] <= rate_{g,q} * stock[g,r,y]                (WTE)
-        stock[g,r,y+1] += sum_s retained[s,g,r,y];   cost[y] += cost_per_wte_s * retained ("retention", GBP)
+        stock[g,r,y+1] += sum_s f_s * retained[s,g,r,y];   cost[y] += cost_per_wte_s * retained ("retention", GBP)
 
     rate_{g,leavers} = leaver_rate_g, rate_{g,retirements} = retirement_rate_g (the staff_groups rates).
     The stream row is written only where the schemes' max_shares sum above 1 (otherwise the scheme
     rows imply it). A retained WTE is then ordinary stock, subject to lambda like anyone else.
+    f_s = 1 (the scheme delivers what it is paid for) except in a sampled future with a
+    retention_effect row, where f_s is the scheme's drawn realised share: the WTE retained and its
+    cost are the plan's (first stage), the stock gets f_s of it.
     """
     offers = data.retention
     keys = [(o.scheme, o.staff_group, o.region, o.year) for o in offers]
@@ -47,7 +50,8 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
         cell = (o.staff_group, o.region, o.applies_to, o.year)
         streams.setdefault(cell, []).append((1.0, var))
         shares[cell] = shares.get(cell, 0.0) + o.max_share
-        m.stock_terms[(o.staff_group, o.region, o.year + 1)].append((1.0, var))
+        # a sampled future may realise only a share of what the plan buys (uncertainty.csv retention_effect)
+        m.stock_terms[(o.staff_group, o.region, o.year + 1)].append((o.realised_share, var))
         m.cost_terms[("retention", o.year)].append((o.cost_per_wte, var))
     add_rows(m, RETENTION_CAP, caps)
     rows = {
