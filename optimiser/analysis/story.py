@@ -121,7 +121,7 @@ def _commissions(result: PlanResult, ctx: PlanContext) -> tuple[Section, str]:
             into = g.groupby("region")["recruits"].sum().sort_values(ascending=False)
             years = g.loc[g["recruits"] > 0, "year"]
             if into.sum() > 0:
-                lines.append(f"Recruit {w.count(into.sum())} through {ctx.name(k)} from {w.span(years.min(), years.max())}, "
+                lines.append(f"Recruit {w.count(into.sum())} on the {ctx.name(k)} route from {w.span(years.min(), years.max())}, "
                              f"most into {w.listing([ctx.name(r) for r in into.index[:2]], 2)}.")
     retention = _decided(result.retention, ctx)
     if not retention.empty and retention["retained_wte"].sum() > 0:
