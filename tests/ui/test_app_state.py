@@ -172,10 +172,11 @@ def test_a_difference_inside_the_gap_is_flagged_and_re_solved_to_tell(store_url)
     assert "(within solver tolerance ±" in head.loc["weighted shortfall", "P2 − P1"]
 
     # re-solved tighter, each from its own plan: saved as two new runs, which Compare then shows
-    gap = min(first.mip_gap, second.mip_gap) * 0.9
+    # Tighter than the looser of the two: the default's solves stop anywhere in 1.5-3% (HiGHS's path), and
+    # 0.9 x the tighter one (1.49% once) took each re-solve to the 120 s limit.
+    gap = max(first.mip_gap, second.mip_gap) * 0.9
     at.number_input(key="resolve_gap").set_value(gap)
-    # two solves of the default to a tighter gap in one script run (40 s each on a busy 2-core machine)
-    at.button(key="resolve_submit").click().run(timeout=3 * TIMEOUT_S)
+    at.button(key="resolve_submit").click().run()
     assert not at.exception, [e.value for e in at.exception]
     runs = {r.id: r for r in Store(store_url).list_runs()}
     assert sorted(runs) == [1, 2, 3, 4]
