@@ -47,6 +47,10 @@ log = logging.getLogger(__name__)
 # The plain arm goes on beside the rounding only when phase 1's own gap exceeds this share of the
 # requested gap (W seed 0: 0.87% against a 1% gap; S, M, L, the defaults: 0.04-0.07%).
 WEAK_RELAXATION = 0.5
+# A stopped arm ends at HiGHS's next MIP callback, which never comes inside an LP solve: plain
+# branch and bound's root LP on L took longer than the whole solve. The solve waits this long for
+# it, then leaves it to end on its own at the lowest CPU priority (its answer unused).
+ABANDON_AFTER_S = 1.0
 # HiGHS threads an engine solve may use at once: the two arms, one each (lifecycle.THREADS).
 THREADS_IN_ALL = 2
 
@@ -103,10 +107,12 @@ class PlainArm:
         # answer of the rounding's own kind never depends on which thread was quicker)
         self.result: ArmResult | None = None
         self.error: BaseException | None = None
+        self.native_id: int | None = None  # the arm thread's id in the operating system
         self._thread = threading.Thread(target=self._run, name="engine-plain-branch-and-bound", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        self.native_id = threading.get_native_id()
         try:
             h = _plain_highs(self.compiled)
             spent = time.perf_counter() - self.watch.t0
@@ -138,13 +144,31 @@ class PlainArm:
         self.spoken = True
         if has_point and (relax_gap is None or relax_gap <= WEAK_RELAXATION * self.mip_rel_gap):
             self.dropped = True
+            self._yield_the_cpu()
         elif self.result is not None and self.result.reached_gap:
             self.watch.settled = True  # the arm got there during phase 1: the rounding does not start
 
+    def _yield_the_cpu(self) -> None:
+        """Lowest CPU priority for the arm's thread (Linux: threads have their own nice value), so
+        that a stopped arm still inside an LP solve takes only CPU nothing else wants."""
+        try:
+            if self.native_id is not None and self._thread.is_alive():
+                os.setpriority(os.PRIO_PROCESS, self.native_id, 19)
+        except (AttributeError, OSError):  # not on this system; the arm ends at its next check
+            pass
+
     def finish(self) -> ArmResult | None:
-        """Stop the arm (if still running), wait for it, and return its result unless dropped."""
+        """Stop the arm (if still running) and return its result unless dropped. A racing arm is
+        waited for (it is in branch and bound, whose callbacks come often); a dropped or cancelled
+        one for `ABANDON_AFTER_S` at most, then left to end on its own."""
         self.watch.settled = True
-        self._thread.join()
+        if self.dropped or self.watch.cancelled:
+            self._yield_the_cpu()
+            self._thread.join(ABANDON_AFTER_S)
+        else:
+            self._thread.join()
+        if self._thread.is_alive():
+            return None
         if self.error is not None:
             log.warning("the plain branch and bound beside the rounding failed: %r", self.error)
         if self.dropped or self.error is not None:

@@ -18,8 +18,13 @@ from optimiser.synthetic import generate
 pytestmark = pytest.mark.integration
 
 
-def _arm_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "engine-plain-branch-and-bound"]
+def _arm_threads(wait_s: float = 10.0) -> list[threading.Thread]:
+    """The plain arms' threads still running after up to `wait_s` (a stopped arm ends at its next
+    check)."""
+    arms = [t for t in threading.enumerate() if t.name == "engine-plain-branch-and-bound"]
+    for t in arms:
+        t.join(wait_s)
+    return [t for t in arms if t.is_alive()]
 
 
 def test_a_tight_relaxation_stops_the_plain_arm_and_the_answer_repeats_exactly():
