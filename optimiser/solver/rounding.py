@@ -18,19 +18,23 @@ from optimiser.solver.watch import Watch
 
 # Shares the relax-and-round phases may use: phase 1 of the time limit, phase 2 of what is left.
 # Each phase that stops early still leaves the full branch and bound the rest.
-# Phase 1 may use half: its root LP is an interior-point solve followed by a crossover to a vertex
-# (a MIP needs a basis), and on the largest presets the crossover is most of it (L2 at load 4:
-# interior point 35 s, the crossover not done after 85 s more). Phase 1 is stopped at its share
-# by its callback (HiGHS's own limit is checked rarely inside the crossover: it overran by 4-12 s)
-# and, if it has no point by then, the LP relaxation without crossover takes its place
-# (`FALLBACK_SHARE`, below). Where phase 1 is quick (S, M, W, L on a quiet machine: under a
+# Phase 1 may use 70%: its root LP is an interior-point solve followed by a crossover to a vertex
+# (a MIP needs a basis); on L it took 31-41 s at load 3-5 and without its point there is no plan
+# at all (plain branch and bound finds none on L or XL in 120 s); half the limit cut L off at
+# load 4-5 (29 Nov 2026, with the plain arm beside it: no plan). On the largest presets the
+# crossover is most of it (L2 at load 4: interior point 35 s, the crossover not done 85 s later).
+# Phase 1 is stopped at its share by its callback (HiGHS's own limit is checked rarely inside a
+# long solve: it overran by 4-12 s on L2) and, if it has no point by then, the LP relaxation
+# without crossover takes its place (`FALLBACK_SHARE`). Where phase 1 is quick (S, M, W: under a
 # third) the share is unused.
 # Phase 2 gets most of what is left: on the England-scale presets the rounding search keeps
 # improving its plan steadily, while the full branch and bound after it rarely improves on it.
-PHASE_SHARE = (0.5, 0.8)
+PHASE_SHARE = (0.7, 0.8)
 # The LP relaxation (every integer relaxed) by interior point without crossover, when phase 1 had
 # no point at its share: it must end by this share of the time limit, leaving phase 2 the rest.
-FALLBACK_SHARE = 0.8
+# At 120 s this is too little for L2 (its interior point alone takes 35 s at load 4): with half
+# the limit for phase 1 the fallback still had no point at 96 s (29 Nov 2026, load 3-4).
+FALLBACK_SHARE = 0.9
 # Rounding neighbourhoods tried in turn (see rens_box), and their names in the results.
 RENS_WIDENING = (0, "down", None)
 BOX_NAMES = {0: "floor to ceiling", "down": "lower bound to ceiling", None: "cohort decisions only"}
