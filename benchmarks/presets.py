@@ -46,11 +46,14 @@ def solve_mps(path: Path, gap: float, time_limit: float) -> dict:
     same time limit."""
     import highspy
 
-    from optimiser.solver.portfolio import THREADS_IN_ALL as THREADS
+    from optimiser.solver import portfolio
+    from optimiser.solver.lifecycle import THREADS as ONE
     from optimiser.solver.scheduler import reset_thread_scheduler
 
+    threads = portfolio.THREADS_IN_ALL if portfolio.PLAIN_ARM else ONE
+
     h = highspy.Highs()
-    for option, value in (("output_flag", False), ("threads", THREADS), ("mip_rel_gap", float(gap)),
+    for option, value in (("output_flag", False), ("threads", threads), ("mip_rel_gap", float(gap)),
                           ("time_limit", float(time_limit))):
         h.setOptionValue(option, value)
     t0 = time.perf_counter()
@@ -66,7 +69,13 @@ def solve_mps(path: Path, gap: float, time_limit: float) -> dict:
     return {"read_seconds": read, "solve_seconds": solve, "status": h.modelStatusToString(h.getModelStatus()),
             "objective": info.objective_function_value if found else None,
             "mip_gap": info.mip_gap if found else None, "nodes": int(info.mip_node_count),
-            "threads": THREADS, "mps_bytes": path.stat().st_size}
+            "threads": threads, "mps_bytes": path.stat().st_size}
+
+
+def _plain_arm_on() -> bool:
+    from optimiser.solver import portfolio
+
+    return portfolio.PLAIN_ARM
 
 
 def versus(r: dict) -> dict:
@@ -121,6 +130,7 @@ def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:
         "preset": preset.upper(), "seed": seed, "scenario": scenario.name, "status": plan.status,
         "mip_gap": plan.mip_gap, "objective": plan.objective, "requested_gap": gap, "time_limit_s": time_limit,
         "phases": plan.phases, "generate_seconds": generate_seconds,
+        "plain_arm": _plain_arm_on(),  # the engine ran plain branch and bound beside the rounding
         # build_plan's wall clock less the model build and hand-off: index sets and reach (prepare)
         "prepare_seconds": max(0.0, build_wall - t["build_seconds"] - t["handoff_seconds"]),
         "build_seconds": t["build_seconds"], "handoff_seconds": t["handoff_seconds"],

@@ -11,6 +11,7 @@ import highspy
 import numpy as np
 
 from optimiser.basics.status import Status
+from optimiser.solver import portfolio
 from optimiser.solver.lifecycle import CompiledModel, restart_clock
 from optimiser.solver.outcome import SolveOutcome, outcome_of, relative_gap, said
 from optimiser.solver.portfolio import PlainArm, combine
@@ -73,7 +74,7 @@ def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float,
             return kept
     free = compiled.col_lower < compiled.col_upper
     rounding = integer and bool((compiled.integer & ~compiled.binary & free).any())
-    arm = PlainArm(compiled, time_limit, mip_rel_gap, watch) if rounding else None
+    arm = PlainArm(compiled, time_limit, mip_rel_gap, watch) if rounding and portfolio.PLAIN_ARM else None
     try:
         outcome = _relax_round_and_branch(compiled, time_limit, mip_rel_gap, watch, incumbent, arm)
     finally:
