@@ -1,4 +1,5 @@
 """Plain branch and bound beside relax and round: a portfolio of two arms, one thread each.
+Off unless `PLAIN_ARM` is set (see there: on a shared two-core machine it lost).
 
 Relax and round wins by a wide margin where phase 1's relaxation (general integers relaxed,
 binaries kept) is tight: S, M, L, W seed 3, the v1 and v2 defaults. Where it is weak (the Wales
@@ -44,9 +45,12 @@ from optimiser.solver.watch import Watch
 
 log = logging.getLogger(__name__)
 
-# Whether MIP solves run the plain arm at all (False: relax and round alone, as before 29 Nov 2026;
-# the benchmark's `--no-plain-arm` measures the engine that way).
-PLAIN_ARM = True
+# Whether MIP solves run the plain arm at all. Off: measured on the shared two-core machine (29 Nov
+# 2026, load 3-9, benchmarks/README.md "What decided W") it made no preset better and W seed 0 and
+# L worse: the arm's thread slowed phase 1 (W: 20-40 s alone, 60 s beside it) and itself got
+# 24 nodes in 120 s where plain HiGHS with the two threads reached 1% at node 50 in 52 s. Kept
+# for machines with cores to spare (the benchmark's `--plain-arm` measures it).
+PLAIN_ARM = False
 # The plain arm goes on beside the rounding only when phase 1's own gap exceeds this share of the
 # requested gap (W seed 0: 0.87% against a 1% gap; S, M, L, the defaults: 0.04-0.07%).
 WEAK_RELAXATION = 0.5
@@ -54,7 +58,7 @@ WEAK_RELAXATION = 0.5
 # branch and bound's root LP on L took longer than the whole solve. The solve waits this long for
 # it, then leaves it to end on its own at the lowest CPU priority (its answer unused).
 ABANDON_AFTER_S = 1.0
-# HiGHS threads an engine solve may use at once: the two arms, one each (lifecycle.THREADS).
+# HiGHS threads an engine solve uses at once with the plain arm: the two arms, one each (lifecycle.THREADS).
 THREADS_IN_ALL = 2
 
 

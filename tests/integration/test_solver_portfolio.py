@@ -1,4 +1,5 @@
-"""The plain branch and bound beside relax and round (optimiser/solver/portfolio.py), and phase 1's
+"""The plain branch and bound beside relax and round (optimiser/solver/portfolio.py, off by default and
+switched on here), and phase 1's
 fallback to the LP without crossover when it has no point within its share (rounding.py).
 The small model is tests/unit/test_solver_rounding.py's two-region cohort; the fallback is shown on
 the synthetic preset S, whose phase 1 cannot end within a hundredth of a second."""
@@ -27,7 +28,18 @@ def _arm_threads(wait_s: float = 10.0) -> list[threading.Thread]:
     return [t for t in arms if t.is_alive()]
 
 
-def test_a_tight_relaxation_stops_the_plain_arm_and_the_answer_repeats_exactly():
+@pytest.fixture
+def plain_arm_on(monkeypatch):
+    monkeypatch.setattr(portfolio, "PLAIN_ARM", True)  # off by default (portfolio.PLAIN_ARM)
+
+
+def test_by_default_relax_and_round_runs_alone():
+    outcome = solver.run(solver.compile_model(_two_region_cohort()), time_limit=30, mip_rel_gap=1e-6)
+    assert "plain_arm" not in outcome.phases and outcome.objective == pytest.approx(10.0)
+    assert not _arm_threads(0.0)
+
+
+def test_a_tight_relaxation_stops_the_plain_arm_and_the_answer_repeats_exactly(plain_arm_on):
     compiled = solver.compile_model(_two_region_cohort())
     first = solver.run(compiled, time_limit=30, mip_rel_gap=1e-6)
     again = solver.run(compiled, time_limit=30, mip_rel_gap=1e-6)
@@ -38,7 +50,7 @@ def test_a_tight_relaxation_stops_the_plain_arm_and_the_answer_repeats_exactly()
     assert not _arm_threads()  # the arm's thread has ended with the solve
 
 
-def test_a_weak_relaxation_keeps_the_plain_arm_and_the_answer_is_the_better_of_the_two(monkeypatch):
+def test_a_weak_relaxation_keeps_the_plain_arm_and_the_answer_is_the_better_of_the_two(plain_arm_on, monkeypatch):
     monkeypatch.setattr(portfolio, "WEAK_RELAXATION", -1.0)  # every phase-1 gap counts as weak
     compiled = solver.compile_model(_two_region_cohort())
     outcome = solver.run(compiled, time_limit=30, mip_rel_gap=1e-6)
@@ -57,7 +69,7 @@ def test_the_exported_numbers_are_read_back_once_per_compiled_model():
     assert portfolio._exported_form(compiled)[0] is matrix  # kept, not written again
 
 
-def test_cancelling_stops_both_arms():
+def test_cancelling_stops_both_arms(plain_arm_on):
     compiled = solver.compile_model(_two_region_cohort())
     outcome = solver.run(compiled, time_limit=30, mip_rel_gap=1e-6, progress=lambda report: True)
     assert outcome.status == "cancelled"
