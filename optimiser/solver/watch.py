@@ -49,10 +49,10 @@ class Watch:
         phase_best = [INF, time.perf_counter() - self.t0]  # this phase's best plan and when it was found
         stop_when = stop_when or (lambda: self.settled)
 
-        def report(e, force: bool) -> None:
+        def report(e, force: bool, mip: bool = True) -> None:
             out = e.data_out
             now = time.perf_counter() - self.t0
-            inc = out.mip_primal_bound if abs(out.mip_primal_bound) < INF else None
+            inc = out.mip_primal_bound if mip and abs(out.mip_primal_bound) < INF else None
             if plans and inc is not None and (self.best is None or inc < self.best):
                 self.best = inc
             if inc is not None and inc < phase_best[0]:
@@ -65,7 +65,7 @@ class Watch:
                 e.interrupt()
             if (deadline is not None and now > deadline) or stop_when():
                 e.interrupt()
-            if bounds and abs(out.mip_dual_bound) < INF and (self.bound is None or out.mip_dual_bound > self.bound):
+            if mip and bounds and abs(out.mip_dual_bound) < INF and (self.bound is None or out.mip_dual_bound > self.bound):
                 self.bound = out.mip_dual_bound  # valid for the full model, whichever arm found it
             if self.progress is None:
                 return
@@ -82,5 +82,6 @@ class Watch:
 
         h.cbMipImprovingSolution.subscribe(lambda e: report(e, True))
         h.cbMipInterrupt.subscribe(lambda e: report(e, False))
-        h.cbSimplexInterrupt.subscribe(lambda e: report(e, False))
-        h.cbIpmInterrupt.subscribe(lambda e: report(e, False))
+        # an LP's callbacks carry no MIP bound: theirs is not read
+        h.cbSimplexInterrupt.subscribe(lambda e: report(e, False, mip=False))
+        h.cbIpmInterrupt.subscribe(lambda e: report(e, False, mip=False))

@@ -102,3 +102,13 @@ def test_the_bound_reported_is_the_best_of_every_arm():
     watch.last = -1.0
     b.tick(bound=105.0)
     assert watch.bound == 100.0 and reports == [100.0, 100.0]
+
+
+def test_an_lp_callback_carries_no_bound_or_plan():
+    h, watch = FakeHighs(), Watch(None, time.perf_counter())
+    watch.attach(h, plans=True, bounds=True)
+    event = SimpleNamespace(data_out=SimpleNamespace(mip_primal_bound=0.0, mip_dual_bound=50.0, mip_node_count=0),
+                            interrupt=lambda: None)
+    for report in h.subscribed["cbIpmInterrupt"] + h.subscribed["cbSimplexInterrupt"]:
+        report(event)
+    assert watch.bound is None and watch.best is None
