@@ -176,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"seconds for HiGHS (preset default {PRESET_TIME_LIMIT:g})")
     ap.add_argument("--repeat", type=int, default=None, help="runs (default 3 for scenarios, 1 for a preset)")
     ap.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for the JSON files")
+    ap.add_argument("--plain-arm", action="store_true",
+                    help="the engine with plain branch and bound beside the rounding (portfolio.PLAIN_ARM); "
+                         "plain HiGHS then gets two threads. Use another --out: the table keeps one run per preset")
     ap.add_argument("--table", action="store_true", help="print the latest figures per preset; update README.md")
     ap.add_argument("--frontier", action="store_true",
                     help="time a 10-point budget frontier against 10 cold solves (default scenario)")
@@ -204,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
         run_v2_vs_v1(args.preset.strip().upper(), args.seed, PRESET_GAP if args.gap is None else args.gap,
                      PRESET_TIME_LIMIT if args.time_limit is None else args.time_limit, args.out)
         return 0
+    if args.plain_arm:
+        from optimiser.solver import portfolio
+
+        portfolio.PLAIN_ARM = True
     if args.preset:
         run_preset(args.preset.strip().upper(), args.seed, PRESET_GAP if args.gap is None else args.gap,
                    PRESET_TIME_LIMIT if args.time_limit is None else args.time_limit, args.repeat or 1, args.out)

@@ -2,7 +2,7 @@
 
 Each run generates the preset, builds it, writes the HiGHS instance's model to MPS before solving,
 solves it in the engine, then solves the MPS file with a fresh `highspy.Highs` (HiGHS's defaults,
-the engine's threads, the same gap and time limit). The figure that matters is the ratio
+the engine's threads in all, the same gap and time limit). The figure that matters is the ratio
 engine / plain HiGHS of their times to the requested gap (`versus`); absolute seconds are kept
 beside it as context only: this machine is shared, and its speed varies 2-3x between runs.
 """
@@ -41,19 +41,26 @@ def preset_scenario(preset: str, seed: int):
 
 
 def solve_mps(path: Path, gap: float, time_limit: float) -> dict:
-    """The exported model solved by plain HiGHS: its defaults, but the engine's threads, the same
-    gap and the same time limit."""
+    """The exported model solved by plain HiGHS: its defaults, but as many threads as the engine
+    uses in all (its two arms, one thread each: portfolio.THREADS_IN_ALL), the same gap and the
+    same time limit."""
     import highspy
 
-    from optimiser.solver.lifecycle import THREADS
+    from optimiser.solver import portfolio
+    from optimiser.solver.lifecycle import THREADS as ONE
+    from optimiser.solver.scheduler import reset_thread_scheduler
+
+    threads = portfolio.THREADS_IN_ALL if portfolio.PLAIN_ARM else ONE
 
     h = highspy.Highs()
-    for option, value in (("output_flag", False), ("threads", THREADS), ("mip_rel_gap", float(gap)),
+    for option, value in (("output_flag", False), ("threads", threads), ("mip_rel_gap", float(gap)),
                           ("time_limit", float(time_limit))):
         h.setOptionValue(option, value)
     t0 = time.perf_counter()
     h.readModel(str(path))
     read = time.perf_counter() - t0
+    reset_thread_scheduler()  # the engine started this thread's scheduler with one thread: HiGHS
+    # would refuse a run asking for another count (optimiser/solver/scheduler.py)
     t1 = time.perf_counter()
     h.run()
     solve = time.perf_counter() - t1
@@ -62,7 +69,13 @@ def solve_mps(path: Path, gap: float, time_limit: float) -> dict:
     return {"read_seconds": read, "solve_seconds": solve, "status": h.modelStatusToString(h.getModelStatus()),
             "objective": info.objective_function_value if found else None,
             "mip_gap": info.mip_gap if found else None, "nodes": int(info.mip_node_count),
-            "threads": THREADS, "mps_bytes": path.stat().st_size}
+            "threads": threads, "mps_bytes": path.stat().st_size}
+
+
+def _plain_arm_on() -> bool:
+    from optimiser.solver import portfolio
+
+    return portfolio.PLAIN_ARM
 
 
 def versus(r: dict) -> dict:
@@ -117,6 +130,7 @@ def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:
         "preset": preset.upper(), "seed": seed, "scenario": scenario.name, "status": plan.status,
         "mip_gap": plan.mip_gap, "objective": plan.objective, "requested_gap": gap, "time_limit_s": time_limit,
         "phases": plan.phases, "generate_seconds": generate_seconds,
+        "plain_arm": _plain_arm_on(),  # the engine ran plain branch and bound beside the rounding
         # build_plan's wall clock less the model build and hand-off: index sets and reach (prepare)
         "prepare_seconds": max(0.0, build_wall - t["build_seconds"] - t["handoff_seconds"]),
         "build_seconds": t["build_seconds"], "handoff_seconds": t["handoff_seconds"],

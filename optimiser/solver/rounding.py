@@ -6,6 +6,7 @@ General integers are the starts and recruits; binaries are the cohort open/close
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -17,13 +18,23 @@ from optimiser.solver.watch import Watch
 
 # Shares the relax-and-round phases may use: phase 1 of the time limit, phase 2 of what is left.
 # Each phase that stops early still leaves the full branch and bound the rest.
-# Phase 1 may use 70%: on the England-scale presets its root LP is one long interior-point solve
-# (L: 20 s on a quiet core, 44-65 s on a busy one) and without its point there is no plan at all
-# (plain branch and bound finds none on L or XL in 120 s); half the limit cut it off on a busy
-# machine (L and XL, 29 Nov 2026). Where it is quick (S, M, W: under a quarter) the share is unused.
+# Phase 1 may use 70%: its root LP is an interior-point solve followed by a crossover to a vertex
+# (a MIP needs a basis); on L it took 31-41 s at load 3-5 and without its point there is no plan
+# at all (plain branch and bound finds none on L or XL in 120 s); half the limit cut L off at
+# load 4-5 (29 Nov 2026, with the plain arm beside it: no plan). On the largest presets the
+# crossover is most of it (L2 at load 4: interior point 35 s, the crossover not done 85 s later).
+# Phase 1 is stopped at its share by its callback (HiGHS's own limit is checked rarely inside a
+# long solve: it overran by 4-12 s on L2) and, if it has no point by then, the LP relaxation
+# without crossover takes its place (`FALLBACK_SHARE`). Where phase 1 is quick (S, M, W: under a
+# third) the share is unused.
 # Phase 2 gets most of what is left: on the England-scale presets the rounding search keeps
 # improving its plan steadily, while the full branch and bound after it rarely improves on it.
 PHASE_SHARE = (0.7, 0.8)
+# The LP relaxation (every integer relaxed) by interior point without crossover, when phase 1 had
+# no point at its share: it must end by this share of the time limit, leaving phase 2 the rest.
+# At 120 s this is too little for L2 (its interior point alone takes 35 s at load 4): with half
+# the limit for phase 1 the fallback still had no point at 96 s (29 Nov 2026, load 3-4).
+FALLBACK_SHARE = 0.9
 # Rounding neighbourhoods tried in turn (see rens_box), and their names in the results.
 RENS_WIDENING = (0, "down", None)
 BOX_NAMES = {0: "floor to ceiling", "down": "lower bound to ceiling", None: "cohort decisions only"}
@@ -42,13 +53,17 @@ class Start:
     # phase-1 bound: the full branch and bound takes over with the time left
     handed_over: bool = False
     # phase 1's own gap (its relaxed plan against its bound): how weak the binaries' relaxation is
-    # (W seed 0: 0.87%; S, L: 0.04-0.07%); recorded, not acted on (benchmarks/README.md, W)
+    # (W seed 0: 0.87%; S, L: 0.04-0.07%); it decides whether plain branch and bound goes on
+    # beside the rounding (portfolio.py)
     relax_gap: float | None = None
+    # what phase 1 solved: "binaries kept" (the MIP above) or, when that had no point within its
+    # share, "LP without crossover" (every integer relaxed, the interior point rounded)
+    relaxation: str = "binaries kept"
 
     def phases(self) -> dict:
         return {"relax_seconds": self.seconds[0], "round_seconds": self.seconds[1],
                 "rounding_box": self.box, "relax_nodes": self.relax_nodes, "handed_over": self.handed_over,
-                "relax_gap": self.relax_gap}
+                "relax_gap": self.relax_gap, "relaxation": self.relaxation}
 
 
 def _phase_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
@@ -60,6 +75,17 @@ def _phase_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.n
     # The relaxations are degenerate for dual simplex (tens of thousands of pivots on the default);
     # the interior point method solves them several times faster.
     h.setOptionValue("mip_lp_solver" if integer.any() else "solver", "ipm")
+    return h
+
+
+def _lp_without_crossover(compiled: CompiledModel, time_limit: float) -> highspy.Highs:
+    """The LP relaxation (every integer relaxed) by interior point, stopping at its interior optimum:
+    no basis is needed to round it, and the crossover is what makes phase 1 slow on the largest
+    models."""
+    h = compiled.copy()
+    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    h.setOptionValue("solver", "ipm")
+    h.setOptionValue("run_crossover", "off")
     return h
 
 
@@ -79,7 +105,8 @@ def rens_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, gen
 
 
 def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: float, watch: Watch,
-                    incumbent: np.ndarray | None = None) -> Start | None:
+                    incumbent: np.ndarray | None = None,
+                    phase_one_said: Callable[[float | None, bool], None] | None = None) -> Start | None:
     """A start and a bound for the MIP in two small solves.
 
     Phase 1 relaxes the general integers and keeps the binaries: a small MIP whose dual bound is a
@@ -90,6 +117,7 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     the Wales preset W: then it hands its plan over to the full branch and bound once the plan has
     not improved for as long as phase 1 took). A known feasible
     `incumbent` (the previous point of a frontier) skips phase 2 when it is already close enough.
+    `phase_one_said(relax_gap, has_point)` is told how phase 1 ended (portfolio.PlainArm).
     Returns None when the model has no free general integers (nothing to gain).
     """
     free = compiled.col_lower < compiled.col_upper
@@ -99,24 +127,38 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     t0 = time.perf_counter()
     h1 = _phase_highs(compiled, compiled.col_lower, compiled.col_upper, compiled.binary & free,
                       PHASE_SHARE[0] * time_limit, mip_rel_gap)
-    watch.attach(h1, plans=False, bounds=True)
+    watch.attach(h1, plans=False, bounds=True, deadline=t0 - watch.t0 + PHASE_SHARE[0] * time_limit)
     h1.run()
-    t1 = time.perf_counter()
     info = h1.getInfo()
     nodes = int(info.mip_node_count) if compiled.binary[free].any() else 0
-    if info.primal_solution_status != 2 or watch.cancelled:
-        return Start(None, None, None, (t1 - t0, 0.0), solver_status=said(h1), relax_nodes=nodes)
+    has_point = info.primal_solution_status == 2
+    relax_gap = float(info.mip_gap) if has_point and compiled.binary[free].any() else None
+    relaxation = "binaries kept"
+    if not has_point and not watch.cancelled:
+        h1 = _lp_without_crossover(compiled, FALLBACK_SHARE * time_limit - (time.perf_counter() - t0))
+        watch.attach(h1, plans=False, bounds=True, deadline=t0 - watch.t0 + FALLBACK_SHARE * time_limit)
+        h1.run()
+        info = h1.getInfo()
+        has_point = h1.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        relaxation = "LP without crossover"
+    t1 = time.perf_counter()
+    if phase_one_said is not None:
+        phase_one_said(relax_gap, has_point)
+    if not has_point or watch.cancelled or watch.settled:
+        return Start(None, None, None, (t1 - t0, 0.0), solver_status=said(h1), relax_nodes=nodes,
+                     relaxation=relaxation)
     relaxed = np.asarray(h1.getSolution().col_value, dtype=float)
-    bound = info.mip_dual_bound if compiled.binary[free].any() else info.objective_function_value
-    if h1.getModelStatus() != highspy.HighsModelStatus.kOptimal and not compiled.binary[free].any():
+    lp = relaxation != "binaries kept" or not compiled.binary[free].any()
+    bound = info.objective_function_value if lp else info.mip_dual_bound
+    if h1.getModelStatus() != highspy.HighsModelStatus.kOptimal and lp:
         bound = None  # an LP stopped early gives no bound
-    watch.bound = bound
-    relax_gap = (float(info.mip_gap) if compiled.binary[free].any() and bound is not None else None)
+    if bound is not None:
+        watch.bound = bound if watch.bound is None else max(bound, watch.bound)
     if incumbent is not None:
         inc_obj = compiled.objective_of(incumbent)
         if bound is not None and relative_gap(inc_obj, bound) <= mip_rel_gap:
             return Start(incumbent, inc_obj, bound, (t1 - t0, 0.0), solver_status=said(h1), relax_nodes=nodes,
-                         relax_gap=relax_gap)
+                         relax_gap=relax_gap, relaxation=relaxation)
     stop_at = None if bound is None else bound + mip_rel_gap * abs(bound) / max(1e-9, 1 - mip_rel_gap)
     for widen in RENS_WIDENING:
         # The floor/ceiling box can hold no integer plan when rows bind together at the relaxed
@@ -127,11 +169,11 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
         h2 = _phase_highs(compiled, lo, hi, compiled.integer, PHASE_SHARE[1] * max(0.0, time_limit - spent), 1e-4)
         watch.attach(h2, plans=True, bounds=False, stop_at=stop_at, patience=t1 - t0)
         h2.run()
-        if h2.getModelStatus() != highspy.HighsModelStatus.kInfeasible or watch.cancelled:
+        if h2.getModelStatus() != highspy.HighsModelStatus.kInfeasible or watch.cancelled or watch.settled:
             break
     seconds = (t1 - t0, time.perf_counter() - t1)
     facts = dict(box=BOX_NAMES[widen], solver_status=said(h2), relax_nodes=nodes, handed_over=watch.out_of_reach,
-                 relax_gap=relax_gap)
+                 relax_gap=relax_gap, relaxation=relaxation)
     if h2.getInfo().primal_solution_status != 2:
         if incumbent is not None:
             return Start(incumbent, inc_obj, bound, seconds, **facts)

@@ -11,8 +11,10 @@ import highspy
 import numpy as np
 
 from optimiser.basics.status import Status
+from optimiser.solver import portfolio
 from optimiser.solver.lifecycle import CompiledModel, restart_clock
 from optimiser.solver.outcome import SolveOutcome, outcome_of, relative_gap, said
+from optimiser.solver.portfolio import PlainArm, combine
 from optimiser.solver.rounding import relax_and_round
 from optimiser.solver.watch import Progress, Watch
 
@@ -57,11 +59,11 @@ def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float,
     `incumbent`: a plan of this model from an earlier solve (ignored unless it meets the current
     bounds). MIPs first get a start and a bound from `relax_and_round`; when that plan is already
     within `mip_rel_gap` of the bound it is the answer, otherwise it seeds HiGHS's branch and bound.
-    A `progress` callback that returns True stops HiGHS at its next check (status 'cancelled',
-    with the best plan found so far if there is one)."""
+    Beside them HiGHS's plain branch and bound runs in a second thread (portfolio.py), kept only
+    where phase 1 shows its relaxation is weak. A `progress` callback that returns True stops
+    HiGHS at its next check (status 'cancelled', with the best plan found so far if there is one)."""
     t0 = time.perf_counter()
     watch = Watch(progress, t0)
-    h = compiled.highs
     integer = bool(compiled.integer.any())
     if incumbent is not None and not compiled.is_feasible(incumbent):
         incumbent = None
@@ -70,18 +72,44 @@ def run(compiled: CompiledModel, time_limit: float, mip_rel_gap: float,
         kept = _earlier_plan(compiled, incumbent, changes, mip_rel_gap, t0)
         if kept is not None:
             return kept
-    start = relax_and_round(compiled, time_limit, mip_rel_gap, watch, incumbent) if integer else None
+    free = compiled.col_lower < compiled.col_upper
+    rounding = integer and bool((compiled.integer & ~compiled.binary & free).any())
+    arm = PlainArm(compiled, time_limit, mip_rel_gap, watch) if rounding and portfolio.PLAIN_ARM else None
+    try:
+        outcome = _relax_round_and_branch(compiled, time_limit, mip_rel_gap, watch, incumbent, arm)
+    finally:
+        plain = arm.finish() if arm is not None else None
+    if arm is not None:
+        outcome.phases["plain_arm"] = "stopped after phase 1" if arm.dropped else "beside the rounding"
+    if plain is None:
+        return outcome
+    outcome = combine(outcome, plain, mip_rel_gap)
+    if outcome.values is not None and outcome.row_activity is None:  # the plain arm's plan
+        outcome.objective = compiled.objective_of(outcome.values)
+        outcome.row_activity = compiled.activity(outcome.values)
+    outcome.solve_seconds = time.perf_counter() - t0
+    return outcome
+
+
+def _relax_round_and_branch(compiled: CompiledModel, time_limit: float, mip_rel_gap: float, watch: Watch,
+                            incumbent: np.ndarray | None, arm: PlainArm | None) -> SolveOutcome:
+    """The rounding arm: relax and round, then HiGHS's branch and bound seeded with its plan."""
+    t0 = watch.t0
+    h = compiled.highs
+    integer = bool(compiled.integer.any())
+    start = (relax_and_round(compiled, time_limit, mip_rel_gap, watch, incumbent,
+                             arm.phase_one_said if arm is not None else None) if integer else None)
     phases = {} if start is None else start.phases()
     if start is not None and start.values is not None:
         gap = relative_gap(start.objective, start.bound) if start.bound is not None else None
         within = gap is not None and gap <= mip_rel_gap
-        if within or watch.cancelled:
+        if within or watch.cancelled or watch.settled:
             status, message = ((Status.OPTIMAL, "optimal within the gap") if within else
                                (Status.CANCELLED, "cancelled; the best plan found so far is reported"))
             return SolveOutcome(status, message, start.objective, gap, start.bound, time.perf_counter() - t0,
                                 start.values, solver_status=f"rounding phase: {start.solver_status}",
                                 row_activity=compiled.activity(start.values), phases=phases)
-    if watch.cancelled:
+    if watch.cancelled or watch.settled:  # settled: the plain arm has the answer (portfolio.combine)
         return SolveOutcome(Status.CANCELLED, "cancelled before any feasible plan was found", None, None, None,
                             time.perf_counter() - t0, None, solver_status=f"rounding phase: {start.solver_status}",
                             phases=phases)

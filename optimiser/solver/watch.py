@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -17,8 +18,10 @@ PROGRESS_EVERY_S = 0.5
 
 
 class Watch:
-    """Forwards HiGHS callbacks to a progress function across the phases of one solve, and stops
-    HiGHS when the function asks to cancel or when a phase's plan is good enough (`stop_at`)."""
+    """Forwards HiGHS callbacks to a progress function across the phases of one solve (and the
+    plain branch and bound beside them, portfolio.py, which reports from its own thread), and
+    stops HiGHS when the function asks to cancel, when a phase's plan is good enough (`stop_at`),
+    when it passes its `deadline`, or when its `stop_when` says so (the other arm has won)."""
 
     def __init__(self, progress: Progress | None, t0: float):
         self.progress, self.t0 = progress, t0
@@ -27,21 +30,29 @@ class Watch:
         self.best: float | None = None  # best incumbent of any phase
         self.bound: float | None = None  # best valid dual bound of any phase
         self.out_of_reach = False  # the last phase's own bound showed it holds no plan as good as stop_at
+        self.settled = False  # one arm of the portfolio has its answer: the other stops
+        self._calling = threading.Lock()  # one progress call at a time, whichever arm reports
 
     def attach(self, h: highspy.Highs, *, plans: bool, bounds: bool, stop_at: float | None = None,
-               patience: float = 0.0) -> None:
+               patience: float = 0.0, deadline: float | None = None,
+               stop_when: Callable[[], bool] | None = None) -> None:
         """`plans`: this phase's incumbents are plans of the full model (not of a relaxation);
         `bounds`: its dual bound is valid for the full model (not for a restricted neighbourhood);
         `stop_at`: stop once a plan this good is found. If this phase's own dual bound shows it
         holds no such plan (`out_of_reach`), it stops once it has a plan that has not improved
-        for `patience` seconds: its plan seeds the next phase, which has a chance."""
-        self.out_of_reach = False
+        for `patience` seconds: its plan seeds the next phase, which has a chance.
+        `deadline`: seconds since the solve began after which it stops at its next callback (HiGHS's
+        own time limit is checked rarely inside a long interior-point solve); `stop_when`: stop once
+        this returns True (default: once the solve is `settled`)."""
+        if stop_at is not None:
+            self.out_of_reach = False
         phase_best = [INF, time.perf_counter() - self.t0]  # this phase's best plan and when it was found
+        stop_when = stop_when or (lambda: self.settled)
 
-        def report(e, force: bool) -> None:
+        def report(e, force: bool, mip: bool = True) -> None:
             out = e.data_out
             now = time.perf_counter() - self.t0
-            inc = out.mip_primal_bound if abs(out.mip_primal_bound) < INF else None
+            inc = out.mip_primal_bound if mip and abs(out.mip_primal_bound) < INF else None
             if plans and inc is not None and (self.best is None or inc < self.best):
                 self.best = inc
             if inc is not None and inc < phase_best[0]:
@@ -50,24 +61,27 @@ class Watch:
                 e.interrupt()
             if stop_at is not None and stop_at < out.mip_dual_bound < INF:
                 self.out_of_reach = True
-            if self.out_of_reach and inc is not None and now - phase_best[1] >= patience:
+            if stop_at is not None and self.out_of_reach and inc is not None and now - phase_best[1] >= patience:
                 e.interrupt()
+            if (deadline is not None and now > deadline) or stop_when():
+                e.interrupt()
+            if mip and bounds and abs(out.mip_dual_bound) < INF and (self.bound is None or out.mip_dual_bound > self.bound):
+                self.bound = out.mip_dual_bound  # valid for the full model, whichever arm found it
             if self.progress is None:
                 return
-            if force or now - self.last >= PROGRESS_EVERY_S:
-                self.last = now
-                bound = out.mip_dual_bound if (bounds and abs(out.mip_dual_bound) < INF) else None
-                if self.bound is not None:
-                    bound = self.bound if bound is None else max(bound, self.bound)
-                best = self.best
-                if self.progress({"elapsed_s": now, "incumbent": best, "bound": bound,
-                                  "gap": relative_gap(best, bound) if best is not None and bound is not None else None,
-                                  "nodes": int(out.mip_node_count)}):
-                    self.cancelled = True
+            with self._calling:
+                if force or now - self.last >= PROGRESS_EVERY_S:
+                    self.last = now
+                    bound, best = self.bound, self.best
+                    if self.progress({"elapsed_s": now, "incumbent": best, "bound": bound,
+                                      "gap": relative_gap(best, bound) if best is not None and bound is not None else None,
+                                      "nodes": int(out.mip_node_count)}):
+                        self.cancelled = True
             if self.cancelled:
                 e.interrupt()
 
         h.cbMipImprovingSolution.subscribe(lambda e: report(e, True))
         h.cbMipInterrupt.subscribe(lambda e: report(e, False))
-        h.cbSimplexInterrupt.subscribe(lambda e: report(e, False))
-        h.cbIpmInterrupt.subscribe(lambda e: report(e, False))
+        # an LP's callbacks carry no MIP bound: theirs is not read
+        h.cbSimplexInterrupt.subscribe(lambda e: report(e, False, mip=False))
+        h.cbIpmInterrupt.subscribe(lambda e: report(e, False, mip=False))

@@ -61,3 +61,54 @@ def test_each_phase_starts_within_reach():
     assert watch.out_of_reach
     watch.attach(FakeHighs(), plans=True, bounds=False, stop_at=101.0)
     assert not watch.out_of_reach
+
+
+def test_a_phase_past_its_deadline_stops_at_its_next_callback():
+    h, watch = FakeHighs(), Watch(None, time.perf_counter())
+    watch.attach(h, plans=False, bounds=True, deadline=0.05)
+    assert not h.tick()
+    time.sleep(0.06)
+    assert h.tick()
+
+
+def test_a_settled_solve_stops_every_phase_and_an_arm_stops_on_its_own_word():
+    h, arm, watch = FakeHighs(), FakeHighs(), Watch(None, time.perf_counter())
+    dropped = []
+    watch.attach(h, plans=True, bounds=True)
+    watch.attach(arm, plans=True, bounds=True, stop_when=lambda: bool(dropped))
+    assert not h.tick() and not arm.tick()
+    dropped.append(True)
+    assert arm.tick() and not h.tick()  # the arm's own stop does not stop the rounding
+    watch.settled = True
+    assert h.tick()
+
+
+def test_an_arm_without_stop_at_ignores_the_rounding_phase_being_out_of_reach():
+    arm, rounding, watch = FakeHighs(), FakeHighs(), Watch(None, time.perf_counter())
+    watch.attach(arm, plans=True, bounds=True, stop_when=lambda: False)
+    watch.attach(rounding, plans=True, bounds=False, stop_at=101.0, patience=0.0)
+    rounding.tick(bound=102.0)
+    assert watch.out_of_reach
+    assert not arm.tick(plan=104.0, bound=100.0)  # the plain arm goes on
+    assert rounding.tick(plan=104.0, bound=102.0)  # the rounding hands over
+
+
+def test_the_bound_reported_is_the_best_of_every_arm():
+    a, b, reports = FakeHighs(), FakeHighs(), []
+    watch = Watch(lambda r: reports.append(r["bound"]), time.perf_counter() - 10)
+    watch.attach(a, plans=True, bounds=True, stop_when=lambda: False)
+    watch.attach(b, plans=True, bounds=False)  # a restricted neighbourhood: its bound is not valid
+    a.tick(bound=100.0)
+    watch.last = -1.0
+    b.tick(bound=105.0)
+    assert watch.bound == 100.0 and reports == [100.0, 100.0]
+
+
+def test_an_lp_callback_carries_no_bound_or_plan():
+    h, watch = FakeHighs(), Watch(None, time.perf_counter())
+    watch.attach(h, plans=True, bounds=True)
+    event = SimpleNamespace(data_out=SimpleNamespace(mip_primal_bound=0.0, mip_dual_bound=50.0, mip_node_count=0),
+                            interrupt=lambda: None)
+    for report in h.subscribed["cbIpmInterrupt"] + h.subscribed["cbSimplexInterrupt"]:
+        report(event)
+    assert watch.bound is None and watch.best is None
