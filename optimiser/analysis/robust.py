@@ -46,11 +46,15 @@ from optimiser.pipeline import api
 from optimiser.results.results import PlanResult, weighted_shortfall
 from optimiser.scenario.scenario import Scenario
 from optimiser.solver import run
+from optimiser.solver.decomposition import RecourseError, solve_bounded, solve_decomposed
 from optimiser.solver.extensive import ExtensiveForm, assemble
 from optimiser.solver.outcome import relative_gap
 
 # The first stage: the decisions a plan reports, and whether each gated cohort runs.
 FIRST_STAGE = frozenset({d.component for d in DECISIONS} | {COHORT_OPEN})
+# How the robust plan is searched for: the L-shaped decomposition (optimiser/solver/decomposition.py),
+# or the extensive form as one MIP (the engine's run). The choice is measured in benchmarks/robust.py.
+METHODS = ("bounded", "decomposition", "extensive")
 ROBUST_COLUMNS = ["sample", "set", "plan", "status", "objective", "weighted_shortfall", "total_shortfall_wte_years"]
 
 
@@ -151,14 +155,22 @@ def extensive_form(base: api.BuiltPlan, builts: list[api.BuiltPlan], risk: Risk)
     limits a deterministic plan meets); blocks 1..N: the futures, equally likely, each with its
     definitions only (stock, coverage, shortfall), its limits that bind decisions freed as when a
     sweep evaluates a plan, so a future's second stage is exactly its evaluation."""
+    blocks = [base, *builts]
+    return assemble([b.compiled.form for b in blocks], [first_stage_keys(b) for b in blocks],
+                    _weights(builts), _masks(builts), risk.alpha if risk.kind == "cvar" else None)
+
+
+def _weights(builts: list[api.BuiltPlan]) -> list[float]:
+    return [0.0] + [1.0] * len(builts)
+
+
+def _masks(builts: list[api.BuiltPlan]) -> list[np.ndarray | None]:
     masks: list[np.ndarray | None] = [None]
     for b in builts:
         mask = np.ones(b.compiled.n_rows, dtype=bool)
         mask[[i for _, _, i in b.compiled.rows_of(DECISION_LIMITS)]] = False
         masks.append(mask)
-    blocks = [base, *builts]
-    return assemble([b.compiled.form for b in blocks], [first_stage_keys(b) for b in blocks],
-                    [0.0] + [1.0] * len(builts), masks, risk.alpha if risk.kind == "cvar" else None)
+    return masks
 
 
 def warm_start(ext: ExtensiveForm, first: dict, time_limit: float) -> np.ndarray | None:
@@ -174,20 +186,24 @@ def warm_start(ext: ExtensiveForm, first: dict, time_limit: float) -> np.ndarray
 def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", seed: int = 0,
                  out_of_sample: int = 0, time_limit: float | None = None, gap: float | None = None,
                  workers: int | None = None, wait_and_see: bool = True, warm: bool = True,
-                 futures: list[Scenario] | None = None,
+                 futures: list[Scenario] | None = None, method: str = "bounded",
                  phase: Callable[[str], None] | None = None) -> RobustResult:
     """One plan for `samples` futures of the scenario's uncertainty.csv (see the module docstring).
 
     `out_of_sample`: M fresh futures (seed + 1) each plan is also evaluated in (0: none);
     `wait_and_see`: solve each in-sample future with its own decisions for the EVPI (N more solves);
-    `warm`: start the extensive form from the deterministic plan's first stage; `futures`: the
-    in-sample futures themselves (instead of sampling; for tests and the app)."""
+    `warm`: start from the deterministic plan's first stage; `futures`: the in-sample futures
+    themselves (instead of sampling; for tests and the app); `method`: "decomposition" (the
+    L-shaped method; the extensive form as one MIP if a future has no second stage for some first
+    stage) or "extensive" (the extensive form as one MIP)."""
     step = phase or (lambda _step: None)
     rk = parse_risk(risk) if isinstance(risk, str) else risk
     if samples < 1:
         raise SweepError(f"--samples must be at least 1, not {samples}")
     if seed < 0:
         raise SweepError(f"--seed must be a whole number 0 or above, not {seed}")
+    if method not in METHODS:
+        raise SweepError(f"the robust method must be one of {', '.join(METHODS)}, not {method!r}")
     if out_of_sample < 0:
         raise SweepError(f"--out-of-sample must be 0 or more, not {out_of_sample}")
     cfg = scenario.config.solver
@@ -226,18 +242,25 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     ext = extensive_form(base, builts, rk)
     times["assemble_seconds"] = time.perf_counter() - t0
     step("optimising the robust plan")
-    t0 = time.perf_counter()
-    start = warm_start(ext, det_first, time_limit) if warm else None
-    times["warm_start_seconds"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    outcome = run(ext.compiled, max(0.01, time_limit - times["warm_start_seconds"]), gap, incumbent=start)
-    times["robust_solve_seconds"] = time.perf_counter() - t0
-    outcome = _kept_warm_start(ext, outcome, start)
+    outcome, start, used = None, None, "extensive"
+    if method != "extensive":
+        t0 = time.perf_counter()
+        try:
+            outcome = _decomposed(ext, base, builts, rk, deterministic, time_limit, gap, warm, method)
+            times["robust_solve_seconds"] = time.perf_counter() - t0
+            start = deterministic.column_values if warm else None
+            used = method
+        except RecourseError as exc:
+            step(f"{method} stopped ({exc}); solving the extensive form")
+        if outcome is not None and outcome.status != Status.OPTIMAL:
+            # not within the gap of the relaxation's bound: the extensive form searches on from it
+            outcome, used = _search_on(ext, outcome, time_limit, gap, times), f"{method}, then extensive"
+    if outcome is None:
+        outcome, start = _extensive(ext, det_first, time_limit, gap, warm, times)
     if not outcome.holds_plan:
         raise SweepError(f"no robust plan was found ({outcome.status}: {outcome.message}); allow more time "
                          "(--time-limit) or fewer futures (--samples)")
-    first = {k: (round(float(x)) if ext.compiled.integer[j] else float(x))
-             for j, (k, x) in enumerate(zip(ext.first_keys, outcome.values[: ext.n_first], strict=True))}
+    first = first_stage_of(ext, outcome.values)
 
     step("evaluating the plans in each future")
     t0 = time.perf_counter()
@@ -269,7 +292,59 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     times["total_seconds"] = time.perf_counter() - t_all
     summary = robust_summary(scenario, rk.label, samples, seed, out_of_sample, outcome, ext, table, bands, times,
                              warm_started=start is not None, deterministic=deterministic, bounds=bounds)
+    # how the plan was found, and the lower bound its gap is measured against
+    summary["method"] = used
+    summary["bound"] = outcome.dual_bound
     return RobustResult(plan, deterministic, table, bands, summary, draws)
+
+
+def first_stage_of(ext: ExtensiveForm, first: np.ndarray) -> dict:
+    """First-stage key -> value, integers whole, from the extensive form's first columns."""
+    return {k: (round(float(x)) if ext.compiled.integer[j] else float(x))
+            for j, (k, x) in enumerate(zip(ext.first_keys, first[: ext.n_first], strict=True))}
+
+
+def _decomposed(ext: ExtensiveForm, base: api.BuiltPlan, builts: list[api.BuiltPlan], risk: Risk,
+                deterministic: PlanResult, time_limit: float, gap: float, warm: bool, method: str):
+    """The robust plan by the L-shaped method, started from the deterministic plan (first stage and
+    its own stock in the unperturbed scenario, the master's weight-0 block) when `warm`."""
+    start = None
+    if warm:
+        start = np.zeros(ext.compiled.n_cols)
+        start[ext.column_maps[0]] = deterministic.column_values
+    solve = solve_bounded if method == "bounded" else solve_decomposed
+    dec = solve(ext, [b.compiled.form for b in (base, *builts)], _weights(builts),
+                           risk.alpha if risk.kind == "cvar" else None, time_limit, gap, start=start)
+    return dec.outcome()
+
+
+def _extensive(ext: ExtensiveForm, det_first: dict, time_limit: float, gap: float, warm: bool, times: dict):
+    """The extensive form as one MIP, seeded with the deterministic plan's first stage when `warm`."""
+    t0 = time.perf_counter()
+    start = warm_start(ext, det_first, time_limit) if warm else None
+    times["warm_start_seconds"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    outcome = run(ext.compiled, max(0.01, time_limit - times["warm_start_seconds"]), gap, incumbent=start)
+    times["robust_solve_seconds"] = time.perf_counter() - t0
+    return _kept_warm_start(ext, outcome, start), start
+
+
+def _search_on(ext: ExtensiveForm, found, time_limit: float, gap: float, times: dict):
+    """The extensive form as one MIP, seeded with the first stage `found` (a decomposition's
+    answer outside the gap), for the time left: the better plan of the two, with the better bound."""
+    spent = times["robust_solve_seconds"]
+    searched, _ = _extensive(ext, first_stage_of(ext, found.values), max(0.01, time_limit - spent), gap, True,
+                             times)
+    times["robust_solve_seconds"] = spent + times.pop("warm_start_seconds") + times["robust_solve_seconds"]
+    better = searched.holds_plan and searched.objective < found.objective - 1e-9 * abs(found.objective)
+    best = searched if better else found
+    bounds = [b for b in (found.dual_bound, searched.dual_bound) if b is not None]
+    if bounds:
+        best.dual_bound = max(bounds)
+        best.mip_gap = relative_gap(best.objective, best.dual_bound)
+        if best.mip_gap <= gap:
+            best.status, best.message = Status.OPTIMAL, "optimal within the gap"
+    return best
 
 
 def _kept_warm_start(ext: ExtensiveForm, outcome, start: np.ndarray | None):
