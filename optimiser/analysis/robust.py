@@ -242,21 +242,7 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     ext = extensive_form(base, builts, rk)
     times["assemble_seconds"] = time.perf_counter() - t0
     step("optimising the robust plan")
-    outcome, start, used = None, None, "extensive"
-    if method != "extensive":
-        t0 = time.perf_counter()
-        try:
-            outcome = _decomposed(ext, base, builts, rk, deterministic, time_limit, gap, warm, method)
-            times["robust_solve_seconds"] = time.perf_counter() - t0
-            start = deterministic.column_values if warm else None
-            used = method
-        except RecourseError as exc:
-            step(f"{method} stopped ({exc}); solving the extensive form")
-        if outcome is not None and outcome.status != Status.OPTIMAL:
-            # not within the gap of the relaxation's bound: the extensive form searches on from it
-            outcome, used = _search_on(ext, outcome, time_limit, gap, times), f"{method}, then extensive"
-    if outcome is None:
-        outcome, start = _extensive(ext, det_first, time_limit, gap, warm, times)
+    outcome, start, used = optimise(ext, base, builts, rk, deterministic, time_limit, gap, warm, method, times, step)
     if not outcome.holds_plan:
         raise SweepError(f"no robust plan was found ({outcome.status}: {outcome.message}); allow more time "
                          "(--time-limit) or fewer futures (--samples)")
@@ -296,6 +282,30 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     summary["method"] = used
     summary["bound"] = outcome.dual_bound
     return RobustResult(plan, deterministic, table, bands, summary, draws)
+
+
+def optimise(ext: ExtensiveForm, base: api.BuiltPlan, builts: list[api.BuiltPlan], risk: Risk,
+             deterministic: PlanResult, time_limit: float, gap: float, warm: bool, method: str, times: dict,
+             step: Callable[[str], None] = lambda _step: None):
+    """The robust plan's search by `method` (METHODS): (outcome, the warm start or None, the method
+    that gave the plan). Seconds go into `times` (robust_solve_seconds)."""
+    outcome, start, used = None, None, "extensive"
+    if method != "extensive":
+        t0 = time.perf_counter()
+        try:
+            outcome = _decomposed(ext, base, builts, risk, deterministic, time_limit, gap, warm, method)
+            times["robust_solve_seconds"] = time.perf_counter() - t0
+            start = deterministic.column_values if warm else None
+            used = method
+        except RecourseError as exc:
+            step(f"{method} stopped ({exc}); solving the extensive form")
+        if outcome is not None and outcome.status != Status.OPTIMAL:
+            # not within the gap of the relaxation's bound: the extensive form searches on from it
+            outcome, used = _search_on(ext, outcome, time_limit, gap, times), f"{method}, then extensive"
+    if outcome is None:
+        det_first = first_stage_values(base, deterministic.column_values)
+        outcome, start = _extensive(ext, det_first, time_limit, gap, warm, times)
+    return outcome, start, used
 
 
 def first_stage_of(ext: ExtensiveForm, first: np.ndarray) -> dict:

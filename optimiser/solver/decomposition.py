@@ -39,8 +39,10 @@ from optimiser.basics.status import Status
 from optimiser.solver.extensive import ExtensiveForm, _standard_form
 from optimiser.solver.lifecycle import CompiledModel, new_highs
 from optimiser.solver.outcome import SolveOutcome, relative_gap
+from optimiser.solver.rounding import RENS_WIDENING, _phase_highs, rens_box
 from optimiser.solver.run import run
 from optimiser.solver.standard_form import INF, StandardForm
+from optimiser.solver.watch import Watch
 
 # The LP phase stops once its bound is within this share of the target gap of its point's cost.
 LP_SHARE = 0.25
@@ -287,11 +289,12 @@ def solve_bounded(ext: ExtensiveForm, forms: list[StandardForm], weights: list[f
 
     The bound is the extensive form's LP relaxation (interior point, no crossover: one solve, where
     the cutting planes above need dozens of master solves on the default's 3,846 first-stage
-    columns). The candidates are `start` and the relaxation's first stage with its integers rounded
-    (when it meets the master's rows); each is evaluated exactly in every future (one small LP per
-    future, x fixed) and the cheapest is the answer. Its gap to the bound is reported as it is:
+    columns). The candidates are `start` and, when that is outside the gap, the relaxation rounded
+    in the engine's rounding neighbourhood (`_rounded`); each is evaluated exactly in every future
+    (one small LP per future, x fixed) and the cheapest is the answer. Its gap to the bound is reported as it is:
     within `mip_rel_gap` the status is optimal, otherwise time_limit (the caller may search on)."""
     t_all = time.perf_counter()
+    deadline = t_all + time_limit
     total = sum(weights)
     weights = [w / total for w in weights]
     split = _Split(ext, weights)
@@ -299,7 +302,6 @@ def solve_bounded(ext: ExtensiveForm, forms: list[StandardForm], weights: list[f
     futures = [_Future(ext, split, s, forms[s]) for s in split.futures]
     p = np.array([weights[s] for s in split.futures])
     c1 = ext.compiled.cost[:n1]
-    integer = ext.compiled.integer[:n1]
     seconds = {"split_seconds": time.perf_counter() - t_all, "subproblem_seconds": 0.0, "relaxation_seconds": 0.0}
     best = {"objective": np.inf, "first": None, "losses": None}
 
@@ -328,9 +330,10 @@ def solve_bounded(ext: ExtensiveForm, forms: list[StandardForm], weights: list[f
         lower = float(h.getInfo().objective_function_value)
         relaxed = np.asarray(h.getSolution().col_value, dtype=float)
         if relative_gap(best["objective"], lower) > mip_rel_gap:
-            x = np.clip(np.where(integer, np.round(relaxed[:n1]), relaxed[:n1]),
-                        ext.compiled.col_lower[:n1], ext.compiled.col_upper[:n1])
-            if _Master(ext, split, p, alpha, [f.floor for f in futures]).admits(x):
+            t0 = time.perf_counter()
+            x = _rounded(ext, relaxed, lower, mip_rel_gap, deadline - time.perf_counter())
+            seconds["rounding_seconds"] = time.perf_counter() - t0
+            if x is not None:
                 visit(x)
     if best["first"] is None:
         raise RecourseError("neither the start nor the rounded relaxation is a plan for every future")
@@ -340,6 +343,31 @@ def solve_bounded(ext: ExtensiveForm, forms: list[StandardForm], weights: list[f
                "the best first stage found is reported with its gap to the LP relaxation's bound")
     seconds["total_seconds"] = time.perf_counter() - t_all
     return Decomposition(status, message, best["first"], best["objective"], lower, best["losses"], 1, seconds, [])
+
+
+def _rounded(ext: ExtensiveForm, relaxed: np.ndarray, bound: float, gap: float, time_limit: float) -> np.ndarray | None:
+    """The relaxation's first stage made whole by the engine's rounding neighbourhood (rounding.py:
+    cohort binaries fixed at their rounded values, each general integer between the floor and
+    ceiling of its relaxed value, widened as there when it holds no plan), searched by HiGHS on the extensive form until a plan within the
+    gap of the bound is found or the time is up; its first stage, or None."""
+    compiled = ext.compiled
+    free = compiled.col_lower < compiled.col_upper
+    general = compiled.integer & ~compiled.binary & free
+    t0 = time.perf_counter()
+    for widen in RENS_WIDENING:  # each wider box is tried when the last holds no plan at all
+        lo, hi = rens_box(compiled, relaxed, free, general, widen)
+        h = _phase_highs(compiled, lo, hi, compiled.integer, max(1.0, time_limit - (time.perf_counter() - t0)), 1e-4)
+        watch = Watch(None, t0)
+        watch.attach(h, plans=True, bounds=False, stop_at=bound + gap * abs(bound) / max(1e-9, 1 - gap))
+        try:
+            h.run()
+        finally:
+            h.clearCallbacks()
+        if h.getModelStatus() != highspy.HighsModelStatus.kInfeasible:
+            break
+    if h.getInfo().primal_solution_status != 2:
+        return None
+    return np.asarray(h.getSolution().col_value, dtype=float)[: ext.n_first]
 
 
 class _Master:
