@@ -30,7 +30,8 @@ import numpy as np
 
 import optimiser
 from benchmarks.machine import load_average, machine
-from optimiser.analysis.robust import Risk, extensive_form, optimise
+from optimiser.analysis.robust import Risk, _weights, extensive_form, first_stage_values
+from optimiser.analysis.robust_search import optimise
 from optimiser.analysis.sampling import sample_scenario
 from optimiser.analysis.sweep import uncertain_inputs
 from optimiser.pipeline import api
@@ -64,6 +65,7 @@ def measure(scenario, samples: list[int], time_limit: float, seed: int, independ
     det_build = time.perf_counter() - t0
     det = api.solve_built(base, time_limit, gap, shadow_prices=False)
     det_solve = det.timings["solve_seconds"]
+    det_first = first_stage_values(base, det.column_values)
     inputs = uncertain_inputs(scenario)
     own_seconds: list[float] = []  # each future's own deterministic solve (build + solve), in order
     rows = []
@@ -82,13 +84,15 @@ def measure(scenario, samples: list[int], time_limit: float, seed: int, independ
         t0 = time.perf_counter()
         ext = extensive_form(base, builts, Risk("mean"))
         assemble = time.perf_counter() - t0
+        forms = [b.compiled.form for b in (base, *builts)]
         row = {"samples": n, "build_seconds": build, "assemble_seconds": assemble,
                "independent_seconds": independent_seconds, "independent_timed": min(n, independent),
                "columns": ext.compiled.n_cols, "rows": ext.compiled.n_rows, "integer_columns": ext.compiled.n_integer}
         for label, method in METHODS.items():
             times: dict[str, float] = {}
             t0 = time.perf_counter()
-            out, _start, used = optimise(ext, base, builts, Risk("mean"), det, time_limit, gap, True, method, times)
+            out, _start, used = optimise(ext, forms, _weights(builts), None, det.column_values, det_first, time_limit,
+                                         gap, True, method, times)
             seconds = time.perf_counter() - t0
             total = build + assemble + seconds
             row[label] = {"method": used, "seconds": seconds, "status": str(out.status), "objective": out.objective,

@@ -36,25 +36,21 @@ import pandas as pd
 
 from optimiser.analysis.evaluate import DECISION_LIMITS, FixedPlan, SweepError
 from optimiser.analysis.futures import SweepJob, run_local
-from optimiser.analysis.robust_measures import band_rows, robust_summary
+from optimiser.analysis.robust_measures import band_rows, cvar, robust_summary
+from optimiser.analysis.robust_search import METHODS, first_stage_of, optimise
 from optimiser.analysis.sampling import sample_scenario
 from optimiser.analysis.sweep import uncertain_inputs
-from optimiser.basics.status import Status
 from optimiser.model.build import DECISIONS
 from optimiser.model.families.training import COHORT_OPEN
 from optimiser.pipeline import api
 from optimiser.results.results import PlanResult, weighted_shortfall
 from optimiser.scenario.scenario import Scenario
 from optimiser.solver import run
-from optimiser.solver.decomposition import RecourseError, solve_bounded, solve_decomposed
 from optimiser.solver.extensive import ExtensiveForm, assemble
 from optimiser.solver.outcome import relative_gap
 
 # The first stage: the decisions a plan reports, and whether each gated cohort runs.
 FIRST_STAGE = frozenset({d.component for d in DECISIONS} | {COHORT_OPEN})
-# How the robust plan is searched for: the L-shaped decomposition (optimiser/solver/decomposition.py),
-# or the extensive form as one MIP (the engine's run). The choice is measured in benchmarks/robust.py.
-METHODS = ("bounded", "decomposition", "extensive")
 ROBUST_COLUMNS = ["sample", "set", "plan", "status", "objective", "weighted_shortfall", "total_shortfall_wte_years"]
 
 
@@ -173,16 +169,6 @@ def _masks(builts: list[api.BuiltPlan]) -> list[np.ndarray | None]:
     return masks
 
 
-def warm_start(ext: ExtensiveForm, first: dict, time_limit: float) -> np.ndarray | None:
-    """The extensive form's solution with the first stage fixed at `first` (each future's best
-    second stage), or None when there is none."""
-    compiled = ext.compiled
-    fixed = {j: first.get(k, 0.0) for j, k in enumerate(ext.first_keys)}
-    with compiled.fixed_columns(fixed):
-        outcome = run(compiled, time_limit, 1e-9)
-    return outcome.values if outcome.holds_plan else None
-
-
 def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", seed: int = 0,
                  out_of_sample: int = 0, time_limit: float | None = None, gap: float | None = None,
                  workers: int | None = None, wait_and_see: bool = True, warm: bool = True,
@@ -242,7 +228,9 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     ext = extensive_form(base, builts, rk)
     times["assemble_seconds"] = time.perf_counter() - t0
     step("optimising the robust plan")
-    outcome, start, used = optimise(ext, base, builts, rk, deterministic, time_limit, gap, warm, method, times, step)
+    outcome, start, used = optimise(ext, [b.compiled.form for b in (base, *builts)], _weights(builts),
+                                    rk.alpha if rk.kind == "cvar" else None, deterministic.column_values, det_first,
+                                    time_limit, gap, warm, method, times, step)
     if not outcome.holds_plan:
         raise SweepError(f"no robust plan was found ({outcome.status}: {outcome.message}); allow more time "
                          "(--time-limit) or fewer futures (--samples)")
@@ -281,97 +269,13 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     # how the plan was found, and the lower bound its gap is measured against
     summary["method"] = used
     summary["bound"] = outcome.dual_bound
+    # the plan's objective from its evaluations future by future (robust.csv), against the bound
+    own = table.loc[(table["set"] == "in_sample") & (table["plan"] == "robust"), "objective"]
+    exact = None if own.isna().any() else (float(own.mean()) if rk.kind == "mean" else cvar(own, rk.alpha))
+    summary["in_sample_objective"] = exact
+    summary["in_sample_gap"] = (None if exact is None or outcome.dual_bound is None
+                                else relative_gap(exact, outcome.dual_bound))
     return RobustResult(plan, deterministic, table, bands, summary, draws)
-
-
-def optimise(ext: ExtensiveForm, base: api.BuiltPlan, builts: list[api.BuiltPlan], risk: Risk,
-             deterministic: PlanResult, time_limit: float, gap: float, warm: bool, method: str, times: dict,
-             step: Callable[[str], None] = lambda _step: None):
-    """The robust plan's search by `method` (METHODS): (outcome, the warm start or None, the method
-    that gave the plan). Seconds go into `times` (robust_solve_seconds)."""
-    outcome, start, used = None, None, "extensive"
-    if method != "extensive":
-        t0 = time.perf_counter()
-        try:
-            outcome = _decomposed(ext, base, builts, risk, deterministic, time_limit, gap, warm, method)
-            times["robust_solve_seconds"] = time.perf_counter() - t0
-            start = deterministic.column_values if warm else None
-            used = method
-        except RecourseError as exc:
-            step(f"{method} stopped ({exc}); solving the extensive form")
-        if outcome is not None and outcome.status != Status.OPTIMAL:
-            # not within the gap of the relaxation's bound: the extensive form searches on from it
-            outcome, used = _search_on(ext, outcome, time_limit, gap, times), f"{method}, then extensive"
-    if outcome is None:
-        det_first = first_stage_values(base, deterministic.column_values)
-        outcome, start = _extensive(ext, det_first, time_limit, gap, warm, times)
-    return outcome, start, used
-
-
-def first_stage_of(ext: ExtensiveForm, first: np.ndarray) -> dict:
-    """First-stage key -> value, integers whole, from the extensive form's first columns."""
-    return {k: (round(float(x)) if ext.compiled.integer[j] else float(x))
-            for j, (k, x) in enumerate(zip(ext.first_keys, first[: ext.n_first], strict=True))}
-
-
-def _decomposed(ext: ExtensiveForm, base: api.BuiltPlan, builts: list[api.BuiltPlan], risk: Risk,
-                deterministic: PlanResult, time_limit: float, gap: float, warm: bool, method: str):
-    """The robust plan by the L-shaped method, started from the deterministic plan (first stage and
-    its own stock in the unperturbed scenario, the master's weight-0 block) when `warm`."""
-    start = None
-    if warm:
-        start = np.zeros(ext.compiled.n_cols)
-        start[ext.column_maps[0]] = deterministic.column_values
-    solve = solve_bounded if method == "bounded" else solve_decomposed
-    dec = solve(ext, [b.compiled.form for b in (base, *builts)], _weights(builts),
-                           risk.alpha if risk.kind == "cvar" else None, time_limit, gap, start=start)
-    return dec.outcome()
-
-
-def _extensive(ext: ExtensiveForm, det_first: dict, time_limit: float, gap: float, warm: bool, times: dict):
-    """The extensive form as one MIP, seeded with the deterministic plan's first stage when `warm`."""
-    t0 = time.perf_counter()
-    start = warm_start(ext, det_first, time_limit) if warm else None
-    times["warm_start_seconds"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    outcome = run(ext.compiled, max(0.01, time_limit - times["warm_start_seconds"]), gap, incumbent=start)
-    times["robust_solve_seconds"] = time.perf_counter() - t0
-    return _kept_warm_start(ext, outcome, start), start
-
-
-def _search_on(ext: ExtensiveForm, found, time_limit: float, gap: float, times: dict):
-    """The extensive form as one MIP, seeded with the first stage `found` (a decomposition's
-    answer outside the gap), for the time left: the better plan of the two, with the better bound."""
-    spent = times["robust_solve_seconds"]
-    searched, _ = _extensive(ext, first_stage_of(ext, found.values), max(0.01, time_limit - spent), gap, True,
-                             times)
-    times["robust_solve_seconds"] = spent + times.pop("warm_start_seconds") + times["robust_solve_seconds"]
-    better = searched.holds_plan and searched.objective < found.objective - 1e-9 * abs(found.objective)
-    best = searched if better else found
-    bounds = [b for b in (found.dual_bound, searched.dual_bound) if b is not None]
-    if bounds:
-        best.dual_bound = max(bounds)
-        best.mip_gap = relative_gap(best.objective, best.dual_bound)
-        if best.mip_gap <= gap:
-            best.status, best.message = Status.OPTIMAL, "optimal within the gap"
-    return best
-
-
-def _kept_warm_start(ext: ExtensiveForm, outcome, start: np.ndarray | None):
-    """The solve's plan, or the warm start where the solve found none as good (a time limit hit
-    before the search got back to it): the robust plan is never worse than its start."""
-    if start is None:
-        return outcome
-    warm = ext.compiled.objective_of(start)
-    if outcome.holds_plan and outcome.objective <= warm:
-        return outcome
-    outcome.values, outcome.objective, outcome.row_activity = start, warm, ext.compiled.activity(start)
-    if outcome.status not in (Status.OPTIMAL, Status.TIME_LIMIT, Status.CANCELLED):
-        outcome.status = Status.TIME_LIMIT
-    outcome.message += "; the deterministic plan's first stage (the warm start) is kept: nothing better was found"
-    if outcome.dual_bound is not None:
-        outcome.mip_gap = relative_gap(warm, outcome.dual_bound)
-    return outcome
 
 
 def _plan_in_base(base: api.BuiltPlan, first: dict, time_limit: float, sq) -> PlanResult:
