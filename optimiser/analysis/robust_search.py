@@ -97,7 +97,8 @@ def _search_on(ext: ExtensiveForm, found, time_limit: float, gap: float, times: 
     times["robust_solve_seconds"] = spent + times.pop("warm_start_seconds") + times["robust_solve_seconds"]
     better = searched.holds_plan and searched.objective < found.objective - 1e-9 * abs(found.objective)
     best = searched if better else found
-    bounds = [b for b in (found.dual_bound, searched.dual_bound) if b is not None]
+    bounds = [b for b in (found.dual_bound, searched.dual_bound) if b is not None and np.isfinite(b)]
+    best.dual_bound = best.mip_gap = None  # unless a finite bound is known
     if bounds:
         best.dual_bound = max(bounds)
         best.mip_gap = relative_gap(best.objective, best.dual_bound)
