@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import tempfile
 import time
 from pathlib import Path
@@ -124,11 +125,11 @@ def table(results: dict) -> str:
 
 
 def _pct(x) -> str:
-    return "-" if x is None else f"{x:.2%}"
+    return "-" if x is None or not math.isfinite(x) else f"{x:.2%}"
 
 
 def _num(x) -> str:
-    return "-" if x is None else f"{x:,.0f}"
+    return "-" if x is None or not math.isfinite(x) else f"{x:,.0f}"
 
 
 def main(argv: list[str] | None = None) -> None:
