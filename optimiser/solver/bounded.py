@@ -46,6 +46,7 @@ def solve_bounded(ext: ExtensiveForm, forms: list[StandardForm], weights: list[f
 
     def visit(x: np.ndarray) -> None:
         t0 = time.perf_counter()
+        x = np.where(ext.compiled.integer[:n1], np.round(x), x)  # whole, as the plan is written
         results = [f.solve(x) for f in futures]
         seconds["subproblem_seconds"] += time.perf_counter() - t0
         if any(r is None for r in results):
