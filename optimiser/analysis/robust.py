@@ -36,10 +36,10 @@ import pandas as pd
 
 from optimiser.analysis.evaluate import DECISION_LIMITS, FixedPlan, SweepError
 from optimiser.analysis.futures import SweepJob, run_local
-from optimiser.analysis.robust_measures import band_rows, robust_summary
+from optimiser.analysis.robust_measures import band_rows, cvar, robust_summary
+from optimiser.analysis.robust_search import METHODS, first_stage_of, optimise
 from optimiser.analysis.sampling import sample_scenario
 from optimiser.analysis.sweep import uncertain_inputs
-from optimiser.basics.status import Status
 from optimiser.model.build import DECISIONS
 from optimiser.model.families.training import COHORT_OPEN
 from optimiser.pipeline import api
@@ -151,43 +151,45 @@ def extensive_form(base: api.BuiltPlan, builts: list[api.BuiltPlan], risk: Risk)
     limits a deterministic plan meets); blocks 1..N: the futures, equally likely, each with its
     definitions only (stock, coverage, shortfall), its limits that bind decisions freed as when a
     sweep evaluates a plan, so a future's second stage is exactly its evaluation."""
+    blocks = [base, *builts]
+    return assemble([b.compiled.form for b in blocks], [first_stage_keys(b) for b in blocks],
+                    _weights(builts), _masks(builts), risk.alpha if risk.kind == "cvar" else None)
+
+
+def _weights(builts: list[api.BuiltPlan]) -> list[float]:
+    return [0.0] + [1.0] * len(builts)
+
+
+def _masks(builts: list[api.BuiltPlan]) -> list[np.ndarray | None]:
     masks: list[np.ndarray | None] = [None]
     for b in builts:
         mask = np.ones(b.compiled.n_rows, dtype=bool)
         mask[[i for _, _, i in b.compiled.rows_of(DECISION_LIMITS)]] = False
         masks.append(mask)
-    blocks = [base, *builts]
-    return assemble([b.compiled.form for b in blocks], [first_stage_keys(b) for b in blocks],
-                    [0.0] + [1.0] * len(builts), masks, risk.alpha if risk.kind == "cvar" else None)
-
-
-def warm_start(ext: ExtensiveForm, first: dict, time_limit: float) -> np.ndarray | None:
-    """The extensive form's solution with the first stage fixed at `first` (each future's best
-    second stage), or None when there is none."""
-    compiled = ext.compiled
-    fixed = {j: first.get(k, 0.0) for j, k in enumerate(ext.first_keys)}
-    with compiled.fixed_columns(fixed):
-        outcome = run(compiled, time_limit, 1e-9)
-    return outcome.values if outcome.holds_plan else None
+    return masks
 
 
 def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", seed: int = 0,
                  out_of_sample: int = 0, time_limit: float | None = None, gap: float | None = None,
                  workers: int | None = None, wait_and_see: bool = True, warm: bool = True,
-                 futures: list[Scenario] | None = None,
+                 futures: list[Scenario] | None = None, method: str = "bounded",
                  phase: Callable[[str], None] | None = None) -> RobustResult:
     """One plan for `samples` futures of the scenario's uncertainty.csv (see the module docstring).
 
     `out_of_sample`: M fresh futures (seed + 1) each plan is also evaluated in (0: none);
     `wait_and_see`: solve each in-sample future with its own decisions for the EVPI (N more solves);
-    `warm`: start the extensive form from the deterministic plan's first stage; `futures`: the
-    in-sample futures themselves (instead of sampling; for tests and the app)."""
+    `warm`: start from the deterministic plan's first stage; `futures`: the in-sample futures
+    themselves (instead of sampling; for tests and the app); `method`: "decomposition" (the
+    L-shaped method; the extensive form as one MIP if a future has no second stage for some first
+    stage) or "extensive" (the extensive form as one MIP)."""
     step = phase or (lambda _step: None)
     rk = parse_risk(risk) if isinstance(risk, str) else risk
     if samples < 1:
         raise SweepError(f"--samples must be at least 1, not {samples}")
     if seed < 0:
         raise SweepError(f"--seed must be a whole number 0 or above, not {seed}")
+    if method not in METHODS:
+        raise SweepError(f"the robust method must be one of {', '.join(METHODS)}, not {method!r}")
     if out_of_sample < 0:
         raise SweepError(f"--out-of-sample must be 0 or more, not {out_of_sample}")
     cfg = scenario.config.solver
@@ -226,18 +228,13 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     ext = extensive_form(base, builts, rk)
     times["assemble_seconds"] = time.perf_counter() - t0
     step("optimising the robust plan")
-    t0 = time.perf_counter()
-    start = warm_start(ext, det_first, time_limit) if warm else None
-    times["warm_start_seconds"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    outcome = run(ext.compiled, max(0.01, time_limit - times["warm_start_seconds"]), gap, incumbent=start)
-    times["robust_solve_seconds"] = time.perf_counter() - t0
-    outcome = _kept_warm_start(ext, outcome, start)
+    outcome, start, used = optimise(ext, [b.compiled.form for b in (base, *builts)], _weights(builts),
+                                    rk.alpha if rk.kind == "cvar" else None, deterministic.column_values, det_first,
+                                    time_limit, gap, warm, method, times, step)
     if not outcome.holds_plan:
         raise SweepError(f"no robust plan was found ({outcome.status}: {outcome.message}); allow more time "
                          "(--time-limit) or fewer futures (--samples)")
-    first = {k: (round(float(x)) if ext.compiled.integer[j] else float(x))
-             for j, (k, x) in enumerate(zip(ext.first_keys, outcome.values[: ext.n_first], strict=True))}
+    first = first_stage_of(ext, outcome.values)
 
     step("evaluating the plans in each future")
     t0 = time.perf_counter()
@@ -269,24 +266,16 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     times["total_seconds"] = time.perf_counter() - t_all
     summary = robust_summary(scenario, rk.label, samples, seed, out_of_sample, outcome, ext, table, bands, times,
                              warm_started=start is not None, deterministic=deterministic, bounds=bounds)
+    # how the plan was found, and the lower bound its gap is measured against
+    summary["method"] = used
+    summary["bound"] = outcome.dual_bound
+    # the plan's objective from its evaluations future by future (robust.csv), against the bound
+    own = table.loc[(table["set"] == "in_sample") & (table["plan"] == "robust"), "objective"]
+    exact = None if own.isna().any() else (float(own.mean()) if rk.kind == "mean" else cvar(own, rk.alpha))
+    summary["in_sample_objective"] = exact
+    summary["in_sample_gap"] = (None if exact is None or outcome.dual_bound is None
+                                else relative_gap(exact, outcome.dual_bound))
     return RobustResult(plan, deterministic, table, bands, summary, draws)
-
-
-def _kept_warm_start(ext: ExtensiveForm, outcome, start: np.ndarray | None):
-    """The solve's plan, or the warm start where the solve found none as good (a time limit hit
-    before the search got back to it): the robust plan is never worse than its start."""
-    if start is None:
-        return outcome
-    warm = ext.compiled.objective_of(start)
-    if outcome.holds_plan and outcome.objective <= warm:
-        return outcome
-    outcome.values, outcome.objective, outcome.row_activity = start, warm, ext.compiled.activity(start)
-    if outcome.status not in (Status.OPTIMAL, Status.TIME_LIMIT, Status.CANCELLED):
-        outcome.status = Status.TIME_LIMIT
-    outcome.message += "; the deterministic plan's first stage (the warm start) is kept: nothing better was found"
-    if outcome.dual_bound is not None:
-        outcome.mip_gap = relative_gap(warm, outcome.dual_bound)
-    return outcome
 
 
 def _plan_in_base(base: api.BuiltPlan, first: dict, time_limit: float, sq) -> PlanResult:

@@ -36,7 +36,9 @@ def robust_solve(sc, out: Path | None, samples: int | None, risk: str, seed: int
     s = result.summary
     typer.echo(f"Robust plan for {samples} futures of {s['scenario']} (risk {s['risk']}, seed {seed}): "
                f"{s['status']}, gap {_pct(s['mip_gap'])}, {s['seconds']['robust_solve_seconds']:.1f}s to solve "
-               f"({s['extensive_form']['columns']:,} columns, {s['extensive_form']['rows']:,} rows)")
+               f"by {s['method']} ({s['extensive_form']['columns']:,} columns, {s['extensive_form']['rows']:,} rows)")
+    typer.echo(f"Objective, the plan evaluated in each future: {_num(s['in_sample_objective'])}; "
+               f"bound {_num(s['bound'])}, gap {_pct(s['in_sample_gap'])}")
     typer.echo("Weighted shortfall (weighted WTE-years) in each future:")
     cols = ["set", "plan", "futures", "p10", "p50", "p90", "mean", "cvar"]
     typer.echo(result.bands[cols].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))

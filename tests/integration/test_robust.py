@@ -100,6 +100,7 @@ def test_cli_writes_the_plan_with_robust_files(capsys, example_with_uncertainty,
     printed = capsys.readouterr()
     assert code == 0, printed.err
     assert "Value of the stochastic solution" in printed.out
+    assert "by bounded" in printed.out and "the plan evaluated in each future" in printed.out
     assert (out / "starts.csv").is_file() and (out / "summary.json").is_file()
     summary = json.loads((out / "robust_summary.json").read_text())
     assert summary["samples"] == 2 and summary["out_of_sample_seed"] == 1
@@ -116,13 +117,8 @@ def test_cli_writes_the_plan_with_robust_files(capsys, example_with_uncertainty,
 
 
 def test_a_solve_that_finds_nothing_keeps_the_warm_start():
-    from optimiser.analysis.robust import (
-        Risk,
-        _kept_warm_start,
-        extensive_form,
-        first_stage_values,
-        warm_start,
-    )
+    from optimiser.analysis.robust import Risk, extensive_form, first_stage_values
+    from optimiser.analysis.robust_search import _kept_warm_start, warm_start
     from optimiser.basics.status import Status
     from optimiser.pipeline import api
     from optimiser.solver.outcome import SolveOutcome
