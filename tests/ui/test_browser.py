@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -338,4 +339,47 @@ def test_alternatives_page_finds_plans_in_the_worker_and_shows_them_side_by_side
         page.get_by_text("fewer ug_radiography").first.wait_for(state="attached")  # a column of the canvas grid
         _no_exceptions(page)
         _shot(page, "8_alternatives", height=1800)
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def uncertain_app_url(tmp_path_factory):
+    """The app on the worked example v2 with an uncertainty table (leaver rates, demand, completion,
+    the retention effect and the returner pool): sweeps and robust plans in seconds."""
+    folder = tmp_path_factory.mktemp("uncertain") / "example_v2"
+    shutil.copytree(ROOT / "tests" / "data" / "example_v2", folder)
+    (folder / "uncertainty.csv").write_text(
+        "parameter,scope,distribution,arguments\n"
+        "leaver_rate,*,lognormal,sigma=0.12\n"
+        "demand_growth,*,normal,sd=0.01\n"
+        "completion_rate,*,triangular,low=-0.08;mode=0;high=0.03;draw=each\n"
+        "retention_effect,*,beta,a=8;b=2\n"
+        "returner_pool,return_to_practice,lognormal,sigma=0.3\n", encoding="utf-8")
+    yield from _serve(tmp_path_factory, folder)
+
+
+def test_uncertainty_page_sweeps_futures_and_compares_a_robust_plan(uncertain_app_url):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+        page.goto(uncertain_app_url)
+        _idle(page)
+        _go(page, "Uncertainty")
+        page.get_by_label("Futures (samples)").fill("12")
+        page.get_by_role("button", name="Run the sweep").click()
+        page.get_by_role("heading", name="Shortfall across the futures").wait_for(timeout=180_000)
+        page.get_by_role("heading", name="The chance of meeting each target").wait_for(timeout=30_000)
+        _idle(page)
+        page.get_by_text("12 futures, seed 0").first.wait_for()
+        _no_exceptions(page)
+        _shot(page, "11_uncertainty_sweep", height=3200)
+
+        page.get_by_role("spinbutton", name="Futures to optimise against").fill("3")
+        page.get_by_role("spinbutton", name="Out-of-sample futures").fill("5")
+        page.get_by_role("button", name="Solve the robust plan").click()
+        page.get_by_text("Value of the stochastic solution (VSS)").wait_for(timeout=180_000)
+        _idle(page)
+        page.get_by_role("button", name="Put the robust plan on Results").wait_for()
+        _no_exceptions(page)
+        _shot(page, "12_robust_plan_against_deterministic", height=3600)
         browser.close()

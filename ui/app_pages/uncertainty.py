@@ -18,8 +18,9 @@ from ui.state import current_raw, raw_fingerprint, report_for
 KEY = "sweep_job"
 ss = st.session_state
 st.title("Uncertainty")
-st.caption("Each future is the scenario with leaver rates, demand growth and completion rates drawn from its "
-           "uncertainty table (uncertainty.csv). The plan's decisions stay as they are; the shortfall in "
+st.caption("Each future is the scenario with the inputs its uncertainty table (uncertainty.csv) names drawn "
+           "at random: leaver rates, demand and activity growth, completion rates, what retention schemes "
+           "really keep and how many returners there are. The plan's decisions stay as they are; the shortfall in "
            "each future is measured, and the futures summarised as P10 / P50 / P90 (80% of futures lie "
            "between P10 and P90). It runs in a separate process: you can keep using the app while it works.")
 
