@@ -130,6 +130,31 @@ def _collect(done: Iterable, outcomes: list, n: int, progress: Progress | None) 
             progress(len(outcomes), n)
 
 
+def map_futures(fn: Callable, items: list, executor: str = "local", workers: int | None = None) -> list:
+    """fn(item) for every item, in order, on `executor`: "local" (a spawn-context process pool of
+    `workers`; 1 = in this process) or dask://HOST:PORT (an existing scheduler). `fn` must be a
+    module-level function: workers import it. Each call must depend on its item alone, so the
+    results are the same whatever the executor (as a sweep's futures are)."""
+    import multiprocessing
+
+    if executor != "local":
+        from dask.distributed import Client
+
+        address = dask_address(executor)
+        try:
+            client = Client(address, timeout=30)
+        except OSError as exc:
+            raise SweepError(f"cannot reach the Dask scheduler at {address}: {exc}. Fix: start one "
+                             "(`dask scheduler` and `dask worker ADDRESS`) or use --executor local") from None
+        with client:
+            return client.gather(client.map(fn, items, pure=False))
+    workers = min(workers or os.cpu_count() or 1, max(1, len(items)))
+    if workers == 1:
+        return [fn(item) for item in items]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(fn, items))
+
+
 def dask_address(executor: str) -> str:
     """dask://HOST:PORT -> tcp://HOST:PORT (the scheduler's address)."""
     rest = executor.removeprefix("dask://")

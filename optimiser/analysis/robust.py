@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from optimiser.analysis.evaluate import DECISION_LIMITS, FixedPlan, SweepError
-from optimiser.analysis.futures import SweepJob, run_local
+from optimiser.analysis.futures import SweepJob, dask_address, map_futures, run_dask, run_local
 from optimiser.analysis.robust_measures import band_rows, cvar, robust_summary
 from optimiser.analysis.robust_search import METHODS, first_stage_of, optimise
 from optimiser.analysis.sampling import sample_scenario
@@ -173,7 +173,7 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
                  out_of_sample: int = 0, time_limit: float | None = None, gap: float | None = None,
                  workers: int | None = None, wait_and_see: bool = True, warm: bool = True,
                  futures: list[Scenario] | None = None, method: str = "bounded",
-                 phase: Callable[[str], None] | None = None) -> RobustResult:
+                 phase: Callable[[str], None] | None = None, executor: str = "local") -> RobustResult:
     """One plan for `samples` futures of the scenario's uncertainty.csv (see the module docstring).
 
     `out_of_sample`: M fresh futures (seed + 1) each plan is also evaluated in (0: none);
@@ -181,7 +181,9 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     `warm`: start from the deterministic plan's first stage; `futures`: the in-sample futures
     themselves (instead of sampling; for tests and the app); `method`: "decomposition" (the
     L-shaped method; the extensive form as one MIP if a future has no second stage for some first
-    stage) or "extensive" (the extensive form as one MIP)."""
+    stage) or "extensive" (the extensive form as one MIP). `executor` ("local": a pool of `workers`
+    processes; dask://HOST:PORT: an existing Dask scheduler) runs the wait-and-see solves and the
+    out-of-sample futures; each is a function of its future alone, so the result is the same on any."""
     step = phase or (lambda _step: None)
     rk = parse_risk(risk) if isinstance(risk, str) else risk
     if samples < 1:
@@ -192,6 +194,8 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
         raise SweepError(f"the robust method must be one of {', '.join(METHODS)}, not {method!r}")
     if out_of_sample < 0:
         raise SweepError(f"--out-of-sample must be 0 or more, not {out_of_sample}")
+    if executor != "local":
+        dask_address(executor)  # a bad address refused before any work
     cfg = scenario.config.solver
     time_limit = cfg.time_limit_s if time_limit is None else time_limit
     gap = cfg.mip_rel_gap if gap is None else gap
@@ -242,16 +246,15 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
     for i, built in enumerate(builts):
         for label, plan_first in (("robust", first), ("deterministic", det_first)):
             rows.append((i, "in_sample", label, *evaluate_first_stage(built, plan_first, time_limit)))
+    del builts  # each future's model is no longer needed (the wait-and-see solves build their own)
     bounds: list[float | None] = []  # the wait-and-see solves' dual bounds: the EVPI is at most E[robust] - their mean
     if wait_and_see:
         step("solving each future with its own decisions")
-        for i, built in enumerate(builts):
-            own = run(built.compiled, time_limit, gap)
-            bounds.append(own.dual_bound if own.holds_plan else None)
-            shortfall = _shortfalls(built, own.values) if own.holds_plan else (None, None)
-            rows.append((i, "in_sample", "wait_and_see", str(own.status), own.objective, *shortfall))
+        solves = [(f, time_limit, gap) for f in futures]
+        for i, (status, objective, bound, *shortfall) in enumerate(map_futures(own_decisions, solves, executor, workers)):
+            bounds.append(bound)
+            rows.append((i, "in_sample", "wait_and_see", status, objective, *shortfall))
     times["in_sample_seconds"] = time.perf_counter() - t0
-    del builts  # each future's model is no longer needed
 
     step("the robust plan in the unperturbed scenario")
     plan = _plan_in_base(base, first, time_limit, sq)
@@ -259,7 +262,7 @@ def solve_robust(scenario: Scenario, samples: int, risk: str | Risk = "mean", se
         step(f"evaluating both plans in {out_of_sample} fresh futures")
         t0 = time.perf_counter()
         rows += _out_of_sample(scenario, inputs, {"robust": plan, "deterministic": deterministic},
-                               out_of_sample, seed + 1, workers)
+                               out_of_sample, seed + 1, workers, executor)
         times["out_of_sample_seconds"] = time.perf_counter() - t0
     table = pd.DataFrame(rows, columns=ROBUST_COLUMNS)
     bands = pd.DataFrame(band_rows(table, rk.alpha))
@@ -296,14 +299,26 @@ def fixed_plan(plan: PlanResult, source: str) -> FixedPlan:
                      recruits=plan.recruits, retention=plan.retention)
 
 
+def own_decisions(solve: tuple[Scenario, float, float]) -> tuple:
+    """One future solved with its own decisions (wait and see), from a fresh build:
+    (status, objective, dual bound or None, weighted shortfall, shortfall WTE-years)."""
+    future, time_limit, gap = solve
+    built = api.build_plan(future, "min_shortfall")
+    own = run(built.compiled, time_limit, gap)
+    if not own.holds_plan:
+        return str(own.status), None, None, None, None
+    return str(own.status), own.objective, own.dual_bound, *_shortfalls(built, own.values)
+
+
 def _out_of_sample(scenario: Scenario, inputs, plans: dict[str, PlanResult], count: int, seed: int,
-                   workers: int | None) -> list[tuple]:
-    """Each plan in `count` futures of `seed`, on the local pool (the sweep's evaluation)."""
+                   workers: int | None, executor: str = "local") -> list[tuple]:
+    """Each plan in `count` futures of `seed`, on the local pool or Dask (the sweep's evaluation)."""
     rows = []
     seeds = np.random.SeedSequence(seed).spawn(count)
     for label, plan in plans.items():
         job = SweepJob(scenario, tuple(inputs), fixed_plan(plan, label), False)
-        outcomes = run_local(job, seeds, workers or os.cpu_count() or 1, None)
+        outcomes = (run_local(job, seeds, workers or os.cpu_count() or 1, None) if executor == "local"
+                    else run_dask(job, seeds, dask_address(executor)))
         for o in sorted(outcomes, key=lambda o: o.sample):
             ev = o.evaluations["plan"]
             rows.append((o.sample, "out_of_sample", label, str(ev.status), None, ev.weighted_shortfall,

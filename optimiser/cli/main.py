@@ -199,6 +199,11 @@ def solve(
     seed: Annotated[int, typer.Option(parser=number_param("seed"), help="--robust: seed of the futures")] = 0,
     out_of_sample: Annotated[int, typer.Option(help="--robust: fresh futures (seed + 1) to evaluate both "
                                                     "plans in (0: none)")] = 0,
+    executor: Annotated[str, typer.Option(help="--robust: where each future solved with its own decisions and "
+                                               "the fresh futures run: local (process pool) or dask://HOST:PORT; "
+                                               "the same seed gives the same result on any")] = "local",
+    workers: Annotated[int | None, typer.Option(parser=number_param("workers"),
+                                                help="--robust: processes of the local pool (default: one per core)")] = None,
 ):
     """Optimise the plan and compare it with the status quo."""
     if objective not in (None, *OBJECTIVE_MEANING):
@@ -208,9 +213,10 @@ def solve(
         if objective not in (None, "min_shortfall") or budget_scale != 1.0:
             raise Exit(2, "--robust minimises weighted shortfall with the scenario's budgets: leave out "
                           "--objective and --budget-scale")
-        return robust_solve(_load(scenario), out, samples, risk, seed, out_of_sample, time_limit, gap, replace)
-    if samples is not None:
-        raise Exit(2, "--samples, --risk and --seed go with --robust")
+        return robust_solve(_load(scenario), out, samples, risk, seed, out_of_sample, time_limit, gap, replace,
+                            executor, workers)
+    if samples is not None or executor != "local" or workers is not None:
+        raise Exit(2, "--samples, --risk, --seed, --executor and --workers go with --robust")
     was = check_out(out, "solve", replace)
     sc = _load(scenario)
     options = {"objective": objective, "budget_scale": budget_scale, "time_limit": time_limit, "gap": gap}

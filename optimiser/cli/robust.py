@@ -12,7 +12,8 @@ from optimiser.cli.params import check_out, checked_number, replaced
 
 
 def robust_solve(sc, out: Path | None, samples: int | None, risk: str, seed: int, out_of_sample: int,
-                 time_limit: float | None, gap: float | None, replace: bool) -> None:
+                 time_limit: float | None, gap: float | None, replace: bool, executor: str = "local",
+                 workers: int | None = None) -> None:
     """Solve the robust plan, print its bands beside the deterministic plan's, write --out."""
     if samples is None:
         raise Exit(2, "--robust needs --samples N (the number of sampled futures the plan must serve)")
@@ -21,6 +22,9 @@ def robust_solve(sc, out: Path | None, samples: int | None, risk: str, seed: int
     out_of_sample = 0 if out_of_sample == 0 else checked_number("samples", out_of_sample, "--out-of-sample")
     try:
         optimiser.parse_risk(risk)
+        if executor != "local":
+            from optimiser.analysis.sweep import dask_address
+            dask_address(executor)
     except ValueError as exc:
         raise Exit(2, str(exc)) from None
     was = check_out(out, "solve", replace)
@@ -30,7 +34,8 @@ def robust_solve(sc, out: Path | None, samples: int | None, risk: str, seed: int
     bundle = optimiser.start_bundle("robust", sc, options) if out else None
     try:
         result = optimiser.solve_robust(sc, samples, risk, seed, out_of_sample=out_of_sample, time_limit=time_limit,
-                                        gap=gap, phase=lambda step: typer.echo(f"  {step}", err=True))
+                                        gap=gap, phase=lambda step: typer.echo(f"  {step}", err=True),
+                                        executor=executor, workers=workers)
     except ValueError as exc:
         raise Exit(1 if "no robust plan" in str(exc) else 2, f"{exc}; nothing was written") from None
     s = result.summary

@@ -68,3 +68,18 @@ def test_executor_address_forms():
     for bad in ("dask://", "dask://host", "dask://host:port", "tcp://host:8786", "localhost:8786"):
         with pytest.raises(SweepError, match="dask://HOST:PORT"):
             dask_address(bad)
+
+
+def test_a_robust_solve_gives_the_same_futures_on_dask_the_local_pool_and_in_process(example, cluster):
+    # The wait-and-see solves and the fresh futures run on the executor; each is a function of its
+    # future alone, so robust.csv and the bands are identical whichever ran them.
+    runs = [optimiser.solve_robust(example, 3, seed=5, out_of_sample=4, executor=executor, workers=workers)
+            for executor, workers in (("local", 1), ("local", 2), (_address(cluster), None))]
+    for other in runs[1:]:
+        pd.testing.assert_frame_equal(other.futures, runs[0].futures, check_exact=True)
+        pd.testing.assert_frame_equal(other.bands, runs[0].bands, check_exact=True)
+    table = runs[0].futures
+    assert (table["plan"] == "wait_and_see").sum() == 3 and table.loc[table["plan"] == "wait_and_see", "objective"].notna().all()
+    assert (table["set"] == "out_of_sample").sum() == 8 and table["weighted_shortfall"].nunique() > 3
+    with pytest.raises(SweepError, match="dask://HOST:PORT"):
+        optimiser.solve_robust(example, 2, executor="tcp://nowhere")
