@@ -138,15 +138,7 @@ def map_futures(fn: Callable, items: list, executor: str = "local", workers: int
     import multiprocessing
 
     if executor != "local":
-        from dask.distributed import Client
-
-        address = dask_address(executor)
-        try:
-            client = Client(address, timeout=30)
-        except OSError as exc:
-            raise SweepError(f"cannot reach the Dask scheduler at {address}: {exc}. Fix: start one "
-                             "(`dask scheduler` and `dask worker ADDRESS`) or use --executor local") from None
-        with client:
+        with dask_client(dask_address(executor)) as client:
             return client.gather(client.map(fn, items, pure=False))
     workers = min(workers or os.cpu_count() or 1, max(1, len(items)))
     if workers == 1:
@@ -164,19 +156,24 @@ def dask_address(executor: str) -> str:
     return f"tcp://{host}:{port}"
 
 
-def run_dask(job: SweepJob, seeds: list[np.random.SeedSequence], address: str,
-             progress: Progress | None = None) -> list[SampleOutcome]:
-    """On an existing Dask scheduler: the job is scattered to every worker once, chunks are mapped."""
+def dask_client(address: str):
+    """A client of the Dask scheduler at tcp://HOST:PORT, or a SweepError saying how to start one."""
     from dask.distributed import Client
-    from dask.distributed import as_completed as dask_completed
 
-    outcomes: list[SampleOutcome] = []
     try:
-        client = Client(address, timeout=30)
+        return Client(address, timeout=30)
     except OSError as exc:
         raise SweepError(f"cannot reach the Dask scheduler at {address}: {exc}. Fix: start one "
                          "(`dask scheduler` and `dask worker ADDRESS`) or use --executor local") from None
-    with client:
+
+
+def run_dask(job: SweepJob, seeds: list[np.random.SeedSequence], address: str,
+             progress: Progress | None = None) -> list[SampleOutcome]:
+    """On an existing Dask scheduler: the job is scattered to every worker once, chunks are mapped."""
+    from dask.distributed import as_completed as dask_completed
+
+    outcomes: list[SampleOutcome] = []
+    with dask_client(address) as client:
         workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
         job_future = client.scatter(job, broadcast=True)
         futures = client.map(_evaluate_chunk_with, chunks_of(seeds, workers), job=job_future, pure=False)

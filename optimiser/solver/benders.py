@@ -25,7 +25,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from optimiser.basics.status import Status
-from optimiser.solver.decomposition import Decomposition, RecourseError, _Future, _lp, _risk, _Split
+from optimiser.solver.decomposition import (
+    Decomposition,
+    RecourseError,
+    _lp,
+    _risk,
+    _search,
+    _Split,
+)
 from optimiser.solver.extensive import ExtensiveForm
 from optimiser.solver.lifecycle import CompiledModel, new_highs
 from optimiser.solver.outcome import SolveOutcome, relative_gap
@@ -51,13 +58,8 @@ def solve_decomposed(ext: ExtensiveForm, forms: list[StandardForm], weights: lis
     deterministic plan: tried first."""
     t_all = time.perf_counter()
     deadline = t_all + time_limit
-    total = sum(weights)
-    weights = [w / total for w in weights]
-    split = _Split(ext, weights)
-    n1 = split.n1
-    futures = [_Future(ext, split, s, forms[s]) for s in split.futures]
-    p = np.array([weights[s] for s in split.futures])
-    c1 = ext.compiled.cost[:n1]
+    search = _search(ext, forms, weights)
+    split, futures, p, c1, n1 = search.split, search.futures, search.p, search.c1, search.n1
     seconds = {"split_seconds": time.perf_counter() - t_all, "subproblem_seconds": 0.0, "master_seconds": 0.0}
 
     master = _Master(ext, split, p, alpha, [f.floor for f in futures])

@@ -17,7 +17,12 @@ import highspy
 import numpy as np
 
 from optimiser.basics.status import Status
-from optimiser.solver.decomposition import Decomposition, RecourseError, _Future, _risk, _Split
+from optimiser.solver.decomposition import (
+    Decomposition,
+    RecourseError,
+    _risk,
+    _search,
+)
 from optimiser.solver.extensive import ExtensiveForm
 from optimiser.solver.outcome import relative_gap
 from optimiser.solver.rounding import RENS_WIDENING, _phase_highs, rens_box
@@ -34,13 +39,8 @@ def solve_bounded(ext: ExtensiveForm, forms: list[StandardForm], weights: list[f
     Raises RecourseError when neither candidate has a second stage in every future."""
     t_all = time.perf_counter()
     deadline = t_all + time_limit
-    total = sum(weights)
-    weights = [w / total for w in weights]
-    split = _Split(ext, weights)
-    n1 = split.n1
-    futures = [_Future(ext, split, s, forms[s]) for s in split.futures]
-    p = np.array([weights[s] for s in split.futures])
-    c1 = ext.compiled.cost[:n1]
+    search = _search(ext, forms, weights)
+    futures, p, c1, n1 = search.futures, search.p, search.c1, search.n1
     seconds = {"split_seconds": time.perf_counter() - t_all, "subproblem_seconds": 0.0, "relaxation_seconds": 0.0}
     best = {"objective": np.inf, "first": None, "losses": None}
 

@@ -162,6 +162,30 @@ class _Future:
         return value, np.asarray(self.elastic.getSolution().col_dual, dtype=float)[: self.n1]
 
 
+@dataclass
+class _Search:
+    """What both searches (benders.py, bounded.py) start from: the extensive form split into its
+    first stage and one LP per future of positive weight, the futures' probabilities p (summing to
+    1) and the first stage's costs c1."""
+
+    split: _Split
+    futures: list[_Future]
+    p: np.ndarray
+    c1: np.ndarray
+
+    @property
+    def n1(self) -> int:
+        return self.split.n1
+
+
+def _search(ext: ExtensiveForm, forms: list[StandardForm], weights: list[float]) -> _Search:
+    total = sum(weights)
+    weights = [w / total for w in weights]
+    split = _Split(ext, weights)
+    futures = [_Future(ext, split, s, forms[s]) for s in split.futures]
+    return _Search(split, futures, np.array([weights[s] for s in split.futures]), ext.compiled.cost[:split.n1])
+
+
 def _risk(losses: np.ndarray, weights: np.ndarray, alpha: float | None) -> float:
     """The mean of the losses, or their CVaR at alpha (Rockafellar-Uryasev, the minimum at a loss)."""
     if alpha is None:
