@@ -113,17 +113,21 @@ def broken(tmp_path, example_dir):
     return make
 
 
+def with_uncertainty(source: Path, copy: Path, *rows: str) -> Path:
+    """A copy of the scenario folder `source` at `copy` with an uncertainty.csv of `rows`
+    ("parameter,scope,distribution,arguments" lines); returns `copy`."""
+    shutil.copytree(source, copy)
+    (copy / "uncertainty.csv").write_text("parameter,scope,distribution,arguments\n" + "".join(f"{r}\n" for r in rows),
+                                          encoding="utf-8")
+    return copy
+
+
 @pytest.fixture
 def example_with_uncertainty(tmp_path, example_dir) -> Path:
     """A copy of the worked example with three uncertainty rows, for sweeps."""
-    path = tmp_path / "example"
-    shutil.copytree(example_dir, path)
-    (path / "uncertainty.csv").write_text(
-        "parameter,scope,distribution,arguments\n"
-        "leaver_rate,*,normal,sd=0.005\n"
-        "demand_growth,*,normal,sd=0.01\n"
-        "completion_rate,*,triangular,low=-0.08;mode=0;high=0.03;draw=each\n", encoding="utf-8")
-    return path
+    return with_uncertainty(example_dir, tmp_path / "example", "leaver_rate,*,normal,sd=0.005",
+                            "demand_growth,*,normal,sd=0.01",
+                            "completion_rate,*,triangular,low=-0.08;mode=0;high=0.03;draw=each")
 
 
 POSTGRES_URL_ENV = "OPTIMISER_TEST_DATABASE_URL"

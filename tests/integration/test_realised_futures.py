@@ -1,7 +1,6 @@
 """Uncertain effects of first-stage decisions (uncertainty.csv retention_effect and returner_pool),
 hand-derived: the plan is taken on the unperturbed scenario; a future realises less of it."""
 
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -95,14 +94,11 @@ def test_robust_plan_buys_fewer_returners_when_the_pool_is_uncertain():
 
 @pytest.fixture
 def example_v2_with_realised(tmp_path, example_v2_dir):
-    path = tmp_path / "example_v2"
-    shutil.copytree(example_v2_dir, path)
-    (path / "uncertainty.csv").write_text(
-        "parameter,scope,distribution,arguments\n"
-        "leaver_rate,*,normal,sd=0.005\n"
-        "retention_effect,*,beta,a=8;b=2;draw=each\n"
-        "returner_pool,return_to_practice,lognormal,sigma=0.4\n", encoding="utf-8")
-    return path
+    from conftest import with_uncertainty
+
+    return with_uncertainty(example_v2_dir, tmp_path / "example_v2", "leaver_rate,*,normal,sd=0.005",
+                            "retention_effect,*,beta,a=8;b=2;draw=each",
+                            "returner_pool,return_to_practice,lognormal,sigma=0.4")
 
 
 def test_sweeps_with_realised_factors_are_the_same_in_sequence_and_on_the_pool(example_v2_with_realised):

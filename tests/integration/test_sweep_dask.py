@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
@@ -17,16 +15,12 @@ distributed = pytest.importorskip("dask.distributed")
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
     """The worked example plus uncertainty on every parameter (independent completion per route)."""
-    from conftest import EXAMPLE_DIR
+    from conftest import EXAMPLE_DIR, with_uncertainty
 
-    path = tmp_path_factory.mktemp("dask") / "example"
-    shutil.copytree(EXAMPLE_DIR, path)
-    (path / "uncertainty.csv").write_text(
-        "parameter,scope,distribution,arguments\n"
-        "leaver_rate,*,lognormal,sigma=0.12\n"
-        "demand_growth,*,normal,sd=0.01\n"
-        "demand_growth,sonographer,uniform,low=-0.02;high=0.02\n"
-        "completion_rate,*,triangular,low=-0.08;mode=0;high=0.03;draw=each\n", encoding="utf-8")
+    path = with_uncertainty(EXAMPLE_DIR, tmp_path_factory.mktemp("dask") / "example",
+                            "leaver_rate,*,lognormal,sigma=0.12", "demand_growth,*,normal,sd=0.01",
+                            "demand_growth,sonographer,uniform,low=-0.02;high=0.02",
+                            "completion_rate,*,triangular,low=-0.08;mode=0;high=0.03;draw=each")
     return optimiser.load_scenario(path)
 
 

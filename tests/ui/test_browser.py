@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -346,15 +345,12 @@ def test_alternatives_page_finds_plans_in_the_worker_and_shows_them_side_by_side
 def uncertain_app_url(tmp_path_factory):
     """The app on the worked example v2 with an uncertainty table (leaver rates, demand, completion,
     the retention effect and the returner pool): sweeps and robust plans in seconds."""
-    folder = tmp_path_factory.mktemp("uncertain") / "example_v2"
-    shutil.copytree(ROOT / "tests" / "data" / "example_v2", folder)
-    (folder / "uncertainty.csv").write_text(
-        "parameter,scope,distribution,arguments\n"
-        "leaver_rate,*,lognormal,sigma=0.12\n"
-        "demand_growth,*,normal,sd=0.01\n"
-        "completion_rate,*,triangular,low=-0.08;mode=0;high=0.03;draw=each\n"
-        "retention_effect,*,beta,a=8;b=2\n"
-        "returner_pool,return_to_practice,lognormal,sigma=0.3\n", encoding="utf-8")
+    from conftest import with_uncertainty
+
+    folder = with_uncertainty(ROOT / "tests" / "data" / "example_v2", tmp_path_factory.mktemp("uncertain") / "example_v2",
+                              "leaver_rate,*,lognormal,sigma=0.12", "demand_growth,*,normal,sd=0.01",
+                              "completion_rate,*,triangular,low=-0.08;mode=0;high=0.03;draw=each",
+                              "retention_effect,*,beta,a=8;b=2", "returner_pool,return_to_practice,lognormal,sigma=0.3")
     yield from _serve(tmp_path_factory, folder)
 
 
