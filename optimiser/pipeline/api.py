@@ -192,6 +192,10 @@ def _assumptions(scenario: Scenario, objective: str, budget_scale: float, time_l
     return pd.DataFrame([(k, "" if v is None else str(v)) for k, v in rows], columns=["setting", "value"])
 
 
+# The shadow-price LP's share of the solve's time limit before it gives up its crossover (duals.py)
+SHADOW_PRICE_SHARE = 0.25
+
+
 def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | None = None,
                 status_quo: ProjectionResult | None = None, explain: bool = True,
                 progress: Progress | None = None, shadow_prices: bool = True,
@@ -238,7 +242,8 @@ def solve_built(built: BuiltPlan, time_limit: float | None = None, gap: float | 
     compiled.load_values(outcome.values)
     activity = outcome.row_activity
     t_duals = time.perf_counter()
-    lp = relaxed_duals(compiled, outcome.values, compiled.binary) if shadow_prices else None
+    # a side solve: at most a quarter of the solve's limit with crossover (then without; duals.py)
+    lp = relaxed_duals(compiled, outcome.values, compiled.binary, SHADOW_PRICE_SHARE * time_limit) if shadow_prices else None
     duals_seconds = time.perf_counter() - t_duals  # a HiGHS solve: solver time, not reading
     duals = lp[0] if lp is not None else None
     projection = read_projection(m, data)

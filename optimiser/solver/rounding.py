@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from optimiser.solver.cohort_chains import chain_plan
 from optimiser.solver.lifecycle import CompiledModel
 from optimiser.solver.outcome import relative_gap, said
 from optimiser.solver.watch import Watch
@@ -154,6 +155,14 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
         bound = None  # an LP stopped early gives no bound
     if bound is not None:
         watch.bound = bound if watch.bound is None else max(bound, watch.bound)
+    if relaxation != "binaries kept":
+        # The relaxation opens cohorts in part, so the boxes below hold no plan on the models that
+        # come here (L2): round the intakes a provider's route at a time first (cohort_chains.py).
+        chained = chain_plan(compiled, relaxed, time_limit - (time.perf_counter() - t0))
+        if chained is not None and (incumbent is None
+                                    or compiled.objective_of(chained) < compiled.objective_of(incumbent)):
+            incumbent = chained
+        t1 = time.perf_counter()
     if incumbent is not None:
         inc_obj = compiled.objective_of(incumbent)
         if bound is not None and relative_gap(inc_obj, bound) <= mip_rel_gap:

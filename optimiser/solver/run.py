@@ -118,12 +118,14 @@ def _relax_round_and_branch(compiled: CompiledModel, time_limit: float, mip_rel_
     h.setOptionValue("time_limit", float(remaining))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("presolve", "choose")
-    if start is not None and start.values is not None:
+    # A plan rounded from the LP alone (cohort_chains.py) is not handed to HiGHS: those models' LPs are
+    # beyond the simplex in the time, and with a plan given HiGHS 1.16 ran 60 s past its limit on L2
+    if start is not None and start.values is not None and start.relaxation == "binaries kept":
         sol = highspy.HighsSolution()
         sol.col_value = list(start.values)
         sol.value_valid = True
         h.setSolution(sol)
-    watch.attach(h, plans=True, bounds=True)
+    watch.attach(h, plans=True, bounds=True, deadline=time_limit)  # HiGHS checks its own limit rarely in a long LP
     try:
         h.run()
     finally:
@@ -137,6 +139,15 @@ def _relax_round_and_branch(compiled: CompiledModel, time_limit: float, mip_rel_
         h.run()
         outcome = outcome_of(h, time.perf_counter() - t0, integer, rechecked=True)
         h.setOptionValue("presolve", "choose")
+    if outcome.status == Status.CANCELLED and not (watch.cancelled or watch.settled):  # stopped at the deadline
+        outcome.status = Status.TIME_LIMIT
+        outcome.message = outcome.message.replace("cancelled", "time limit reached")
+    if (start is not None and start.values is not None and outcome.status != Status.INFEASIBLE
+            and (outcome.values is None or start.objective < outcome.objective)):
+        # branch and bound found nothing better in the time left: the start's plan is the answer
+        outcome.values, outcome.objective = start.values, start.objective
+        outcome.mip_gap = relative_gap(start.objective, outcome.dual_bound) if outcome.dual_bound is not None else None
+        outcome.message = outcome.message.replace(" before any feasible plan was found", "")
     if outcome.values is not None:
         outcome.row_activity = compiled.activity(outcome.values)
     outcome.phases = phases

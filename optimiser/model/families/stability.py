@@ -32,6 +32,8 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
     if data.mode != "plan" or limit is None:
         return
     c, rho = limit
+    # (c, rho, first year with a row): read by the rounding of a relaxed plan (cohort_chains.py)
+    m.intake_change_limit = (float(c), float(rho), max(data.first_decision_year, data.start_year + 1))
     up, down = {}, {}
     for cell, now, before in yearly_intakes(m, data):
         up_terms = [(1.0, v) for v in now] + [(-(1.0 + rho), v) for v in before]

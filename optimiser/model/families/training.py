@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyomo.environ as pyo
 
 from optimiser.model.data import ModelData
@@ -19,6 +21,25 @@ STARTS = Decision("starts", "starts", ("provider", "region", "route", "year"), "
                   integer=True, lever="commissions")
 DECISIONS = (STARTS,)
 COHORT_OPEN = "cohort_open"  # binary per gated cohort: fixed from the starts when a plan is evaluated
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """One provider's intake on one route in one decision year, as the rounding of a relaxed plan
+    needs it (optimiser/solver/cohort_chains.py): the starts variables summed, whether it is gated
+    by a cohort_open binary (`opened`, None when min_cohort <= 1), the minimum cohort (starts, 0
+    when not gated), the cap and the contracted minimum (starts)."""
+
+    starts: tuple
+    opened: object | None
+    min_cohort: float
+    cap: float
+    contracted: float
+
+
+# m.cohort_chains: (provider, route) -> {decision year: Cohort}, written here for every cohort of a
+# plan; m.frozen_intakes: (provider, route, year) -> the fixed starts of a frozen year (starts).
+# Read only by the rounding of a relaxed plan; nothing else may append to them.
 
 
 def add(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -48,12 +69,14 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
     for (placed, dest), share in data.graduate_share.items():
         shares_from.setdefault(placed, []).append((dest, share))
     by_cohort: dict[tuple[str, str, int], list] = {}
+    m.frozen_intakes = {}
     for key in keys:
         p, r, k, y = key
         route = data.routes[k]
         var = m.starts[key]
         if not plan or data.is_frozen(y):
             var.fix(data.baseline_starts[key])
+            m.frozen_intakes[(p, k, y)] = m.frozen_intakes.get((p, k, y), 0.0) + float(data.baseline_starts[key])
         else:
             by_cohort.setdefault((p, k, y), []).append(var)
         for year in range(y, min(y + route.duration, data.years[-1] + 1)):
@@ -88,6 +111,13 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
             upper[cohort] = lin(terms) <= cap
         if data.min_starts.get(cohort, 0) > 0:
             contracted[cohort] = lin(terms) >= data.min_starts[cohort]
+    m.cohort_chains = {}
+    gates = {cohort: m.cohort_open[cohort] for cohort in gated}
+    for (p, k, y), xs in by_cohort.items():
+        gate = gates.get((p, k, y))
+        m.cohort_chains.setdefault((p, k), {})[y] = Cohort(
+            tuple(xs), gate, float(data.routes[k].min_cohort) if gate is not None else 0.0,
+            float(data.max_starts[(p, k, y)]), float(data.min_starts.get((p, k, y), 0.0)))
     add_rows(m, COHORT_MIN, lower)
     add_rows(m, COHORT_MAX, upper)
     add_rows(m, CONTRACTED_STARTS, contracted)

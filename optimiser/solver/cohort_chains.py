@@ -1,0 +1,162 @@
+"""A plan from the LP relaxation alone, for models whose simplex is out of reach in the time limit.
+
+On the largest v2 models (the L2 preset: 67,060 columns) neither HiGHS's branch and bound nor the
+rounding's phase 1 gets past the root LP in 120 s: the dual simplex and the crossover after the
+interior point stall (plain HiGHS finds no plan at all). The interior point alone solves the LP
+relaxation in about 20 s. Rounding that point column by column fails, because the relaxation
+opens cohorts in part: a provider's intake may sit below its minimum cohort (`cohort_open`
+fractional), and the stability rows (|X[y] - X[y-1]| <= c + rho X[y-1]) chain the years, so a
+cohort closed in one year may not reach its minimum the next. HiGHS's presolve proves such boxes
+empty in a fraction of a second.
+
+So the intakes are rounded a chain at a time. For each provider and route, over the decision
+years, a dynamic programme picks integer intakes X[y] in {0} U [min cohort, cap] (just [0, cap]
+when not gated), at least the contracted minimum, within the stability limits from the frozen
+year's intake, and as close to the relaxation's intakes S[y] as it can, a start above S[y]
+counting twice a start below it (more starts press on the placement and budget limits):
+
+    cost[y][X] = min over X' allowed before X of cost[y-1][X'] + (2 (X - S[y]) if X > S[y] else S[y] - X)
+
+Each X[y] is shared out over the cohort's placement regions as the relaxation shares it (largest
+remainders), the cohort's binary is set by X[y] > 0, the other integers (recruits) are rounded
+down and, where a row of integers only is then above its limit (the international share of
+recruits falls with the home intakes), the largest of them are cut until it holds. With every
+integer fixed, an interior-point LP gives the continuous decisions (2-3 s on L2). The result is
+checked against every row before it is used; None when the model has no cohorts to round or the
+rounding is not feasible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from optimiser.solver.lifecycle import CompiledModel
+
+# A start above the relaxation's intake costs this many times a start below it in the rounding.
+ABOVE_WEIGHT = 2.0
+_NEVER = 1e18
+
+
+def _column_numbers(compiled: CompiledModel) -> dict[int, int]:
+    return {id(var): j for j, var in enumerate(compiled.columns)}
+
+
+def chain_intakes(relaxed_totals: list[float], cohorts: list, first_total: float, limit) -> list[int] | None:
+    """Integer intakes for one provider's route, year after year (see the module docstring).
+    `cohorts[i]`: the Cohort of year i (None: no starts that year, X = 0); `first_total`: the intake
+    of the year before the first (frozen, or 0); `limit`: (c, rho, applies) or None. None when no
+    sequence meets every rule."""
+    caps = [int(np.floor(co.cap + 1e-9)) if co is not None else 0 for co in cohorts]
+    top = max([*caps, int(round(first_total))])
+    states = np.arange(top + 1, dtype=float)
+    cost = np.where(states == round(first_total), 0.0, _NEVER)
+    back = []
+    for i, co in enumerate(cohorts):
+        ok = states <= caps[i]
+        if co is not None:
+            ok &= states >= co.contracted - 1e-9
+            if co.opened is not None:
+                ok &= (states == 0) | (states >= co.min_cohort - 1e-9)
+        s = relaxed_totals[i]
+        if limit is not None and limit[2][i]:
+            c, rho = limit[0], limit[1]
+            allowed = np.abs(states[None, :] - states[:, None]) <= c + rho * states[:, None] + 1e-9
+            through = np.where(allowed, cost[:, None], _NEVER)
+        else:
+            through = np.broadcast_to(cost[:, None], (top + 1, top + 1))
+        came_from = np.argmin(through, axis=0)
+        best = through[came_from, np.arange(top + 1)]
+        back.append(came_from)
+        away = np.where(states > s, ABOVE_WEIGHT * (states - s), s - states)
+        cost = np.where(ok & (best < _NEVER), best + away, _NEVER)
+    if not len(cohorts) or cost.min() >= _NEVER:
+        return None
+    x = int(np.argmin(cost))
+    out = []
+    for came_from in reversed(back):
+        out.append(x)
+        x = int(came_from[x])
+    return out[::-1]
+
+
+def _share_out(total: int, weights: np.ndarray) -> np.ndarray:
+    """`total` starts over the regions in proportion to `weights`, largest remainders first."""
+    w = np.maximum(weights, 0.0) + 1e-9
+    share = w / w.sum() * total
+    whole = np.floor(share)
+    whole[np.argsort(-(share - whole))[: int(round(total - whole.sum()))]] += 1
+    return whole
+
+
+def chain_plan(compiled: CompiledModel, relaxed: np.ndarray, time_limit: float) -> np.ndarray | None:
+    """A feasible plan rounded from the relaxed point `relaxed` (see the module docstring), or None."""
+    m = compiled.model
+    chains = getattr(m, "cohort_chains", None)
+    if not chains:
+        return None
+    number = _column_numbers(compiled)
+    free = compiled.col_lower < compiled.col_upper
+    fixed_lo, fixed_hi = compiled.col_lower.copy(), compiled.col_upper.copy()
+    rounded = np.zeros(compiled.n_cols, dtype=bool)
+    limit = getattr(m, "intake_change_limit", None)
+    frozen = getattr(m, "frozen_intakes", {})
+    for (p, k), by_year in chains.items():
+        years = list(range(min(by_year), max(by_year) + 1))
+        cohorts = [by_year.get(y) for y in years]
+        columns = [[number[id(v)] for v in co.starts if id(v) in number] if co else [] for co in cohorts]
+        totals = [float(relaxed[js].sum()) for js in columns]
+        applies = None if limit is None else (limit[0], limit[1], [y >= limit[2] for y in years])
+        intakes = chain_intakes(totals, cohorts, frozen.get((p, k, years[0] - 1), 0.0), applies)
+        if intakes is None:
+            return None
+        for co, js, x in zip(cohorts, columns, intakes, strict=True):
+            if co is None:
+                continue
+            if js:
+                fixed_lo[js] = fixed_hi[js] = _share_out(x, relaxed[js])
+                rounded[js] = True
+            if co.opened is not None and id(co.opened) in number:
+                j = number[id(co.opened)]
+                fixed_lo[j] = fixed_hi[j] = float(x > 0)
+                rounded[j] = True
+    others = compiled.integer & free & ~rounded
+    fixed_lo[others] = fixed_hi[others] = np.maximum(compiled.col_lower[others], np.floor(relaxed[others] + 1e-6))
+    _cut_to_limits(compiled, fixed_lo, others)
+    fixed_hi[others] = fixed_lo[others]
+    h = compiled.copy(fixed_lo, fixed_hi)
+    h.setOptionValue("solver", "ipm")
+    h.setOptionValue("run_crossover", "off")
+    h.setOptionValue("time_limit", max(0.01, float(time_limit)))
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return None
+    values = np.asarray(h.getSolution().col_value, dtype=float)
+    values[compiled.integer] = np.round(values[compiled.integer])
+    values = np.clip(values, compiled.col_lower, compiled.col_upper)
+    return values if compiled.is_feasible(values) else None
+
+
+def _cut_to_limits(compiled: CompiledModel, values: np.ndarray, cuttable: np.ndarray) -> None:
+    """Lower the `cuttable` integers, largest first, wherever a row of integers (and fixed
+    columns) only is above its upper limit; in place."""
+    rows = sp.csr_array(compiled.matrix)
+    settled = compiled.integer | (compiled.col_lower >= compiled.col_upper)
+    pattern = rows.copy()
+    pattern.data = np.ones_like(pattern.data)
+    only_integers = (pattern @ (~settled).astype(float) == 0) & (np.diff(rows.indptr) > 0)
+    for _ in range(10):
+        activity = rows @ np.where(settled, values, 0.0)
+        over = np.flatnonzero(only_integers & (activity > compiled.row_upper + 1e-6))
+        if not len(over):
+            return
+        for i in over:
+            cols, coef = rows.indices[rows.indptr[i]:rows.indptr[i + 1]], rows.data[rows.indptr[i]:rows.indptr[i + 1]]
+            excess = activity[i] - compiled.row_upper[i]
+            for j, a in sorted(zip(cols.tolist(), coef.tolist(), strict=True), key=lambda t: -values[t[0]]):
+                if excess <= 1e-9:
+                    break
+                if a > 0 and cuttable[j]:
+                    cut = min(values[j] - compiled.col_lower[j], np.ceil(excess / a - 1e-9))
+                    values[j] -= cut
+                    excess -= cut * a
