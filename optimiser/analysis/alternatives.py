@@ -57,7 +57,7 @@ class AlternativesResult:
 def _categories(built: BuiltPlan, dimension: str) -> dict[str, list[int]]:
     """Category name -> the column numbers of the decisions in it (decision years only)."""
     m, data, compiled = built.compiled.model, built.data, built.compiled
-    column = {id(v): j for j, v in enumerate(compiled.columns)}
+    column = compiled.column_of
     names = {**data.provider_names, **data.region_names}
     decided = set(data.decision_years) or None  # None: every year (hand-made data has no list)
     out: dict[str, list[int]] = {}

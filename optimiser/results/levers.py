@@ -120,7 +120,7 @@ def read_levers(m: pyo.ConcreteModel, data: ModelData, compiled, duals: np.ndarr
         y_lower = np.where(upper, 0.0, duals[limit_rows])
         gain += np.asarray(part.minimum(0).T @ y_upper + part.maximum(0).T @ y_lower, dtype=float).ravel()
     per_column = gain.tolist()  # plain floats: numpy scalars cost more than the loop's own work
-    column = {id(v): j for j, v in enumerate(compiled.columns)}
+    column = compiled.column_of
     cost: dict[int, float] = {}
     for terms in m.cost_terms.values():
         for c, v in terms:

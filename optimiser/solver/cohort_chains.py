@@ -38,10 +38,6 @@ ABOVE_WEIGHT = 2.0
 _NEVER = 1e18
 
 
-def _column_numbers(compiled: CompiledModel) -> dict[int, int]:
-    return {id(var): j for j, var in enumerate(compiled.columns)}
-
-
 def chain_intakes(relaxed_totals: list[float], cohorts: list, first_total: float, limit) -> list[int] | None:
     """Integer intakes for one provider's route, year after year (see the module docstring).
     `cohorts[i]`: the Cohort of year i (None: no starts that year, X = 0); `first_total`: the intake
@@ -95,7 +91,7 @@ def chain_plan(compiled: CompiledModel, relaxed: np.ndarray, time_limit: float) 
     chains = getattr(m, "cohort_chains", None)
     if not chains:
         return None
-    number = _column_numbers(compiled)
+    number = compiled.column_of
     free = compiled.col_lower < compiled.col_upper
     fixed_lo, fixed_hi = compiled.col_lower.copy(), compiled.col_upper.copy()
     rounded = np.zeros(compiled.n_cols, dtype=bool)

@@ -108,6 +108,7 @@ class CompiledModel:
     columns = _from_form("columns")
     rows = _from_form("rows")
     row_of = _from_form("row_of")
+    column_of = _from_form("column_of")
     integer = _from_form("integer")
     binary = _from_form("binary")
     matrix = _from_form("matrix")

@@ -8,6 +8,7 @@ compilation: the bounds a model has *now* live in its lifecycle object (lifecycl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import highspy
 import numpy as np
@@ -42,6 +43,11 @@ class StandardForm:
     integer: np.ndarray  # bool per column
     binary: np.ndarray  # bool per column (integer with bounds 0..1)
     row_of: dict = field(default_factory=dict)  # id(ConstraintData) -> row numbers
+
+    @cached_property
+    def column_of(self) -> dict[int, int]:
+        """id(VarData) -> its column number; a variable fixed when the model was compiled has none."""
+        return {id(v): j for j, v in enumerate(self.columns)}
 
     @property
     def n_cols(self) -> int:

@@ -30,7 +30,7 @@ def test_the_rounded_relaxation_is_a_plan_that_meets_every_row(built):
     assert compiled.objective_of(values) >= bound - 1e-6 * abs(bound)
     # every gated cohort is either closed or at least its minimum
     m = compiled.model
-    number = {id(v): j for j, v in enumerate(compiled.columns)}
+    number = compiled.column_of
     for by_year in m.cohort_chains.values():
         for cohort in by_year.values():
             total = sum(values[number[id(v)]] for v in cohort.starts if id(v) in number)
