@@ -118,8 +118,9 @@ def _relax_round_and_branch(compiled: CompiledModel, time_limit: float, mip_rel_
     h.setOptionValue("time_limit", float(remaining))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("presolve", "choose")
-    # A plan rounded from the LP alone (cohort_chains.py) is not handed to HiGHS: those models' LPs are
-    # beyond the simplex in the time, and with a plan given HiGHS 1.16 ran 60 s past its limit on L2
+    # A plan rounded from the LP alone (cohort_chains.py) is not handed to HiGHS: on those models its
+    # branch and bound does not get past the root LP in the time, and the plan is the answer anyway
+    # when it finds none better (below)
     if start is not None and start.values is not None and start.relaxation == "binaries kept":
         sol = highspy.HighsSolution()
         sol.col_value = list(start.values)
