@@ -144,8 +144,11 @@ def _relax_round_and_branch(compiled: CompiledModel, time_limit: float, mip_rel_
         outcome.status = Status.TIME_LIMIT
         outcome.message = outcome.message.replace("cancelled", "time limit reached")
     if (start is not None and start.values is not None and outcome.status != Status.INFEASIBLE
-            and (outcome.values is None or start.objective < outcome.objective)):
-        # branch and bound found nothing better in the time left: the start's plan is the answer
+            and (outcome.values is None
+                 or start.objective < outcome.objective - 1e-9 * max(1.0, abs(outcome.objective)))):
+        # branch and bound found nothing better in the time left: the start's plan is the answer.
+        # Only a clearly better start replaces its plan: equal objectives that differ in the last
+        # digits are ties, and swapping on them made two solves of one model report different plans
         outcome.values, outcome.objective = start.values, start.objective
         outcome.mip_gap = relative_gap(start.objective, outcome.dual_bound) if outcome.dual_bound is not None else None
         outcome.message = outcome.message.replace(" before any feasible plan was found", "")
