@@ -38,6 +38,7 @@ import highspy
 import numpy as np
 
 from optimiser.basics.status import Status
+from optimiser.solver.background import lowest_priority
 from optimiser.solver.lifecycle import CompiledModel, new_highs
 from optimiser.solver.outcome import SolveOutcome, outcome_of, relative_gap
 from optimiser.solver.scheduler import reset_thread_scheduler
@@ -156,13 +157,9 @@ class PlainArm:
             self.watch.settled = True  # the arm got there during phase 1: the rounding does not start
 
     def _yield_the_cpu(self) -> None:
-        """Lowest CPU priority for the arm's thread (Linux: threads have their own nice value), so
-        that a stopped arm still inside an LP solve takes only CPU nothing else wants."""
-        try:
-            if self.native_id is not None and self._thread.is_alive():
-                os.setpriority(os.PRIO_PROCESS, self.native_id, 19)
-        except (AttributeError, OSError):  # not on this system; the arm ends at its next check
-            pass
+        """A stopped arm still inside an LP solve takes only CPU nothing else wants."""
+        if self._thread.is_alive():
+            lowest_priority(self.native_id)
 
     def finish(self) -> ArmResult | None:
         """Stop the arm (if still running) and return its result unless dropped. A racing arm is

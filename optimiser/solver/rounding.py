@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from optimiser.solver.background import BackgroundRun
 from optimiser.solver.cohort_chains import chain_plan
 from optimiser.solver.lifecycle import CompiledModel
 from optimiser.solver.outcome import relative_gap, said
@@ -26,7 +27,9 @@ from optimiser.solver.watch import Watch
 # crossover is most of it (L2 at load 4: interior point 35 s, the crossover not done 85 s later).
 # Phase 1 is stopped at its share by its callback (HiGHS's own limit is checked rarely inside a
 # long solve: it overran by 4-12 s on L2) and, if it has no point by then, the LP relaxation
-# without crossover takes its place (`FALLBACK_SHARE`). Where phase 1 is quick (S, M, W: under a
+# without crossover takes its place (`FALLBACK_SHARE`). Where no callback comes to stop it (L2 on
+# highspy 1.15.1: none for over a minute after its root LP), the solve stops waiting for it
+# `ABANDON_AFTER_S` past its share (background.py). Where phase 1 is quick (S, M, W: under a
 # third) the share is unused.
 # Phase 2 gets most of what is left: on the England-scale presets the rounding search keeps
 # improving its plan steadily, while the full branch and bound after it rarely improves on it.
@@ -36,6 +39,8 @@ PHASE_SHARE = (0.7, 0.8)
 # At 120 s this is too little for L2 (its interior point alone takes 35 s at load 4): with half
 # the limit for phase 1 the fallback still had no point at 96 s (29 Nov 2026, load 3-4).
 FALLBACK_SHARE = 0.9
+# How long past its share the solve waits for phase 1 to answer its callback's stop.
+ABANDON_AFTER_S = 1.0
 # Rounding neighbourhoods tried in turn (see rens_box), and their names in the results.
 RENS_WIDENING = (0, "down", None)
 BOX_NAMES = {0: "floor to ceiling", "down": "lower bound to ceiling", None: "cohort decisions only"}
@@ -128,12 +133,18 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     t0 = time.perf_counter()
     h1 = _phase_highs(compiled, compiled.col_lower, compiled.col_upper, compiled.binary & free,
                       PHASE_SHARE[0] * time_limit, mip_rel_gap)
-    watch.attach(h1, plans=False, bounds=True, deadline=t0 - watch.t0 + PHASE_SHARE[0] * time_limit)
-    h1.run()
-    info = h1.getInfo()
-    nodes = int(info.mip_node_count) if compiled.binary[free].any() else 0
-    has_point = info.primal_solution_status == 2
-    relax_gap = float(info.mip_gap) if has_point and compiled.binary[free].any() else None
+    deadline = t0 - watch.t0 + PHASE_SHARE[0] * time_limit  # seconds since the solve began
+    watch.attach(h1, plans=False, bounds=True, deadline=deadline)
+    phase_one = BackgroundRun(h1, "engine-relax-and-round-phase-1")
+    if phase_one.wait(watch.t0 + deadline + ABANDON_AFTER_S - time.perf_counter()):
+        info = h1.getInfo()
+        nodes = int(info.mip_node_count) if compiled.binary[free].any() else 0
+        has_point = info.primal_solution_status == 2
+        relax_gap = float(info.mip_gap) if has_point and compiled.binary[free].any() else None
+    else:  # no callback came to stop it at its share: the LP below takes its place without it
+        phase_one.abandon()
+        nodes, has_point, relax_gap = None, False, None
+        h1 = None  # still running: not read
     relaxation = "binaries kept"
     if not has_point and not watch.cancelled:
         h1 = _lp_without_crossover(compiled, FALLBACK_SHARE * time_limit - (time.perf_counter() - t0))
@@ -146,7 +157,8 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     if phase_one_said is not None:
         phase_one_said(relax_gap, has_point)
     if not has_point or watch.cancelled or watch.settled:
-        return Start(None, None, None, (t1 - t0, 0.0), solver_status=said(h1), relax_nodes=nodes,
+        status = said(h1) if h1 is not None else f"still running {ABANDON_AFTER_S:g} s past its share"
+        return Start(None, None, None, (t1 - t0, 0.0), solver_status=status, relax_nodes=nodes,
                      relaxation=relaxation)
     relaxed = np.asarray(h1.getSolution().col_value, dtype=float)
     lp = relaxation != "binaries kept" or not compiled.binary[free].any()

@@ -13,6 +13,7 @@ from optimiser.solver.standard_form import INF
 
 # progress(report) receives {"elapsed_s", "incumbent", "bound", "gap", "nodes"} as HiGHS reports
 # them (at most every PROGRESS_EVERY_S seconds, and at each better plan); returning True cancels.
+# It may be called from a solver thread (phase 1 runs in its own: background.py), one call at a time.
 Progress = Callable[[dict], bool | None]
 PROGRESS_EVERY_S = 0.5
 
