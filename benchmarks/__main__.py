@@ -171,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scenario", type=Path, action="append", help="scenario folder or .xlsx (repeatable)")
     ap.add_argument("--preset", help="synthetic preset (S, M, L, XL, W, S2, L2) or DEFAULT (the v2 default)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the synthetic preset (default 0)")
+    ap.add_argument("--highs-seed", type=int, action="append", dest="highs_seeds",
+                    help="HiGHS's random seed for the engine and plain HiGHS alike (repeatable: one run per "
+                         "seed; default 0, HiGHS's own); the table sums several seeds up beside the preset's row")
     ap.add_argument("--gap", type=float, default=None, help=f"relative MIP gap (preset default {PRESET_GAP})")
     ap.add_argument("--time-limit", type=float, default=None,
                     help=f"seconds for HiGHS (preset default {PRESET_TIME_LIMIT:g})")
@@ -213,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         portfolio.PLAIN_ARM = True
     if args.preset:
         run_preset(args.preset.strip().upper(), args.seed, PRESET_GAP if args.gap is None else args.gap,
-                   PRESET_TIME_LIMIT if args.time_limit is None else args.time_limit, args.repeat or 1, args.out)
+                   PRESET_TIME_LIMIT if args.time_limit is None else args.time_limit, args.repeat or 1, args.out,
+                   tuple(args.highs_seeds or (0,)))
         return 0
     if args.startup:
         from benchmarks.startup import run_startup
@@ -246,6 +250,10 @@ def _check(args) -> str | None:
         return f"--time-limit must be above 0 seconds, not {args.time_limit}"
     if args.repeat is not None and args.repeat < 1:
         return f"--repeat must be 1 or more, not {args.repeat}"
+    if any(s < 0 for s in args.highs_seeds or ()):
+        return f"--highs-seed must be 0 or more, not {min(args.highs_seeds)}"
+    if args.highs_seeds and not args.preset:
+        return "--highs-seed needs --preset (the engine against plain HiGHS, seed by seed)"
     if args.seed < 0:
         return f"--seed must be 0 or more, not {args.seed}"
     if args.samples < 1:

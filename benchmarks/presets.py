@@ -10,6 +10,7 @@ beside it as context only: this machine is shared, and its speed varies 2-3x bet
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import time
@@ -40,10 +41,10 @@ def preset_scenario(preset: str, seed: int):
     return scenario_from_raw(generate(preset, seed))
 
 
-def solve_mps(path: Path, gap: float, time_limit: float) -> dict:
+def solve_mps(path: Path, gap: float, time_limit: float, highs_seed: int = 0) -> dict:
     """The exported model solved by plain HiGHS: its defaults, but as many threads as the engine
-    uses in all (its two arms, one thread each: portfolio.THREADS_IN_ALL), the same gap and the
-    same time limit."""
+    uses in all (its two arms, one thread each: portfolio.THREADS_IN_ALL), the same gap, the
+    same time limit and the engine's random seed (HiGHS's default, 0, unless `--highs-seed`)."""
     import highspy
 
     from optimiser.solver import portfolio
@@ -54,7 +55,7 @@ def solve_mps(path: Path, gap: float, time_limit: float) -> dict:
 
     h = highspy.Highs()
     for option, value in (("output_flag", False), ("threads", threads), ("mip_rel_gap", float(gap)),
-                          ("time_limit", float(time_limit))):
+                          ("time_limit", float(time_limit)), ("random_seed", int(highs_seed))):
         h.setOptionValue(option, value)
     t0 = time.perf_counter()
     h.readModel(str(path))
@@ -69,7 +70,7 @@ def solve_mps(path: Path, gap: float, time_limit: float) -> dict:
     return {"read_seconds": read, "solve_seconds": solve, "status": h.modelStatusToString(h.getModelStatus()),
             "objective": info.objective_function_value if found else None,
             "mip_gap": info.mip_gap if found else None, "nodes": int(info.mip_node_count),
-            "threads": threads, "mps_bytes": path.stat().st_size}
+            "threads": threads, "random_seed": int(highs_seed), "mps_bytes": path.stat().st_size}
 
 
 def _plain_arm_on() -> bool:
@@ -103,9 +104,12 @@ def versus(r: dict) -> dict:
     return {**out, "ratio": None, "ratio_kind": "gaps", "not_slower": not_worse}
 
 
-def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:
+def preset_run(preset: str, seed: int, gap: float, time_limit: float, highs_seed: int = 0) -> dict:
     """Generate (or load the v2 default), build, export to MPS, solve in the engine, then solve the
-    MPS file plainly."""
+    MPS file plainly; both with HiGHS's random seed `highs_seed`."""
+    from optimiser.solver import lifecycle
+
+    lifecycle.RANDOM_SEED = highs_seed
     when, load_start = time.strftime("%Y-%m-%dT%H:%M:%S"), load_average()
     t0 = time.perf_counter()
     scenario = preset_scenario(preset, seed)
@@ -119,7 +123,7 @@ def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:
         t2 = time.perf_counter()
         plan = optimiser.solve_built(built, time_limit=time_limit, gap=gap, explain=False)
         solve_wall = time.perf_counter() - t2
-        direct = solve_mps(mps, gap, time_limit)
+        direct = solve_mps(mps, gap, time_limit, highs_seed)
     t = plan.timings
     results = t.get("results_seconds", 0.0)
     outside = t["build_seconds"] + t["handoff_seconds"] + results
@@ -127,7 +131,7 @@ def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:
     nnz = plan.size.get("n_nonzeros") or 0
     same = plan.objective is not None and direct["objective"] is not None
     r = {
-        "preset": preset.upper(), "seed": seed, "scenario": scenario.name, "status": plan.status,
+        "preset": preset.upper(), "seed": seed, "highs_seed": highs_seed, "scenario": scenario.name, "status": plan.status,
         "mip_gap": plan.mip_gap, "objective": plan.objective, "requested_gap": gap, "time_limit_s": time_limit,
         "phases": plan.phases, "generate_seconds": generate_seconds,
         "plain_arm": _plain_arm_on(),  # the engine ran plain branch and bound beside the rounding
@@ -148,25 +152,34 @@ def preset_run(preset: str, seed: int, gap: float, time_limit: float) -> dict:
     return r
 
 
-def run_preset(preset: str, seed: int, gap: float, time_limit: float, repeat: int, out: Path) -> list[Path]:
+def run_preset(preset: str, seed: int, gap: float, time_limit: float, repeat: int, out: Path,
+               highs_seeds: tuple[int, ...] = (0,)) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for i in range(1, repeat + 1):
-        result = {**preset_run(preset, seed, gap, time_limit), "run": i, "repeat": repeat}
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        version = (result["machine"].get("highspy") or "unknown").replace(".", "")
-        path = out / f"{result['preset']}_s{seed}_h{version}_{stamp}_run{i}.json"
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(result, indent=2) + "\n")
-        os.replace(tmp, path)  # never a half-written result file
-        written.append(path)
-        v, m = result["versus"], result["mps"]
-        print(f"{result['preset']} seed {seed} highspy {result['machine']['highspy']} run {i}/{repeat}: "
-              f"engine {result['status']} gap {_pct(result['mip_gap'])} in {result['solve_seconds']:.2f}s; "
-              f"plain HiGHS {m['status']} gap {_pct(m['mip_gap'])} in {m['solve_seconds']:.2f}s; "
-              f"engine/plain {_ratio(v)} ({'not slower' if v['not_slower'] else 'SLOWER'}); "
-              f"outside/solver {result['outside_solver_ratio']:.2f}; phases {result['phases']} -> {path}")
+    for highs_seed in highs_seeds:
+        for i in range(1, repeat + 1):
+            written.append(_write_run(preset_run(preset, seed, gap, time_limit, highs_seed), i, repeat, out))
     return written
+
+
+def _write_run(result: dict, i: int, repeat: int, out: Path) -> Path:
+    """One run's JSON file (written whole or not at all) and its line on the console."""
+    result = {**result, "run": i, "repeat": repeat}
+    seed, highs_seed = result["seed"], result["highs_seed"]
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    version = (result["machine"].get("highspy") or "unknown").replace(".", "")
+    other_seed = f"_r{highs_seed}" if highs_seed else ""  # HiGHS's default seed keeps the old names
+    path = out / f"{result['preset']}_s{seed}{other_seed}_h{version}_{stamp}_run{i}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(result, indent=2) + "\n")
+    os.replace(tmp, path)  # never a half-written result file
+    v, m = result["versus"], result["mps"]
+    print(f"{result['preset']} seed {seed} HiGHS seed {highs_seed} highspy {result['machine']['highspy']} "
+          f"run {i}/{repeat}: engine {result['status']} gap {_pct(result['mip_gap'])} in {result['solve_seconds']:.2f}s; "
+          f"plain HiGHS {m['status']} gap {_pct(m['mip_gap'])} in {m['solve_seconds']:.2f}s; "
+          f"engine/plain {_ratio(v)} ({'not slower' if v['not_slower'] else 'SLOWER'}); "
+          f"outside/solver {result['outside_solver_ratio']:.2f}; phases {result['phases']} -> {path}")
+    return path
 
 
 # --- the README table ------------------------------------------------------------------------
@@ -191,7 +204,8 @@ def _ratio(v: dict) -> str:
 
 
 def latest_runs(out: Path) -> dict[tuple, dict]:
-    """The most recent run of each (preset, seed, highspy version) among the JSON files in `out`."""
+    """The most recent run of each (preset, seed, highspy version, HiGHS seed) among the JSON files
+    in `out` (runs from before `--highs-seed` ran with HiGHS's default, 0)."""
     latest: dict[tuple, dict] = {}
     for path in sorted(out.glob("*.json")):
         try:
@@ -200,20 +214,22 @@ def latest_runs(out: Path) -> dict[tuple, dict]:
             continue
         if not isinstance(r, dict) or "preset" not in r or "requested_gap" not in r:
             continue
-        key = (r["preset"], r.get("seed", 0), (r.get("machine") or {}).get("highspy") or "?")
+        key = (r["preset"], r.get("seed", 0), (r.get("machine") or {}).get("highspy") or "?", r.get("highs_seed", 0))
         if key not in latest or r.get("when", "") >= latest[key].get("when", ""):
             latest[key] = r
     return latest
 
 
 def _order(key: tuple) -> tuple:
-    preset, seed, version = key
+    preset, seed, version = key[:3]
     rank = PRESET_ORDER.index(preset) if preset in PRESET_ORDER else len(PRESET_ORDER)
     return rank, preset, seed, tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
 
 
 def table(out: Path) -> str:
-    runs = latest_runs(out)
+    """One row per preset, seed and highspy version: the latest run with HiGHS's default seed, and
+    below it, where runs were made with several HiGHS seeds, their summary (`seeds_table`)."""
+    runs = {key[:3]: r for key, r in latest_runs(out).items() if key[3] == 0}
     head = ("| preset | seed | highspy | engine / plain HiGHS | not slower | engine: status, gap | engine s | "
             "plain HiGHS: status, gap | plain s | outside / HiGHS | phases (relax s, nodes; round s; handed over) "
             "| columns | nonzeros | load 1 min | when |")
@@ -232,4 +248,44 @@ def table(out: Path) -> str:
             f"| {_num(r['outside_solver_ratio'], 2)} | {phases} | {r['n_vars']:,} | {r['n_nonzeros']:,} "
             f"| {_num(load.get('load_average_1min'), 1)}-{_num(load.get('load_average_1min_end'), 1)} "
             f"| {r.get('when', '')} |")
-    return "\n".join(lines)
+    seeds = seeds_table(out)
+    return "\n".join(lines) + (f"\n\n{seeds}" if seeds else "")
+
+
+# Shift of the shifted geometric mean of times to the gap (seconds): the usual summary of MIP
+# benchmarks over seeds (MIPLIB's is 10 s), so that a few quick runs do not decide it alone.
+SHIFT_S = 10.0
+
+
+def shifted_geometric_mean(seconds: list[float], shift: float = SHIFT_S) -> float:
+    return math.exp(sum(math.log(t + shift) for t in seconds) / len(seconds)) - shift
+
+
+def seeds_table(out: Path) -> str:
+    """Presets run with several HiGHS random seeds (`--highs-seed`): on a MIP the seed alone can
+    move the time to the gap several times over, so one seed's run may be its luck. Per side: how
+    many seeds reached the gap, each seed's time (the limit where it did not), and the ratio of
+    the shifted geometric means; the latest run of each seed."""
+    groups: dict[tuple, dict[int, dict]] = {}
+    for key, r in latest_runs(out).items():
+        groups.setdefault(key[:3], {})[key[3]] = r
+    head = ("| preset | seed | highspy | HiGHS seeds | engine reached the gap | plain HiGHS reached it "
+            "| engine s per seed | plain HiGHS s per seed | engine / plain HiGHS (shifted geometric means) | when |")
+    lines = [head, "|" + " --- |" * (head.count("|") - 1)]
+    for key in sorted((k for k, g in groups.items() if len(g) > 1), key=_order):
+        by_seed = dict(sorted(groups[key].items()))
+        sides = {"engine": [], "plain": []}
+        for r in by_seed.values():
+            v = versus(r)
+            sides["engine"].append(v["engine_seconds_to_gap"])
+            sides["plain"].append(v["plain_seconds_to_gap"])
+        limit = max(r["time_limit_s"] for r in by_seed.values())
+        means = {side: shifted_geometric_mean([limit if t is None else t for t in ts]) for side, ts in sides.items()}
+        times = {side: ", ".join(f"> {limit:g}" if t is None else f"{t:.1f}" for t in ts) for side, ts in sides.items()}
+        reached = {side: sum(t is not None for t in ts) for side, ts in sides.items()}
+        whens = sorted(r.get("when", "") for r in by_seed.values())
+        lines.append(
+            f"| {key[0]} | {key[1]} | {key[2]} | {', '.join(map(str, by_seed))} | {reached['engine']} of {len(by_seed)} "
+            f"| {reached['plain']} of {len(by_seed)} | {times['engine']} | {times['plain']} "
+            f"| {means['engine'] / max(means['plain'], 1e-9):.2f} | {whens[0]} to {whens[-1]} |")
+    return "\n".join(lines) if len(lines) > 2 else ""

@@ -39,8 +39,29 @@ def test_preset_benchmark_writes_one_json_per_run_with_every_key(tmp_path):
     assert "| S |" in table.stdout
 
 
+def test_runs_with_several_highs_seeds_are_summed_up_beside_the_table(tmp_path):
+    cmd = [sys.executable, "-m", "benchmarks", "--preset", "S", "--time-limit", "1", "--gap", "0.5",
+           "--highs-seed", "0", "--highs-seed", "2", "--out", str(tmp_path)]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    runs = {json.loads(f.read_text())["highs_seed"]: (f.name, json.loads(f.read_text())) for f in tmp_path.glob("S_*.json")}
+    assert sorted(runs) == [0, 2]
+    assert "_r2_" in runs[2][0] and "_r" not in runs[0][0].split("_h")[0]  # seed 0 keeps the old names
+    assert [runs[s][1]["mps"]["random_seed"] for s in (0, 2)] == [0, 2]  # plain HiGHS ran with the same seed
+    table = subprocess.run([sys.executable, "-m", "benchmarks", "--table", "--out", str(tmp_path)],
+                           cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert table.returncode == 0, table.stderr
+    rows = [line for line in table.stdout.splitlines() if line.startswith("| S |")]
+    assert len(rows) == 2  # the preset's row (HiGHS's default seed) and the summary of both seeds
+    summary = rows[1].split(" | ")
+    assert summary[3] == "0, 2" and summary[4].endswith("of 2") and summary[5].endswith("of 2")
+    assert float(summary[8]) > 0
+
+
 def test_bad_benchmark_options_are_refused(tmp_path):
-    for args, message in ((["--preset", "Q"], "unknown preset"), (["--preset", "S", "--gap", "2"], "--gap"),
+    for args, message in ((["--highs-seed", "1"], "--highs-seed needs --preset"),
+                          (["--preset", "S", "--highs-seed", "-1"], "--highs-seed must be"),
+                          (["--preset", "Q"], "unknown preset"), (["--preset", "S", "--gap", "2"], "--gap"),
                           (["--preset", "S", "--time-limit", "0"], "--time-limit"),
                           (["--sweep", "--samples", "0"], "--samples")):
         done = subprocess.run([sys.executable, "-m", "benchmarks", *args, "--out", str(tmp_path)], cwd=REPO,
