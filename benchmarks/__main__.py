@@ -114,7 +114,8 @@ def run_frontier(path: Path, repeat: int, out: Path) -> Path:
               "ratio": statistics.median(warm) / statistics.median(cold), "runs": {"frontier": warm, "cold": cold},
               "by_point": points, "machine": machine(), "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
     out.mkdir(parents=True, exist_ok=True)
-    dst = out / f"frontier_{path.name.replace(' ', '_')}.json"
+    version = (result["machine"].get("highspy") or "unknown").replace(".", "")  # one file per version
+    dst = out / f"frontier_{path.name.replace(' ', '_')}_h{version}.json"
     dst.write_text(json.dumps(result, indent=2) + "\n")
     print(f"frontier of {len(FRONTIER_SCALES)} points {result['frontier_seconds']:.2f}s vs {len(FRONTIER_SCALES)} cold "
           f"solves {result['cold_seconds']:.2f}s: ratio {result['ratio']:.3f} (medians of {repeat}) -> {dst}")

@@ -39,6 +39,14 @@ PHASE_SHARE = (0.7, 0.8)
 # At 120 s this is too little for L2 (its interior point alone takes 35 s at load 4): with half
 # the limit for phase 1 the fallback still had no point at 96 s (29 Nov 2026, load 3-4).
 FALLBACK_SHARE = 0.9
+# Phase 1 stops within this share of the requested gap. Step 2 fixes the cohort decisions at
+# phase 1's plan, so phase 1's own gap is spent before any general integer is rounded: a phase 1
+# stopped at the root at 0.44-0.87% of a 1% gap (W seed 0 with HiGHS seeds 0, 2, 4 on 1.15.1 and
+# 0 and 4 on 1.16.0) left the box searching for 75-110 s or handing over, and the frontier's 1.25
+# point of the default on 1.16.0 (phase 1 at 2.0% of a 3% gap) took 117 s where the cold solve of
+# that budget took 26 s (29-30 Nov 2026). Every other preset's phase 1 ends at the root within
+# 0.3% of its bound, where this share changes nothing.
+PHASE_ONE_GAP = 0.5
 # How long past its share the solve waits for phase 1 to answer its callback's stop.
 ABANDON_AFTER_S = 1.0
 # Rounding neighbourhoods tried in turn (see rens_box), and their names in the results.
@@ -132,7 +140,7 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
         return None
     t0 = time.perf_counter()
     h1 = _phase_highs(compiled, compiled.col_lower, compiled.col_upper, compiled.binary & free,
-                      PHASE_SHARE[0] * time_limit, mip_rel_gap)
+                      PHASE_SHARE[0] * time_limit, PHASE_ONE_GAP * mip_rel_gap)
     deadline = t0 - watch.t0 + PHASE_SHARE[0] * time_limit  # seconds since the solve began
     watch.attach(h1, plans=False, bounds=True, deadline=deadline)
     phase_one = BackgroundRun(h1, "engine-relax-and-round-phase-1")
