@@ -238,7 +238,7 @@ def table(out: Path) -> str:
         r = runs[key]
         m, v, ph = r.get("mps", {}), versus(r), r.get("phases") or {}
         phases = ("n/a" if not ph else
-                  f"{_num(ph.get('relax_seconds'), 1)}, {ph.get('relax_nodes', 'n/a')}; "
+                  f"{_num(ph.get('relax_seconds'), 1)}, {'n/a' if ph.get('relax_nodes') is None else ph['relax_nodes']}; "
                   f"{_num(ph.get('round_seconds'), 1)}; {'yes' if ph.get('handed_over') else 'no'}")
         load = (r.get("machine") or {})
         lines.append(
