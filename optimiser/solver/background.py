@@ -20,6 +20,11 @@ import highspy
 
 from optimiser.solver.scheduler import reset_thread_scheduler
 
+# How long the solve waits for a run it has asked to stop (at its deadline, or because the other
+# arm won) before it leaves the run to end on its own: HiGHS stops at its next callback, which may
+# be that long or minutes away.
+ABANDON_AFTER_S = 1.0
+
 
 def lowest_priority(native_id: int | None) -> None:
     """Lowest CPU priority for one thread (Linux threads have their own nice value), so that a run

@@ -38,6 +38,7 @@ import highspy
 import numpy as np
 
 from optimiser.basics.status import Status
+from optimiser.solver import background
 from optimiser.solver.background import lowest_priority
 from optimiser.solver.lifecycle import CompiledModel, new_highs
 from optimiser.solver.outcome import SolveOutcome, outcome_of, relative_gap
@@ -56,9 +57,9 @@ PLAIN_ARM = False
 # requested gap (W seed 0: 0.87% against a 1% gap; S, M, L, the defaults: 0.04-0.07%).
 WEAK_RELAXATION = 0.5
 # A stopped arm ends at HiGHS's next MIP callback, which never comes inside an LP solve: plain
-# branch and bound's root LP on L took longer than the whole solve. The solve waits this long for
-# it, then leaves it to end on its own at the lowest CPU priority (its answer unused).
-ABANDON_AFTER_S = 1.0
+# branch and bound's root LP on L took longer than the whole solve. The solve waits
+# `background.ABANDON_AFTER_S` for it, then leaves it to end on its own at the lowest CPU priority
+# (its answer unused).
 # HiGHS threads an engine solve uses at once with the plain arm: the two arms, one each (lifecycle.THREADS).
 THREADS_IN_ALL = 2
 
@@ -164,11 +165,11 @@ class PlainArm:
     def finish(self) -> ArmResult | None:
         """Stop the arm (if still running) and return its result unless dropped. A racing arm is
         waited for (it is in branch and bound, whose callbacks come often); a dropped or cancelled
-        one for `ABANDON_AFTER_S` at most, then left to end on its own."""
+        one for `background.ABANDON_AFTER_S` at most, then left to end on its own."""
         self.watch.settled = True
         if self.dropped or self.watch.cancelled:
             self._yield_the_cpu()
-            self._thread.join(ABANDON_AFTER_S)
+            self._thread.join(background.ABANDON_AFTER_S)
         else:
             self._thread.join()
         if self._thread.is_alive():

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from optimiser.solver import background
 from optimiser.solver.background import BackgroundRun
 from optimiser.solver.cohort_chains import chain_plan
 from optimiser.solver.lifecycle import CompiledModel
@@ -29,7 +30,7 @@ from optimiser.solver.watch import Watch
 # long solve: it overran by 4-12 s on L2) and, if it has no point by then, the LP relaxation
 # without crossover takes its place (`FALLBACK_SHARE`). Where no callback comes to stop it (L2 on
 # highspy 1.15.1: none for over a minute after its root LP), the solve stops waiting for it
-# `ABANDON_AFTER_S` past its share (background.py). Where phase 1 is quick (S, M, W: under a
+# `background.ABANDON_AFTER_S` past its share. Where phase 1 is quick (S, M, W: under a
 # third) the share is unused.
 # Phase 2 gets most of what is left: on the England-scale presets the rounding search keeps
 # improving its plan steadily, while the full branch and bound after it rarely improves on it.
@@ -47,8 +48,6 @@ FALLBACK_SHARE = 0.9
 # that budget took 26 s (29-30 Nov 2026). Every other preset's phase 1 ends at the root within
 # 0.3% of its bound, where this share changes nothing.
 PHASE_ONE_GAP = 0.5
-# How long past its share the solve waits for phase 1 to answer its callback's stop.
-ABANDON_AFTER_S = 1.0
 # Rounding neighbourhoods tried in turn (see rens_box), and their names in the results.
 RENS_WIDENING = (0, "down", None)
 BOX_NAMES = {0: "floor to ceiling", "down": "lower bound to ceiling", None: "cohort decisions only"}
@@ -144,7 +143,7 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     deadline = t0 - watch.t0 + PHASE_SHARE[0] * time_limit  # seconds since the solve began
     watch.attach(h1, plans=False, bounds=True, deadline=deadline)
     phase_one = BackgroundRun(h1, "engine-relax-and-round-phase-1")
-    if phase_one.wait(watch.t0 + deadline + ABANDON_AFTER_S - time.perf_counter()):
+    if phase_one.wait(watch.t0 + deadline + background.ABANDON_AFTER_S - time.perf_counter()):
         info = h1.getInfo()
         nodes = int(info.mip_node_count) if compiled.binary[free].any() else 0
         has_point = info.primal_solution_status == 2
@@ -165,7 +164,7 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     if phase_one_said is not None:
         phase_one_said(relax_gap, has_point)
     if not has_point or watch.cancelled or watch.settled:
-        status = said(h1) if h1 is not None else f"still running {ABANDON_AFTER_S:g} s past its share"
+        status = said(h1) if h1 is not None else f"still running {background.ABANDON_AFTER_S:g} s past its share"
         return Start(None, None, None, (t1 - t0, 0.0), solver_status=status, relax_nodes=nodes,
                      relaxation=relaxation)
     relaxed = np.asarray(h1.getSolution().col_value, dtype=float)

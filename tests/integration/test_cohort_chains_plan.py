@@ -8,7 +8,7 @@ import pytest
 
 import optimiser
 from optimiser.scenario.scenario import scenario_from_raw
-from optimiser.solver import rounding
+from optimiser.solver import background, rounding
 from optimiser.solver.background import BackgroundRun
 from optimiser.solver.cohort_chains import chain_plan
 from optimiser.synthetic import generate
@@ -62,7 +62,7 @@ def test_a_phase_one_that_answers_no_callback_is_left_behind_and_the_solve_ends(
             super()._run()
 
     monkeypatch.setattr(rounding, "BackgroundRun", Held)
-    monkeypatch.setattr(rounding, "ABANDON_AFTER_S", -1e6)
+    monkeypatch.setattr(background, "ABANDON_AFTER_S", -1e6)
     plan = optimiser.solve_built(built, time_limit=20, gap=0.01, explain=False)
     assert len(runs) == 1 and runs[0].abandoned
     assert plan.phases["relaxation"] == "LP without crossover"
