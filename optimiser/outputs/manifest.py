@@ -47,6 +47,7 @@ from optimiser.scenario.fingerprint import scenario_hash
 from optimiser.scenario.io import SCENARIO_FILE, load_raw, write_folder
 from optimiser.scenario.scenario import Scenario, scenario_from_raw
 from optimiser.solver import check as plan_check
+from optimiser.solver import rounding
 from optimiser.solver.lifecycle import new_highs
 
 MANIFEST_FILE = "manifest.json"
@@ -216,6 +217,10 @@ def write_bundle(folder: Path, bundle: RunBundle, facts: dict) -> str:
         "options": bundle.options,
         "scenario_solver_settings": bundle.scenario.config.solver.model_dump(mode="json"),
         "solver": {"highs_options": _highs_options(),
+                   # the rounding phases set these on their own instances (optimiser/solver/rounding.py)
+                   "rounding_phases": {"phase_one_gap_share": rounding.PHASE_ONE_GAP,
+                                       "mip_heuristic_effort": rounding.HEURISTIC_EFFORT,
+                                       "time_shares": list(rounding.PHASE_SHARE)},
                    "plan_check_tolerances": {"relative_row_and_bound": plan_check.RELATIVE_TOLERANCE,
                                              "integrality": plan_check.INTEGRALITY_TOLERANCE,
                                              "objective": plan_check.OBJECTIVE_TOLERANCE}},

@@ -41,13 +41,22 @@ PHASE_SHARE = (0.7, 0.8)
 # the limit for phase 1 the fallback still had no point at 96 s (29 Nov 2026, load 3-4).
 FALLBACK_SHARE = 0.9
 # Phase 1 stops within this share of the requested gap. Step 2 fixes the cohort decisions at
-# phase 1's plan, so phase 1's own gap is spent before any general integer is rounded: a phase 1
-# stopped at the root at 0.44-0.87% of a 1% gap (W seed 0 with HiGHS seeds 0, 2, 4 on 1.15.1 and
-# 0 and 4 on 1.16.0) left the box searching for 75-110 s or handing over, and the frontier's 1.25
-# point of the default on 1.16.0 (phase 1 at 2.0% of a 3% gap) took 117 s where the cold solve of
-# that budget took 26 s (29-30 Nov 2026). Every other preset's phase 1 ends at the root within
-# 0.3% of its bound, where this share changes nothing.
-PHASE_ONE_GAP = 0.5
+# phase 1's plan, so phase 1's own gap is spent before any general integer is rounded: with phase 1
+# at or below 0.29% of a 1% gap the box held a 1% plan within 3-6 s, while at 0.44-0.87% (W seed 0
+# with HiGHS seeds 0, 2, 4 on 1.15.1 and 0 and 4 on 1.16.0) it searched for 75-110 s or handed
+# over; the frontier's 1.25 point of the default on 1.16.0 (phase 1 at 2.0% of a 3% gap) took 117 s
+# where the cold solve of that budget took 26 s (29-30 Nov 2026). S, M, L, XL and the default end
+# phase 1 at the root within 0.1% of its bound, where this share changes nothing.
+PHASE_ONE_GAP = 0.3
+# HiGHS's `mip_heuristic_effort` in both phases (its default: 0.05). Where the binaries'
+# relaxation is weak, phase 1's root heuristics stop at a poor set of cohort decisions and branch
+# and bound takes hundreds of nodes to better it: W seed 0 on highspy 1.15.1 ended phase 1's root
+# at 0.87% after 10.9 s and needed 1,013 nodes and 65 s to reach 0.11%; at 0.5 the root itself
+# reached 0.18% in 19.7 s (on 1.16.0 with HiGHS seed 4: 0.53% at its 84 s limit, against 0.14%
+# in 17 s at 1.0). Its rounding box then found a 1% plan in 5.8 s where at 0.05 it took 153 nodes
+# and 21.9 s. S, M, L, XL and the default ended phase 1 at the same plan in the same time
+# (30 Nov 2026, benchmarks/README.md).
+HEURISTIC_EFFORT = 0.5
 # Rounding neighbourhoods tried in turn (see rens_box), and their names in the results.
 RENS_WIDENING = (0, "down", None)
 BOX_NAMES = {0: "floor to ceiling", "down": "lower bound to ceiling", None: "cohort decisions only"}
@@ -85,6 +94,7 @@ def _phase_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.n
     h = compiled.copy(col_lower, col_upper, integer)
     h.setOptionValue("time_limit", max(float(time_limit), 0.01))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    h.setOptionValue("mip_heuristic_effort", HEURISTIC_EFFORT)
     # The relaxations are degenerate for dual simplex (tens of thousands of pivots on the default);
     # the interior point method solves them several times faster.
     h.setOptionValue("mip_lp_solver" if integer.any() else "solver", "ipm")

@@ -17,20 +17,25 @@ def test_phase_one_records_its_own_gap():
     assert outcome.phases["rounding_box"] is not None
 
 
-def test_phase_one_is_asked_for_a_share_of_the_gap(monkeypatch):
+def test_phase_one_is_asked_for_a_share_of_the_gap_with_more_heuristics(monkeypatch):
     # step 2 fixes the cohort decisions at phase 1's plan, so phase 1 must leave the rounding part
     # of the gap (the default's frontier point at 1.25 on highspy 1.16.0: 117 s with phase 1 at the
-    # full gap, 10.5 s at half of it)
+    # full gap, 10.5 s at half of it), and both phases' heuristics must work harder (W seed 0:
+    # 1,013 nodes after phase 1's root at HiGHS's default effort, the root alone at the engine's)
     from optimiser.solver import rounding
 
     asked = []
     made = rounding._phase_highs
 
     def recording(compiled, lo, hi, integer, time_limit, mip_rel_gap):
-        asked.append(mip_rel_gap)
-        return made(compiled, lo, hi, integer, time_limit, mip_rel_gap)
+        h = made(compiled, lo, hi, integer, time_limit, mip_rel_gap)
+        asked.append((mip_rel_gap, h.getOptions().mip_heuristic_effort))
+        return h
 
     monkeypatch.setattr(rounding, "_phase_highs", recording)
     solver.run(solver.compile_model(_two_region_cohort()), time_limit=30, mip_rel_gap=0.02)
     assert 0 < rounding.PHASE_ONE_GAP < 1
-    assert asked[0] == pytest.approx(rounding.PHASE_ONE_GAP * 0.02)
+    assert asked[0][0] == pytest.approx(rounding.PHASE_ONE_GAP * 0.02)
+    assert len(asked) >= 2  # phase 1 and at least one rounding box
+    assert rounding.HEURISTIC_EFFORT != 0.05  # HiGHS's default
+    assert all(effort == pytest.approx(rounding.HEURISTIC_EFFORT) for _gap, effort in asked)
