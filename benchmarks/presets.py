@@ -106,10 +106,18 @@ def versus(r: dict) -> dict:
 
 def preset_run(preset: str, seed: int, gap: float, time_limit: float, highs_seed: int = 0) -> dict:
     """Generate (or load the v2 default), build, export to MPS, solve in the engine, then solve the
-    MPS file plainly; both with HiGHS's random seed `highs_seed`."""
+    MPS file plainly; both with HiGHS's random seed `highs_seed` (the engine's own seed is put
+    back afterwards, whatever happens)."""
     from optimiser.solver import lifecycle
 
-    lifecycle.RANDOM_SEED = highs_seed
+    kept, lifecycle.RANDOM_SEED = lifecycle.RANDOM_SEED, highs_seed
+    try:
+        return _seeded_run(preset, seed, gap, time_limit, highs_seed)
+    finally:
+        lifecycle.RANDOM_SEED = kept
+
+
+def _seeded_run(preset: str, seed: int, gap: float, time_limit: float, highs_seed: int) -> dict:
     when, load_start = time.strftime("%Y-%m-%dT%H:%M:%S"), load_average()
     t0 = time.perf_counter()
     scenario = preset_scenario(preset, seed)

@@ -43,17 +43,20 @@ def relaxed_duals(compiled: CompiledModel, values: np.ndarray, fix_columns: np.n
     fixed = np.round(values[fix_columns])
     lo[fix_columns] = fixed
     hi[fix_columns] = fixed
-    h = compiled.copy(lo, hi)
-    h.setOptionValue("solver", "ipm")  # with crossover: vertex duals, ~15x fewer seconds than dual simplex here
-    if time_limit is not None:
-        h.setOptionValue("time_limit", max(0.01, float(time_limit)))
-    h.run()
-    if h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
+
+    def interior_point(crossover: bool) -> highspy.Highs:
         h = compiled.copy(lo, hi)
-        h.setOptionValue("solver", "ipm")
-        h.setOptionValue("run_crossover", "off")
-        h.setOptionValue("time_limit", max(0.01, float(time_limit)))
+        h.setOptionValue("solver", "ipm")  # with crossover: vertex duals, ~15x fewer seconds than dual simplex here
+        if not crossover:
+            h.setOptionValue("run_crossover", "off")
+        if time_limit is not None:
+            h.setOptionValue("time_limit", max(0.01, float(time_limit)))
         h.run()
+        return h
+
+    h = interior_point(crossover=True)
+    if h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
+        h = interior_point(crossover=False)
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     sol = h.getSolution()

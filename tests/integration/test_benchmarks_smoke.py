@@ -90,3 +90,19 @@ def test_startup_benchmark_times_each_command_against_the_reference(tmp_path):
     assert set(r["ratio_to_reference"]) == {"help", "validate", "solve"}
     assert all(len(runs) == 1 and runs[0] > 0 for runs in r["runs"].values())
     assert (Path(r["optimiser_path"]) / "__init__.py").is_file() and "cpu_count" in r["machine"]
+
+def test_a_seeded_run_puts_the_engine_seed_back_even_when_it_fails(monkeypatch):
+    # the benchmark process sets HiGHS's seed for each run; a run that fails half way must not
+    # leave the next (or a later solve in the same process) with another seed
+    from benchmarks import presets
+    from optimiser.solver import lifecycle
+
+    def failing(*_args):
+        assert lifecycle.RANDOM_SEED == 3  # the run itself had the seed asked for
+        raise RuntimeError("generator failed")
+
+    monkeypatch.setattr(presets, "preset_scenario", failing)
+    before = lifecycle.RANDOM_SEED
+    with pytest.raises(RuntimeError, match="generator failed"):
+        presets.preset_run("S", 0, 0.5, 1.0, highs_seed=3)
+    assert lifecycle.RANDOM_SEED == before == 0
