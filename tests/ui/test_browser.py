@@ -10,6 +10,7 @@ under load); the other tests run on the embedded v2 default.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -163,16 +164,23 @@ def _solve(page, run_id: int | None, budget_scale: str | None = None) -> None:
     _idle(page)
 
 
-def _browser(p):
-    browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-    return browser, browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+@contextlib.contextmanager
+def _page(url: str, downloads: bool = False):
+    """Debian's chromium on the app at `url`, once the app is idle; closed on the way out, also
+    when the test fails."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=downloads)
+            page.goto(url)
+            _idle(page)
+            yield page
+        finally:
+            browser.close()
 
 
 def test_a_negative_budget_typed_into_the_grid_is_refused_and_nothing_stored(default_app_url):
-    with sync_api.sync_playwright() as p:
-        browser, page = _browser(p)
-        page.goto(default_app_url)
-        _idle(page)
+    with _page(default_app_url) as page:
         _go(page, "Constraints")
         page.get_by_text("Changes since loaded (0)").wait_for()
         # the first budget row holds GBP 23.5m; typing -5000000 must not store 5,000,000 (or anything)
@@ -183,16 +191,12 @@ def test_a_negative_budget_typed_into_the_grid_is_refused_and_nothing_stored(def
         assert page.get_by_text("(edited)").count() == 0  # still the default, by name
         page.get_by_test_id("stSidebar").get_by_text("Valid").wait_for()
         _shot(page, "8_editor_refuses_negative_budget", height=1600)
-        browser.close()
 
 
 def test_an_edited_scenario_exports_under_its_own_name_with_its_edits(default_app_url):
     import openpyxl
 
-    with sync_api.sync_playwright() as p:
-        browser, page = _browser(p)
-        page.goto(default_app_url)
-        _idle(page)
+    with _page(default_app_url, downloads=True) as page:
         _go(page, "Constraints")
         _edit_budget_cell(page, 1, "13600000", "Changes since loaded (1)")  # 2024: GBP 12.6m -> 13.6m
         page.get_by_test_id("stSidebar").get_by_text("Scenario: West Midlands Imaging Network (edited)").wait_for()
@@ -219,16 +223,11 @@ def test_an_edited_scenario_exports_under_its_own_name_with_its_edits(default_ap
         assert assumptions["provenance.parent_scenario"] == "West Midlands Imaging Network (default)"
         assert assumptions["provenance.edit 1: budget year=2024 budget_gbp"] == "12600000 -> 13600000"
         _shot(page, "10_export_edited", height=1400)
-        browser.close()
 
 
 def test_planner_journey_in_a_real_browser(app_url):
     t0 = time.monotonic()
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
-        page.goto(app_url)
-        _idle(page)
+    with _page(app_url, downloads=True) as page:
         page.get_by_text("No errors.").wait_for()
         _shot(page, "1_scenario")
 
@@ -283,18 +282,13 @@ def test_planner_journey_in_a_real_browser(app_url):
         page.get_by_text("Headline figures").wait_for()
         _no_exceptions(page)
         _shot(page, "6_compare", height=3000)
-        browser.close()
     total = time.monotonic() - t0
     print(f"\nbrowser journey: {total:.1f} s in all; first solve seen in the browser after {first_solve_s:.1f} s")
     assert total < 300  # a new user does all six pages' jobs within five minutes
 
 
 def test_results_open_with_the_plan_in_brief_naming_the_top_commission_and_the_binding_limit(default_app_url):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 2400})
-        page.goto(default_app_url)
-        _idle(page)
+    with _page(default_app_url) as page:
         _go(page, "Solve")
         _solve(page, None)  # the export test may have saved run 1 on this server already
         page.get_by_role("link", name="See the results").click()
@@ -314,7 +308,6 @@ def test_results_open_with_the_plan_in_brief_naming_the_top_commission_and_the_b
         page.locator(".js-plotly-plot").nth(4).wait_for(timeout=60_000)  # the map and heat maps drawn too
         _no_exceptions(page)
         _shot(page, "7_results_summary_and_map", height=4600)  # from the top: the summary, then down to the map
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -324,11 +317,7 @@ def example_app_url(tmp_path_factory):
 
 
 def test_alternatives_page_finds_plans_in_the_worker_and_shows_them_side_by_side(example_app_url):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 2400})
-        page.goto(example_app_url)
-        _idle(page)
+    with _page(example_app_url) as page:
         _go(page, "Alternatives")
         page.get_by_text("Alternatives are LP plans with the best plan's cohort decisions fixed").wait_for()
         page.get_by_role("button", name="Find alternatives").click()
@@ -338,7 +327,6 @@ def test_alternatives_page_finds_plans_in_the_worker_and_shows_them_side_by_side
         page.get_by_text("fewer ug_radiography").first.wait_for(state="attached")  # a column of the canvas grid
         _no_exceptions(page)
         _shot(page, "8_alternatives", height=1800)
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -355,11 +343,7 @@ def uncertain_app_url(tmp_path_factory):
 
 
 def test_uncertainty_page_sweeps_futures_and_compares_a_robust_plan(uncertain_app_url):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 2400})
-        page.goto(uncertain_app_url)
-        _idle(page)
+    with _page(uncertain_app_url) as page:
         _go(page, "Uncertainty")
         page.get_by_label("Futures (samples)").fill("12")
         page.get_by_role("button", name="Run the sweep").click()
@@ -378,4 +362,3 @@ def test_uncertainty_page_sweeps_futures_and_compares_a_robust_plan(uncertain_ap
         page.get_by_role("button", name="Put the robust plan on Results").wait_for()
         _no_exceptions(page)
         _shot(page, "12_robust_plan_against_deterministic", height=3600)
-        browser.close()
