@@ -48,7 +48,9 @@ FALLBACK_SHARE = 0.9
 # where the cold solve of that budget took 26 s (29-30 Nov 2026). S, M, L, XL and the default end
 # phase 1 at the root within 0.1% of its bound, where this share changes nothing.
 PHASE_ONE_GAP = 0.3
-# HiGHS's `mip_heuristic_effort` in both phases (its default: 0.05). Where the binaries'
+# HiGHS's `mip_heuristic_effort` in every instance `_phase_highs` makes: both phases here and the
+# robust solve's rounding box (bounded.py; the default with 5 futures: the same plan and gap, 7.7 s
+# at either effort, 30 Nov 2026). Its default is 0.05. Where the binaries'
 # relaxation is weak, phase 1's root heuristics stop at a poor set of cohort decisions and branch
 # and bound takes hundreds of nodes to better it: W seed 0 on highspy 1.15.1 ended phase 1's root
 # at 0.87% after 10.9 s and needed 1,013 nodes and 65 s to reach 0.11%; at 0.5 the root itself
