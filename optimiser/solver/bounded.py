@@ -25,7 +25,12 @@ from optimiser.solver.decomposition import (
 )
 from optimiser.solver.extensive import ExtensiveForm
 from optimiser.solver.outcome import relative_gap
-from optimiser.solver.rounding import RENS_WIDENING, _phase_highs, rens_box
+from optimiser.solver.rounding import (
+    CONFLICT_SEARCH_SHARE,
+    RENS_WIDENING,
+    _phase_highs,
+    rounding_box,
+)
 from optimiser.solver.standard_form import StandardForm
 from optimiser.solver.watch import Watch
 
@@ -95,7 +100,11 @@ def _rounded(ext: ExtensiveForm, relaxed: np.ndarray, bound: float, gap: float, 
     general = compiled.integer & ~compiled.binary & free
     t0 = time.perf_counter()
     for widen in RENS_WIDENING:  # each wider box is tried when the last holds no plan at all
-        lo, hi = rens_box(compiled, relaxed, free, general, widen)
+        box = rounding_box(compiled, relaxed, free, general, widen,
+                           CONFLICT_SEARCH_SHARE * max(0.0, time_limit - (time.perf_counter() - t0)))
+        if box is None:
+            continue
+        lo, hi = box
         h = _phase_highs(compiled, lo, hi, compiled.integer, max(1.0, time_limit - (time.perf_counter() - t0)), 1e-4)
         watch = Watch(None, t0)
         watch.attach(h, plans=True, bounds=False, stop_at=bound + gap * abs(bound) / max(1e-9, 1 - gap))

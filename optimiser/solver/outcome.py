@@ -29,8 +29,8 @@ class SolveOutcome:
     solver_status: str = ""
     presolve_rechecked: bool = False  # an infeasible verdict was re-checked with presolve off
     row_activity: np.ndarray | None = None  # row values at `values`, in compiled row order
-    # The relax-and-round start, if it ran: relax_seconds, round_seconds, rounding_box (the
-    # neighbourhood that held its plan: 0, "down" or "binaries only"); or earlier_plan_within_gap.
+    # The relax-and-round start, if it ran: relax_seconds, round_seconds, rounding_box (the name,
+    # rounding.BOX_NAMES, of the last neighbourhood tried); or earlier_plan_within_gap.
     phases: dict = field(default_factory=dict)
 
     @property

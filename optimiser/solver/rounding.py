@@ -14,7 +14,7 @@ import numpy as np
 
 from optimiser.solver import background
 from optimiser.solver.background import BackgroundRun
-from optimiser.solver.cohort_chains import chain_plan
+from optimiser.solver.cohort_chains import chain_plan, chains_in_conflict
 from optimiser.solver.lifecycle import CompiledModel
 from optimiser.solver.outcome import relative_gap, said
 from optimiser.solver.watch import Watch
@@ -59,9 +59,17 @@ PHASE_ONE_GAP = 0.3
 # and 21.9 s. S, M, L, XL and the default ended phase 1 at the same plan in the same time
 # (30 Nov 2026, benchmarks/README.md).
 HEURISTIC_EFFORT = 0.5
-# Rounding neighbourhoods tried in turn (see rens_box), and their names in the results.
-RENS_WIDENING = (0, "down", None)
-BOX_NAMES = {0: "floor to ceiling", "down": "lower bound to ceiling", None: "cohort decisions only"}
+# Rounding neighbourhoods tried in turn (see rounding_box), and their names in the results.
+# "chains" comes before "down": on L with highspy 1.16.0 the floor-to-ceiling box is empty, and the
+# round-down box (24,120 general integers between their lower bound and ceiling) spent 60 s in
+# HiGHS's root cut rounds for a 1.25% plan, and a box from each floor up to the upper bound 90 s
+# for 1.03%; with the 2 conflicting chains of 216 freed (found in a few seconds of presolves) the
+# box held a 0.96% plan after 9.5 s (30 Nov 2026).
+RENS_WIDENING = (0, "chains", "down", None)
+# The search for the conflicting chains may use this share of phase 2's time before the next box.
+CONFLICT_SEARCH_SHARE = 0.25
+BOX_NAMES = {0: "floor to ceiling", "chains": "floor to ceiling, conflicting cohort chains free",
+             "down": "lower bound to ceiling", None: "cohort decisions only"}
 
 
 @dataclass
@@ -126,6 +134,22 @@ def rens_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, gen
         hi[general] = np.minimum(hi[general], np.ceil(relaxed[general] - 1e-6) + (0 if widen == "down" else widen))
         if widen != "down":
             lo[general] = np.maximum(lo[general], np.floor(relaxed[general] + 1e-6) - widen)
+    return lo, hi
+
+
+def rounding_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, general: np.ndarray,
+                 widen: int | str | None, time_limit: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """The column bounds of rounding neighbourhood `widen` (RENS_WIDENING): rens_box's, or for
+    "chains" the floor-to-ceiling box with the starts of the cohort chains that make it empty given
+    their own bounds back (cohort_chains.chains_in_conflict, within `time_limit` seconds); None
+    when that box has nothing to add (no chains, or none found in time)."""
+    if widen != "chains":
+        return rens_box(compiled, relaxed, free, general, widen)
+    lo, hi = rens_box(compiled, relaxed, free, general, 0)
+    freed = chains_in_conflict(compiled, lo, hi, compiled.integer, time_limit)
+    if freed is None:
+        return None
+    lo[freed], hi[freed] = compiled.col_lower[freed], compiled.col_upper[freed]
     return lo, hi
 
 
@@ -204,8 +228,12 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
         # The floor/ceiling box can hold no integer plan when rows bind together at the relaxed
         # point (cohort minimums against placement capacity, say); each retry widens it, and the
         # last keeps only the cohort decisions fixed. An empty box is found in well under a second.
+        left = PHASE_SHARE[1] * max(0.0, time_limit - (time.perf_counter() - t0))
+        box = rounding_box(compiled, relaxed, free, general, widen, CONFLICT_SEARCH_SHARE * left)
+        if box is None:
+            continue
+        lo, hi = box
         spent = time.perf_counter() - t0
-        lo, hi = rens_box(compiled, relaxed, free, general, widen)
         h2 = _phase_highs(compiled, lo, hi, compiled.integer, PHASE_SHARE[1] * max(0.0, time_limit - spent), 1e-4)
         watch.attach(h2, plans=True, bounds=False, stop_at=stop_at, patience=t1 - t0)
         h2.run()

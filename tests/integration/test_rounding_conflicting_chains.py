@@ -1,0 +1,86 @@
+"""The rounding box with conflicting cohort chains freed (rounding_box "chains",
+cohort_chains.chains_in_conflict): found with HiGHS's presolve, so it lives with the solves."""
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+
+from optimiser.model.families.training import Cohort
+from optimiser.solver import compile_model
+from optimiser.solver.cohort_chains import chains_in_conflict
+from optimiser.solver.rounding import RENS_WIDENING, rens_box, rounding_box
+
+pytestmark = pytest.mark.integration
+
+
+def _three_chains(with_chains: bool = True) -> pyo.ConcreteModel:
+    """Three providers' chains. A's relaxed starts are 2.5 in region 1 (whose placements hold 2.5)
+    and 0 in region 2; B's 1.5 (its region holds 1.5); together they must reach 4. Rounded within a
+    unit, A gives at most 2 and B at most 1: the box is empty. Freeing B does not help (its region
+    caps it at 1); freeing A lets its region-2 starts rise to 1. C is unrelated."""
+    m = pyo.ConcreteModel()
+    m.a = pyo.Var([1, 2], domain=pyo.NonNegativeIntegers, bounds=(0, 20))
+    m.b = pyo.Var(domain=pyo.NonNegativeIntegers, bounds=(0, 20))
+    m.c = pyo.Var(domain=pyo.NonNegativeIntegers, bounds=(0, 20))
+    m.shortfall = pyo.Var(domain=pyo.NonNegativeReals)
+    m.region_1 = pyo.Constraint(expr=2 * m.a[1] <= 5)
+    m.region_b = pyo.Constraint(expr=2 * m.b <= 3)
+    m.together = pyo.Constraint(expr=m.a[1] + m.a[2] + m.b >= 4)
+    m.demand_c = pyo.Constraint(expr=m.c + m.shortfall >= 0.5)
+    m.obj = pyo.Objective(expr=m.shortfall + 0.1 * (m.a[1] + m.a[2] + m.b + m.c))
+    if with_chains:
+        # B first, so the bisection has to pass over it to find A
+        m.cohort_chains = {("b", "ug"): {2024: Cohort((m.b,), None, 0.0, 20.0, 0.0)},
+                           ("a", "ug"): {2024: Cohort((m.a[1], m.a[2]), None, 0.0, 20.0, 0.0)},
+                           ("c", "ug"): {2024: Cohort((m.c,), None, 0.0, 20.0, 0.0)}}
+    return m
+
+
+def _point(compiled, values: dict[str, float]) -> np.ndarray:
+    cols = {v.name: j for j, v in enumerate(compiled.columns)}
+    relaxed = np.zeros(compiled.n_cols)
+    for name, x in values.items():
+        relaxed[cols[name]] = x
+    return relaxed, cols
+
+
+RELAXED = {"a[1]": 2.5, "a[2]": 0.0, "b": 1.5, "c": 0.5}
+
+
+def test_only_the_conflicting_chain_is_freed_and_its_box_holds_a_plan():
+    compiled = compile_model(_three_chains())
+    relaxed, cols = _point(compiled, RELAXED)
+    free = compiled.col_lower < compiled.col_upper
+    general = compiled.integer & ~compiled.binary & free
+    lo0, hi0 = rens_box(compiled, relaxed, free, general, 0)
+    freed = chains_in_conflict(compiled, lo0, hi0, compiled.integer, 30)
+    assert sorted(int(j) for j in freed) == sorted([cols["a[1]"], cols["a[2]"]])
+    lo, hi = rounding_box(compiled, relaxed, free, general, "chains", 30)
+    assert (lo[cols["a[2]"]], hi[cols["a[2]"]]) == (0, 20)
+    assert (lo[cols["b"]], hi[cols["b"]], lo[cols["c"]], hi[cols["c"]]) == (1, 2, 0, 1)
+    h = compiled.copy(lo, hi, compiled.integer)
+    h.run()
+    values = np.asarray(h.getSolution().col_value)
+    assert compiled.is_feasible(values)
+    assert values[cols["a[2]"]] >= 1 - 1e-6  # the plan uses the freed chain's other region
+    # and the floor-to-ceiling box really is empty
+    h0 = compiled.copy(lo0, hi0, compiled.integer)
+    h0.run()
+    assert h0.getInfo().primal_solution_status != 2
+
+
+def test_the_chains_box_is_skipped_when_it_cannot_help():
+    # no chains declared (as on the robust solve's extensive form): nothing to free
+    compiled = compile_model(_three_chains(with_chains=False))
+    relaxed, _ = _point(compiled, RELAXED)
+    free = compiled.col_lower < compiled.col_upper
+    general = compiled.integer & ~compiled.binary & free
+    assert rounding_box(compiled, relaxed, free, general, "chains", 30) is None
+    # the floor-to-ceiling box already holds a plan: there is no conflict to look for
+    compiled = compile_model(_three_chains())
+    relaxed, _ = _point(compiled, {"a[1]": 2.0, "a[2]": 1.0, "b": 1.0, "c": 0.5})
+    assert rounding_box(compiled, relaxed, free, general, "chains", 30) is None
+    # no time to search
+    relaxed, _ = _point(compiled, RELAXED)
+    assert rounding_box(compiled, relaxed, free, general, "chains", 0.0) is None
+    assert RENS_WIDENING.index("chains") == RENS_WIDENING.index(0) + 1
