@@ -202,7 +202,7 @@ def chains_in_conflict(compiled: CompiledModel, col_lower: np.ndarray, col_upper
     bisection rather than one at a time: the shortest run of chains (in the model's order) that,
     with those already kept, opens the box gives its last chain as one that is needed; the search
     then goes on among the chains before it until those kept open the box on their own (QuickXplain's
-    progression; on L 1.16.0: 2 chains in about 20 presolves).
+    progression; on L 1.16.0: 2 chains in 16 presolves, 5.6 s).
     """
     chains = _chain_columns(compiled)
     deadline = time.perf_counter() + time_limit
