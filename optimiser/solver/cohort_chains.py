@@ -35,6 +35,7 @@ holds a plan; freeing those two chains' starts (of 216) does.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import highspy
 import numpy as np
@@ -192,11 +193,13 @@ PROOF_ALLOWANCE = 2.0
 
 
 def chains_in_conflict(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
-                       integer: np.ndarray, time_limit: float) -> np.ndarray | None:
+                       integer: np.ndarray, time_limit: float,
+                       stop: Callable[[], bool] = lambda: False) -> np.ndarray | None:
     """The starts columns of a fewest set of cohort chains which, given their own bounds back, leave
     HiGHS's presolve unable to prove the box [col_lower, col_upper] empty; None when there are no
     chains, when presolve cannot prove the box empty to begin with, when freeing every chain does
-    not help, or when `time_limit` (seconds) runs out first.
+    not help, or when `time_limit` (seconds) runs out or `stop()` (the solve cancelled) turns true
+    first.
 
     A presolve proves an empty box in about 0.2 s on L (32,961 rows), so the chains are found by
     bisection rather than one at a time: the shortest run of chains (in the model's order) that,
@@ -209,7 +212,7 @@ def chains_in_conflict(compiled: CompiledModel, col_lower: np.ndarray, col_upper
     proof = [time_limit]  # seconds a presolve may take: set from the first, which proves the box empty
 
     def empty(kept: list[np.ndarray]) -> bool:
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline or stop():
             raise TimeoutError
         lo, hi = col_lower.copy(), col_upper.copy()
         for js in kept:

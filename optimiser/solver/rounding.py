@@ -138,15 +138,16 @@ def rens_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, gen
 
 
 def rounding_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, general: np.ndarray,
-                 widen: int | str | None, time_limit: float) -> tuple[np.ndarray, np.ndarray] | None:
+                 widen: int | str | None, time_limit: float,
+                 stop: Callable[[], bool] = lambda: False) -> tuple[np.ndarray, np.ndarray] | None:
     """The column bounds of rounding neighbourhood `widen` (RENS_WIDENING): rens_box's, or for
     "chains" the floor-to-ceiling box with the starts of the cohort chains that make it empty given
-    their own bounds back (cohort_chains.chains_in_conflict, within `time_limit` seconds); None
-    when that box has nothing to add (no chains, or none found in time)."""
+    their own bounds back (cohort_chains.chains_in_conflict, within `time_limit` seconds and until
+    `stop()`); None when that box has nothing to add (no chains, or none found in time)."""
     if widen != "chains":
         return rens_box(compiled, relaxed, free, general, widen)
     lo, hi = rens_box(compiled, relaxed, free, general, 0)
-    freed = chains_in_conflict(compiled, lo, hi, compiled.integer, time_limit)
+    freed = chains_in_conflict(compiled, lo, hi, compiled.integer, time_limit, stop)
     if freed is None:
         return None
     lo[freed], hi[freed] = compiled.col_lower[freed], compiled.col_upper[freed]
@@ -229,7 +230,8 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
         # point (cohort minimums against placement capacity, say); each retry widens it, and the
         # last keeps only the cohort decisions fixed. An empty box is found in well under a second.
         left = PHASE_SHARE[1] * max(0.0, time_limit - (time.perf_counter() - t0))
-        box = rounding_box(compiled, relaxed, free, general, widen, CONFLICT_SEARCH_SHARE * left)
+        box = rounding_box(compiled, relaxed, free, general, widen, CONFLICT_SEARCH_SHARE * left,
+                           stop=lambda: watch.cancelled or watch.settled)
         if box is None:
             continue
         lo, hi = box

@@ -80,7 +80,9 @@ def test_the_chains_box_is_skipped_when_it_cannot_help():
     compiled = compile_model(_three_chains())
     relaxed, _ = _point(compiled, {"a[1]": 2.0, "a[2]": 1.0, "b": 1.0, "c": 0.5})
     assert rounding_box(compiled, relaxed, free, general, "chains", 30) is None
-    # no time to search
+    # no time to search, or the solve cancelled
     relaxed, _ = _point(compiled, RELAXED)
     assert rounding_box(compiled, relaxed, free, general, "chains", 0.0) is None
+    assert rounding_box(compiled, relaxed, free, general, "chains", 30, stop=lambda: True) is None
+    assert rounding_box(compiled, relaxed, free, general, "chains", 30, stop=lambda: False) is not None
     assert RENS_WIDENING.index("chains") == RENS_WIDENING.index(0) + 1
