@@ -86,6 +86,11 @@ def chain_intakes(relaxed_totals: list[float], cohorts: list, first_total: float
     return out[::-1]
 
 
+def _starts_columns(number: dict, cohort) -> list[int]:
+    """The columns of a cohort's starts variables (none for a year without a cohort)."""
+    return [number[id(v)] for v in cohort.starts if id(v) in number] if cohort is not None else []
+
+
 def _share_out(total: int, weights: np.ndarray) -> np.ndarray:
     """`total` starts over the regions in proportion to `weights`, largest remainders first."""
     w = np.maximum(weights, 0.0) + 1e-9
@@ -110,7 +115,7 @@ def chain_plan(compiled: CompiledModel, relaxed: np.ndarray, time_limit: float) 
     for (p, k), by_year in chains.items():
         years = list(range(min(by_year), max(by_year) + 1))
         cohorts = [by_year.get(y) for y in years]
-        columns = [[number[id(v)] for v in co.starts if id(v) in number] if co else [] for co in cohorts]
+        columns = [_starts_columns(number, co) for co in cohorts]
         totals = [float(relaxed[js].sum()) for js in columns]
         applies = None if limit is None else (limit[0], limit[1], [y >= limit[2] for y in years])
         intakes = chain_intakes(totals, cohorts, frozen.get((p, k, years[0] - 1), 0.0), applies)
@@ -178,8 +183,7 @@ def _chain_columns(compiled: CompiledModel) -> list[np.ndarray]:
     free = compiled.col_lower < compiled.col_upper
     out = []
     for by_year in chains.values():
-        js = np.array([number[id(v)] for co in by_year.values() if co is not None
-                       for v in co.starts if id(v) in number], dtype=int)
+        js = np.array([j for co in by_year.values() for j in _starts_columns(number, co)], dtype=int)
         js = js[free[js]] if len(js) else js
         if len(js):
             out.append(js)
@@ -192,8 +196,11 @@ def _chain_columns(compiled: CompiledModel) -> list[np.ndarray]:
 PROOF_ALLOWANCE = 2.0
 
 
-def chains_in_conflict(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
-                       integer: np.ndarray, time_limit: float,
+class _GiveUp(Exception):
+    """The conflict search ran out of time or its solve was cancelled."""
+
+
+def chains_in_conflict(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray, time_limit: float,
                        stop: Callable[[], bool] = lambda: False) -> np.ndarray | None:
     """The starts columns of a fewest set of cohort chains which, given their own bounds back, leave
     HiGHS's presolve unable to prove the box [col_lower, col_upper] empty; None when there are no
@@ -213,11 +220,11 @@ def chains_in_conflict(compiled: CompiledModel, col_lower: np.ndarray, col_upper
 
     def empty(kept: list[np.ndarray]) -> bool:
         if time.perf_counter() > deadline or stop():
-            raise TimeoutError
+            raise _GiveUp
         lo, hi = col_lower.copy(), col_upper.copy()
         for js in kept:
             lo[js], hi[js] = compiled.col_lower[js], compiled.col_upper[js]
-        h = compiled.copy(lo, hi, integer)
+        h = compiled.copy(lo, hi, compiled.integer)
         h.setOptionValue("time_limit", max(0.01, min(proof[0], deadline - time.perf_counter())))
         t = time.perf_counter()
         h.presolve()
@@ -243,6 +250,6 @@ def chains_in_conflict(compiled: CompiledModel, col_lower: np.ndarray, col_upper
                     longest = mid
             kept.append(candidates[shortest - 1])
             candidates = candidates[: shortest - 1]
-    except TimeoutError:
+    except _GiveUp:
         return None
     return np.concatenate(kept)

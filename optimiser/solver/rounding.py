@@ -147,7 +147,7 @@ def rounding_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray,
     if widen != "chains":
         return rens_box(compiled, relaxed, free, general, widen)
     lo, hi = rens_box(compiled, relaxed, free, general, 0)
-    freed = chains_in_conflict(compiled, lo, hi, compiled.integer, time_limit, stop)
+    freed = chains_in_conflict(compiled, lo, hi, time_limit, stop)
     if freed is None:
         return None
     lo[freed], hi[freed] = compiled.col_lower[freed], compiled.col_upper[freed]

@@ -53,7 +53,7 @@ def test_only_the_conflicting_chain_is_freed_and_its_box_holds_a_plan():
     free = compiled.col_lower < compiled.col_upper
     general = compiled.integer & ~compiled.binary & free
     lo0, hi0 = rens_box(compiled, relaxed, free, general, 0)
-    freed = chains_in_conflict(compiled, lo0, hi0, compiled.integer, 30)
+    freed = chains_in_conflict(compiled, lo0, hi0, 30)
     assert sorted(int(j) for j in freed) == sorted([cols["a[1]"], cols["a[2]"]])
     lo, hi = rounding_box(compiled, relaxed, free, general, "chains", 30)
     assert (lo[cols["a[2]"]], hi[cols["a[2]"]]) == (0, 20)
