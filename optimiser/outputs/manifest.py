@@ -220,7 +220,9 @@ def write_bundle(folder: Path, bundle: RunBundle, facts: dict) -> str:
                    # the rounding phases set these on their own instances (optimiser/solver/rounding.py)
                    "rounding_phases": {"phase_one_gap_share": rounding.PHASE_ONE_GAP,
                                        "mip_heuristic_effort": rounding.HEURISTIC_EFFORT,
-                                       "time_shares": list(rounding.PHASE_SHARE)},
+                                       "time_shares": list(rounding.PHASE_SHARE),
+                                       "stall_share": rounding.STALL_SHARE,
+                                       "chains_per_neighbourhood": rounding.CHAINS_PER_NEIGHBOURHOOD},
                    "plan_check_tolerances": {"relative_row_and_bound": plan_check.RELATIVE_TOLERANCE,
                                              "integrality": plan_check.INTEGRALITY_TOLERANCE,
                                              "objective": plan_check.OBJECTIVE_TOLERANCE}},

@@ -30,6 +30,12 @@ on L with highspy 1.16.0 the relaxation runs Lincolnshire's and Greater Manchest
 undergraduate radiography at their caps and minimums in turn (31, 11, 31 against a year-on-year
 limit of 20) with their placement regions full, so no rounding within a unit of the relaxed starts
 holds a plan; freeing those two chains' starts (of 216) does.
+
+They are also the unit of the search that improves a rounding plan once its box has stalled
+(`chain_neighbourhood`, searched by rounding.search_chains): on XL with highspy 1.16.0 the
+floor-to-ceiling box found a plan 1.01% from the bound after 5 s and nothing better in the next
+70 s, while the plan with 40 of its 293 chains reopened (the chains' starts within a unit of their
+floor and ceiling, every other integer held) gave 0.98% after 4 s and the next 40 chains 0.75%.
 """
 
 from __future__ import annotations
@@ -253,3 +259,35 @@ def chains_in_conflict(compiled: CompiledModel, col_lower: np.ndarray, col_upper
     except _GiveUp:
         return None
     return np.concatenate(kept)
+
+
+
+def chains_by_rounding(compiled: CompiledModel, relaxed: np.ndarray) -> list[np.ndarray]:
+    """The free starts columns of each cohort chain, those whose relaxed starts are most often
+    fractional first (where the rounding decided most), the model's order on ties."""
+    chains = _chain_columns(compiled)
+    fractional = np.abs(relaxed - np.round(relaxed)) > 1e-6
+    return sorted(chains, key=lambda js: -int(fractional[js].sum()))
+
+
+def chain_neighbourhood(compiled: CompiledModel, relaxed: np.ndarray, plan: np.ndarray, box_lower: np.ndarray,
+                        box_upper: np.ndarray, reopened: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Column bounds of a neighbourhood of `plan` searched once its rounding box has stalled
+    (rounding.search_chains): every integer held at the plan's value except the starts of the
+    `reopened` chains, each within a unit of the floor and ceiling of its relaxed value, and the
+    integers outside every chain (recruits), each within its rounding box [`box_lower`,
+    `box_upper`]. The plan's own value is always inside; the continuous columns keep their bounds."""
+    integer = compiled.integer
+    lo, hi = compiled.col_lower.copy(), compiled.col_upper.copy()
+    lo[integer] = hi[integer] = np.round(plan[integer])
+    outside = integer & ~compiled.binary & (compiled.col_lower < compiled.col_upper)
+    chains = _chain_columns(compiled)
+    if chains:
+        outside[np.concatenate(chains)] = False
+    lo[outside] = np.minimum(box_lower[outside], lo[outside])
+    hi[outside] = np.maximum(box_upper[outside], hi[outside])
+    if reopened:
+        js = np.concatenate(reopened)
+        lo[js] = np.maximum(compiled.col_lower[js], np.minimum(np.floor(relaxed[js] + 1e-6) - 1, lo[js]))
+        hi[js] = np.minimum(compiled.col_upper[js], np.maximum(np.ceil(relaxed[js] - 1e-6) + 1, hi[js]))
+    return lo, hi

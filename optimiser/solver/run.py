@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import time
 
-import highspy
 import numpy as np
 
 from optimiser.basics.status import Status
@@ -15,7 +14,7 @@ from optimiser.solver import portfolio
 from optimiser.solver.lifecycle import CompiledModel, restart_clock
 from optimiser.solver.outcome import SolveOutcome, outcome_of, relative_gap, said
 from optimiser.solver.portfolio import PlainArm, combine
-from optimiser.solver.rounding import relax_and_round
+from optimiser.solver.rounding import relax_and_round, seed
 from optimiser.solver.watch import Progress, Watch
 
 log = logging.getLogger(__name__)
@@ -122,10 +121,7 @@ def _relax_round_and_branch(compiled: CompiledModel, time_limit: float, mip_rel_
     # branch and bound does not get past the root LP in the time, and the plan is the answer anyway
     # when it finds none better (below)
     if start is not None and start.values is not None and start.relaxation == "binaries kept":
-        sol = highspy.HighsSolution()
-        sol.col_value = list(start.values)
-        sol.value_valid = True
-        h.setSolution(sol)
+        seed(h, start.values)
     watch.attach(h, plans=True, bounds=True, deadline=time_limit)  # HiGHS checks its own limit rarely in a long LP
     try:
         h.run()

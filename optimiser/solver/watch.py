@@ -32,11 +32,12 @@ class Watch:
         self.bound: float | None = None  # best valid dual bound of any phase
         self.out_of_reach = False  # the last phase's own bound showed it holds no plan as good as stop_at
         self.settled = False  # one arm of the portfolio has its answer: the other stops
+        self.stalled = False  # the last phase stopped because its plan had not improved for `stall` seconds
         self._calling = threading.Lock()  # one progress call at a time, whichever arm reports
 
     def attach(self, h: highspy.Highs, *, plans: bool, bounds: bool, stop_at: float | None = None,
                patience: float = 0.0, deadline: float | None = None,
-               stop_when: Callable[[], bool] | None = None) -> None:
+               stop_when: Callable[[], bool] | None = None, stall: float | None = None) -> None:
         """`plans`: this phase's incumbents are plans of the full model (not of a relaxation);
         `bounds`: its dual bound is valid for the full model (not for a restricted neighbourhood);
         `stop_at`: stop once a plan this good is found. If this phase's own dual bound shows it
@@ -44,9 +45,11 @@ class Watch:
         for `patience` seconds: its plan seeds the next phase, which has a chance.
         `deadline`: seconds since the solve began after which it stops at its next callback (HiGHS's
         own time limit is checked rarely inside a long interior-point solve); `stop_when`: stop once
-        this returns True (default: once the solve is `settled`)."""
+        this returns True (default: once the solve is `settled`); `stall`: stop once it has a plan that
+        has not improved for this many seconds, whatever its bound says (`stalled`)."""
         if stop_at is not None:
             self.out_of_reach = False
+        self.stalled = False
         phase_best = [INF, time.perf_counter() - self.t0]  # this phase's best plan and when it was found
         stop_when = stop_when or (lambda: self.settled)
 
@@ -63,6 +66,9 @@ class Watch:
             if stop_at is not None and stop_at < out.mip_dual_bound < INF:
                 self.out_of_reach = True
             if stop_at is not None and self.out_of_reach and inc is not None and now - phase_best[1] >= patience:
+                e.interrupt()
+            if stall is not None and inc is not None and now - phase_best[1] >= stall:
+                self.stalled = True
                 e.interrupt()
             if (deadline is not None and now > deadline) or stop_when():
                 e.interrupt()
