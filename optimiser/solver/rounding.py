@@ -73,11 +73,12 @@ HEURISTIC_EFFORT = 0.5
 RENS_WIDENING = (0, "chains", "down", None)
 # The search for the conflicting chains may use this share of phase 2's time before the next box.
 CONFLICT_SEARCH_SHARE = 0.25
-# A box whose plan has not improved for this share of step 2's time is stopped, and step 2's time
-# left goes to neighbourhoods of its plan over the cohort chains (search_chains), each also stopped
-# once its plan has not improved for as long. On XL with highspy 1.16.0 the floor-to-ceiling box
-# found a plan 1.01% from the bound after 5 s and nothing better in the next 70 s; 40 of its 293
-# chains reopened gave 0.98% in 4 s (30 Nov 2026).
+# A box whose plan has not improved for this share of step 2's time is stopped (Watch.attach's
+# `stall`), and step 2's time left goes to neighbourhoods of its plan over the cohort chains
+# (search_chains), each also stopped once its plan has not improved for as long. On XL with
+# highspy 1.16.0 the floor-to-ceiling box found a plan 1.01% from the bound after 5 s and nothing
+# better in the next 70 s (18 s of cut rounds with no callback, then more); 40 of its 293 chains
+# reopened gave 0.98% in 4 s (30 Nov 2026).
 STALL_SHARE = 0.25
 # Cohort chains reopened in each neighbourhood of the chain search.
 CHAINS_PER_NEIGHBOURHOOD = 40
@@ -191,7 +192,9 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     neighbourhood until its plan is within `mip_rel_gap` of the phase-1 bound, or until its own
     bound shows no plan in it can be (the binaries fixed at phase 1's values cost too much, as on
     the Wales preset W: then it hands its plan over to the full branch and bound once the plan has
-    not improved for as long as phase 1 took). A known feasible
+    not improved for as long as phase 1 took). A box within reach whose plan has not improved for
+    STALL_SHARE of phase 2's time gives way to neighbourhoods of its plan over the cohort chains
+    (search_chains) for the rest of phase 2's time. A known feasible
     `incumbent` (the previous point of a frontier) skips phase 2 when it is already close enough.
     `phase_one_said(relax_gap, has_point)` is told how phase 1 ended (portfolio.PlainArm).
     Returns None when the model has no free general integers (nothing to gain).
@@ -281,7 +284,9 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     objective = h2.getInfo().objective_function_value
     if incumbent is not None and inc_obj < objective:
         values, objective = incumbent, inc_obj
-    if watch.stalled and not watch.out_of_reach and objective > stop_at and not (watch.cancelled or watch.settled):
+    # the box ended early with a plan short of the mark: it stalled (or searched its whole box)
+    if (stop_at is not None and objective > stop_at and time.perf_counter() < phase_two_end
+            and not (watch.out_of_reach or watch.cancelled or watch.settled)):
         values, objective, searched, better = search_chains(
             compiled, relaxed, values, objective, box, phase_two_end, stop_at, stall, watch)
         facts.update(chain_neighbourhoods=searched, chain_improvements=better)

@@ -32,7 +32,6 @@ class Watch:
         self.bound: float | None = None  # best valid dual bound of any phase
         self.out_of_reach = False  # the last phase's own bound showed it holds no plan as good as stop_at
         self.settled = False  # one arm of the portfolio has its answer: the other stops
-        self.stalled = False  # the last phase stopped because its plan had not improved for `stall` seconds
         self._calling = threading.Lock()  # one progress call at a time, whichever arm reports
 
     def attach(self, h: highspy.Highs, *, plans: bool, bounds: bool, stop_at: float | None = None,
@@ -46,10 +45,12 @@ class Watch:
         `deadline`: seconds since the solve began after which it stops at its next callback (HiGHS's
         own time limit is checked rarely inside a long interior-point solve); `stop_when`: stop once
         this returns True (default: once the solve is `settled`); `stall`: stop once it has a plan that
-        has not improved for this many seconds, whatever its bound says (`stalled`)."""
+        has not improved for this many seconds, whatever its bound says: at a callback, and through
+        HiGHS's own time limit, moved to `stall` seconds on at each better plan (no callback comes
+        from HiGHS's cut rounds, where it does check its clock: 18 s of them on XL's rounding box)."""
         if stop_at is not None:
             self.out_of_reach = False
-        self.stalled = False
+        time_limit = h.getOptionValue("time_limit")[1] if stall is not None else None
         phase_best = [INF, time.perf_counter() - self.t0]  # this phase's best plan and when it was found
         stop_when = stop_when or (lambda: self.settled)
 
@@ -61,6 +62,8 @@ class Watch:
                 self.best = inc
             if inc is not None and inc < phase_best[0]:
                 phase_best[:] = [inc, now]
+                if stall is not None:  # options are read as HiGHS runs: the new limit holds at once
+                    h.setOptionValue("time_limit", min(time_limit, h.getRunTime() + stall))
             if stop_at is not None and inc is not None and inc <= stop_at:
                 e.interrupt()
             if stop_at is not None and stop_at < out.mip_dual_bound < INF:
@@ -68,7 +71,6 @@ class Watch:
             if stop_at is not None and self.out_of_reach and inc is not None and now - phase_best[1] >= patience:
                 e.interrupt()
             if stall is not None and inc is not None and now - phase_best[1] >= stall:
-                self.stalled = True
                 e.interrupt()
             if (deadline is not None and now > deadline) or stop_when():
                 e.interrupt()
