@@ -271,19 +271,18 @@ def chains_by_rounding(compiled: CompiledModel, relaxed: np.ndarray) -> list[np.
 
 
 def chain_neighbourhood(compiled: CompiledModel, relaxed: np.ndarray, plan: np.ndarray, box_lower: np.ndarray,
-                        box_upper: np.ndarray, reopened: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+                        box_upper: np.ndarray, in_chains: np.ndarray,
+                        reopened: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Column bounds of a neighbourhood of `plan` searched once its rounding box has stalled
     (rounding.search_chains): every integer held at the plan's value except the starts of the
     `reopened` chains, each within a unit of the floor and ceiling of its relaxed value, and the
-    integers outside every chain (recruits), each within its rounding box [`box_lower`,
-    `box_upper`]. The plan's own value is always inside; the continuous columns keep their bounds."""
+    integers outside every chain (`in_chains` False: recruits), each within its rounding box
+    [`box_lower`, `box_upper`]. The plan's own value is always inside; the continuous columns keep
+    their bounds."""
     integer = compiled.integer
     lo, hi = compiled.col_lower.copy(), compiled.col_upper.copy()
     lo[integer] = hi[integer] = np.round(plan[integer])
-    outside = integer & ~compiled.binary & (compiled.col_lower < compiled.col_upper)
-    chains = _chain_columns(compiled)
-    if chains:
-        outside[np.concatenate(chains)] = False
+    outside = integer & ~compiled.binary & (compiled.col_lower < compiled.col_upper) & ~in_chains
     lo[outside] = np.minimum(box_lower[outside], lo[outside])
     hi[outside] = np.maximum(box_upper[outside], hi[outside])
     if reopened:

@@ -95,6 +95,14 @@ def restart_clock(h: highspy.Highs) -> None:
     h.passModel(lp)
 
 
+def seed(h: highspy.Highs, values: np.ndarray) -> None:
+    """Give HiGHS `values` (a feasible plan, in column order) as its starting incumbent."""
+    sol = highspy.HighsSolution()
+    sol.col_value = list(values)
+    sol.value_valid = True
+    h.setSolution(sol)
+
+
 def _read_only(a: np.ndarray) -> np.ndarray:
     view = a.view()
     view.flags.writeable = False

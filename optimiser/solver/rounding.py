@@ -20,7 +20,7 @@ from optimiser.solver.cohort_chains import (
     chains_by_rounding,
     chains_in_conflict,
 )
-from optimiser.solver.lifecycle import CompiledModel
+from optimiser.solver.lifecycle import CompiledModel, seed
 from optimiser.solver.outcome import relative_gap, said
 from optimiser.solver.watch import Watch
 
@@ -128,14 +128,6 @@ def _phase_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.n
     # the interior point method solves them several times faster.
     h.setOptionValue("mip_lp_solver" if integer.any() else "solver", "ipm")
     return h
-
-
-def seed(h: highspy.Highs, values: np.ndarray) -> None:
-    """Give HiGHS `values` (a feasible plan, in column order) as its starting incumbent."""
-    sol = highspy.HighsSolution()
-    sol.col_value = list(values)
-    sol.value_valid = True
-    h.setSolution(sol)
 
 
 def _lp_without_crossover(compiled: CompiledModel, time_limit: float) -> highspy.Highs:
@@ -305,13 +297,16 @@ def search_chains(compiled: CompiledModel, relaxed: np.ndarray, plan: np.ndarray
     been reopened since the last better plan. Returns the plan, its objective, the neighbourhoods
     searched and how many of them gave a better plan."""
     chains = chains_by_rounding(compiled, relaxed)
+    in_chains = np.zeros(compiled.n_cols, dtype=bool)
+    if chains:
+        in_chains[np.concatenate(chains)] = True
     step = min(CHAINS_PER_NEIGHBOURHOOD, len(chains))
     first = unimproved = searched = better = 0
     while (chains and unimproved < len(chains) and objective > stop_at and end - time.perf_counter() > 0
            and not (watch.cancelled or watch.settled)):
         reopened = [chains[(first + i) % len(chains)] for i in range(step)]
         first = (first + step) % len(chains)
-        lo, hi = chain_neighbourhood(compiled, relaxed, plan, box[0], box[1], reopened)
+        lo, hi = chain_neighbourhood(compiled, relaxed, plan, box[0], box[1], in_chains, reopened)
         h = _phase_highs(compiled, lo, hi, compiled.integer, end - time.perf_counter(), 1e-4)
         seed(h, plan)
         watch.attach(h, plans=True, bounds=False, stop_at=stop_at, patience=stall, stall=stall)

@@ -11,10 +11,10 @@ import numpy as np
 
 from optimiser.basics.status import Status
 from optimiser.solver import portfolio
-from optimiser.solver.lifecycle import CompiledModel, restart_clock
+from optimiser.solver.lifecycle import CompiledModel, restart_clock, seed
 from optimiser.solver.outcome import SolveOutcome, outcome_of, relative_gap, said
 from optimiser.solver.portfolio import PlainArm, combine
-from optimiser.solver.rounding import relax_and_round, seed
+from optimiser.solver.rounding import relax_and_round
 from optimiser.solver.watch import Progress, Watch
 
 log = logging.getLogger(__name__)

@@ -66,8 +66,9 @@ def test_a_neighbourhood_reopens_only_its_chains_and_keeps_the_plan_inside():
     chains = chains_by_rounding(compiled, relaxed)
     p_cols = sorted(cols[f"p[{y}]"] for y in YEARS)
     assert sorted(int(j) for j in chains[0]) == p_cols  # three fractional starts against one
+    in_chains = np.isin(np.arange(compiled.n_cols), np.concatenate(chains))
     plan = _plan(compiled, cols, 0, 1, 1)
-    lo, hi = chain_neighbourhood(compiled, relaxed, plan, box_lo, box_hi, [chains[0]])
+    lo, hi = chain_neighbourhood(compiled, relaxed, plan, box_lo, box_hi, in_chains, [chains[0]])
     for y in YEARS:
         # P's starts within a unit of the floor and ceiling of 1.5; Q's held at the plan's 1
         assert (lo[cols[f"p[{y}]"]], hi[cols[f"p[{y}]"]]) == (0, 3)
@@ -76,7 +77,7 @@ def test_a_neighbourhood_reopens_only_its_chains_and_keeps_the_plan_inside():
     # recruits within their rounding box [0, 1], which holds the plan's 1
     assert (lo[cols["r"]], hi[cols["r"]]) == (0, 1)
     # a plan outside the box still lies inside its neighbourhood
-    lo, hi = chain_neighbourhood(compiled, relaxed, _plan(compiled, cols, 0, 0, 4), box_lo, box_hi, [])
+    lo, hi = chain_neighbourhood(compiled, relaxed, _plan(compiled, cols, 0, 0, 4), box_lo, box_hi, in_chains, [])
     assert (lo[cols["r"]], hi[cols["r"]]) == (0, 4)
     assert (lo[cols["p[1]"]], hi[cols["p[1]"]]) == (0, 0)
 
