@@ -239,7 +239,7 @@ def table(out: Path) -> str:
     below it, where runs were made with several HiGHS seeds, their summary (`seeds_table`)."""
     runs = {key[:3]: r for key, r in latest_runs(out).items() if key[3] == 0}
     head = ("| preset | seed | highspy | engine / plain HiGHS | not slower | engine: status, gap | engine s | "
-            "plain HiGHS: status, gap | plain s | outside / HiGHS | phases (relax s, nodes; round s; handed over; chain neighbourhoods) "
+            "plain HiGHS: status, gap | plain s | outside / HiGHS | phases (relax s, nodes; round s; handed over; RINS; chain neighbourhoods) "
             "| columns | nonzeros | load 1 min | when |")
     lines = [head, "|" + " --- |" * (head.count("|") - 1)]
     for key in sorted(runs, key=_order):
@@ -248,6 +248,7 @@ def table(out: Path) -> str:
         phases = ("n/a" if not ph else
                   f"{_num(ph.get('relax_seconds'), 1)}, {'n/a' if ph.get('relax_nodes') is None else ph['relax_nodes']}; "
                   f"{_num(ph.get('round_seconds'), 1)}; {'yes' if ph.get('handed_over') else 'no'}"
+                  + (f"; RINS {ph['rins']}" if ph.get("rins") else "")
                   + (f"; {ph['chain_neighbourhoods']} ({ph.get('chain_improvements', 0)} better)"
                      if ph.get("chain_neighbourhoods") else ""))
         load = (r.get("machine") or {})

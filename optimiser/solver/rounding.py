@@ -82,6 +82,13 @@ CONFLICT_SEARCH_SHARE = 0.25
 STALL_SHARE = 0.25
 # Cohort chains reopened in each neighbourhood of the chain search.
 CHAINS_PER_NEIGHBOURHOOD = 40
+# A box's first plan within this many times the requested gap of the phase-1 bound stops the box,
+# and the plan's RINS neighbourhood is searched first (search_rins). First plans at a 1% gap
+# (30 Nov 2026): S 1.46-1.82%, M 1.51-1.74%, L 1.06% (all reach the gap in their neighbourhood);
+# W 2.9-4.0% and the default 2.84-2.90%, whose neighbourhoods held no plan at the gap (W) or
+# gave a better plan from which the box, searched again, ended worse at the limit than the box
+# left alone (the default on highspy 1.16.0: 2.48% against 1.17%): those boxes run as before.
+RINS_REACH = 2.5
 BOX_NAMES = {0: "floor to ceiling", "chains": "floor to ceiling, conflicting cohort chains free",
              "down": "lower bound to ceiling", None: "cohort decisions only"}
 
@@ -109,12 +116,17 @@ class Start:
     # (search_chains), and how many of them gave a better plan
     chain_neighbourhoods: int = 0
     chain_improvements: int = 0
+    # the RINS neighbourhood of the box's first plan (search_rins): None when not searched (the
+    # first plan reached the gap, was further than RINS_REACH gaps from it, or the box was out of
+    # reach), else "reached the gap", "better" or "no better"
+    rins: str | None = None
 
     def phases(self) -> dict:
         return {"relax_seconds": self.seconds[0], "round_seconds": self.seconds[1],
                 "rounding_box": self.box, "relax_nodes": self.relax_nodes, "handed_over": self.handed_over,
                 "relax_gap": self.relax_gap, "relaxation": self.relaxation,
-                "chain_neighbourhoods": self.chain_neighbourhoods, "chain_improvements": self.chain_improvements}
+                "chain_neighbourhoods": self.chain_neighbourhoods, "chain_improvements": self.chain_improvements,
+                "rins": self.rins}
 
 
 def _phase_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
@@ -186,7 +198,10 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     the Wales preset W: then it hands its plan over to the full branch and bound once the plan has
     not improved for as long as phase 1 took). A box within reach whose plan has not improved for
     STALL_SHARE of phase 2's time gives way to neighbourhoods of its plan over the cohort chains
-    (search_chains) for the rest of phase 2's time. A known feasible
+    (search_chains) for the rest of phase 2's time. A box whose first plan is short of the mark
+    but within RINS_REACH times the gap of it is stopped there: the neighbourhood of the integers
+    on which that plan disagrees with phase 1's point (search_rins) is searched first, and the box
+    is then searched again (from the better plan) if the mark is still not reached. A known feasible
     `incumbent` (the previous point of a frontier) skips phase 2 when it is already close enough.
     `phase_one_said(relax_gap, has_point)` is told how phase 1 ended (portfolio.PlainArm).
     Returns None when the model has no free general integers (nothing to gain).
@@ -247,6 +262,8 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
                          relax_gap=relax_gap, relaxation=relaxation)
     stop_at = None if bound is None else bound + mip_rel_gap * abs(bound) / max(1e-9, 1 - mip_rel_gap)
     stall = STALL_SHARE * PHASE_SHARE[1] * max(0.0, time_limit - (time.perf_counter() - t0))
+    reach = min(0.99, RINS_REACH * mip_rel_gap)
+    near = None if bound is None else bound + reach * abs(bound) / (1 - reach)
     for widen in RENS_WIDENING:
         # The floor/ceiling box can hold no integer plan when rows bind together at the relaxed
         # point (cohort minimums against placement capacity, say); each retry widens it, and the
@@ -260,30 +277,90 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
         spent = time.perf_counter() - t0
         phase_two_end = time.perf_counter() + PHASE_SHARE[1] * max(0.0, time_limit - spent)
         h2 = _phase_highs(compiled, lo, hi, compiled.integer, phase_two_end - time.perf_counter(), 1e-4)
+        # stopped at a first plan near the mark, for search_rins
         watch.attach(h2, plans=True, bounds=False, stop_at=stop_at, patience=t1 - t0,
-                     stall=stall if stop_at is not None else None)
+                     stall=stall if stop_at is not None else None, first_plan_within=near)
         h2.run()
         if h2.getModelStatus() != highspy.HighsModelStatus.kInfeasible or watch.cancelled or watch.settled:
             break
+    facts = dict(box=BOX_NAMES[widen], relax_nodes=nodes, relax_gap=relax_gap, relaxation=relaxation)
+    found = h2.getInfo().primal_solution_status == 2
+    values = np.asarray(h2.getSolution().col_value, dtype=float) if found else None
+    objective = h2.getInfo().objective_function_value if found else None
+    out_of_reach = watch.out_of_reach
+    stopped = found and near is not None and watch.first_plan_stop and objective > stop_at
+    if stopped and not out_of_reach and _time_left(phase_two_end, watch):
+        values, objective, facts["rins"] = search_rins(compiled, relaxed, values, objective, box, phase_two_end,
+                                                       stop_at, stall, watch)
+    if stopped and objective > stop_at and _time_left(phase_two_end, watch):
+        # the box again (from the better plan), until the mark, its stall or its hand-over
+        h2 = _phase_highs(compiled, lo, hi, compiled.integer, phase_two_end - time.perf_counter(), 1e-4)
+        if facts.get("rins") in ("better", "reached the gap"):
+            seed(h2, values)
+        watch.attach(h2, plans=True, bounds=False, stop_at=stop_at, patience=t1 - t0, stall=stall)
+        h2.run()
+        out_of_reach = watch.out_of_reach
+        if h2.getInfo().primal_solution_status == 2 and h2.getInfo().objective_function_value < objective:
+            values = np.asarray(h2.getSolution().col_value, dtype=float)
+            objective = h2.getInfo().objective_function_value
     seconds = (t1 - t0, time.perf_counter() - t1)
-    facts = dict(box=BOX_NAMES[widen], solver_status=said(h2), relax_nodes=nodes, handed_over=watch.out_of_reach,
-                 relax_gap=relax_gap, relaxation=relaxation)
-    if h2.getInfo().primal_solution_status != 2:
+    facts.update(solver_status=said(h2), handed_over=out_of_reach)
+    if values is None:
         if incumbent is not None:
             return Start(incumbent, inc_obj, bound, seconds, **facts)
         return Start(None, None, bound, seconds, **facts)
-    values = np.asarray(h2.getSolution().col_value, dtype=float)
-    objective = h2.getInfo().objective_function_value
     if incumbent is not None and inc_obj < objective:
         values, objective = incumbent, inc_obj
     # the box ended early with a plan short of the mark: it stalled (or searched its whole box)
-    if (stop_at is not None and objective > stop_at and time.perf_counter() < phase_two_end
-            and not (watch.out_of_reach or watch.cancelled or watch.settled)):
+    if (stop_at is not None and objective > stop_at and _time_left(phase_two_end, watch)
+            and not out_of_reach):
         values, objective, searched, better = search_chains(
             compiled, relaxed, values, objective, box, phase_two_end, stop_at, stall, watch)
         facts.update(chain_neighbourhoods=searched, chain_improvements=better)
         seconds = (t1 - t0, time.perf_counter() - t1)
     return Start(values, objective, bound, seconds, **facts)
+
+
+def _time_left(end: float, watch: Watch) -> bool:
+    """Whether step 2 may go on: before `end` (time.perf_counter()), not cancelled, not settled."""
+    return time.perf_counter() < end and not (watch.cancelled or watch.settled)
+
+
+def rins_box(compiled: CompiledModel, relaxed: np.ndarray, plan: np.ndarray,
+             box: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Column bounds of the RINS neighbourhood of `plan` in rounding box `box`: every integer on
+    which the plan and phase 1's point `relaxed` agree (the plan's value is the nearest integer to
+    the relaxed one) held at the plan's value; the others keep the box's bounds. The plan lies
+    inside it."""
+    lo, hi = box[0].copy(), box[1].copy()
+    agree = compiled.integer & (np.abs(plan - relaxed) < 0.5)
+    lo[agree] = hi[agree] = np.clip(np.round(plan[agree]), box[0][agree], box[1][agree])
+    return lo, hi
+
+
+def search_rins(compiled: CompiledModel, relaxed: np.ndarray, plan: np.ndarray, objective: float,
+                box: tuple[np.ndarray, np.ndarray], end: float, stop_at: float, stall: float,
+                watch: Watch) -> tuple[np.ndarray, float, str]:
+    """Better `plan` (the box's first, objective `objective`) in its RINS neighbourhood (rins_box):
+    HiGHS searches it from the plan until a plan reaches `stop_at`, its own bound shows none can
+    (patience 0: the box, which holds more, is searched next), its plan has not improved for
+    `stall` seconds, or `end`. The box's own root spends seconds in cut rounds before its sub-MIP
+    heuristic finds such a plan; this neighbourhood, a third of the box's free integers, is
+    searched in a fraction of a second (S: the mark in 0.1 s after a first plan at 0.2 s, where the
+    box took 3.5 s; M 0.3 s against 16 s; L on highspy 1.15.1 0.527% in 1.6 s where the box stalled
+    at 1.061%; W's first plans, 2.9-4.0% from the bound, are too far: the neighbourhood is out of
+    reach within 0.1 s; 30 Nov 2026). Returns the plan, its objective and the outcome: "reached
+    the gap", "better" or "no better"."""
+    lo, hi = rins_box(compiled, relaxed, plan, box)
+    h = _phase_highs(compiled, lo, hi, compiled.integer, end - time.perf_counter(), 1e-4)
+    seed(h, plan)
+    watch.attach(h, plans=True, bounds=False, stop_at=stop_at, patience=0.0, stall=stall)
+    h.run()
+    found = h.getInfo().objective_function_value if h.getInfo().primal_solution_status == 2 else None
+    if found is None or found >= objective - 1e-9 * max(1.0, abs(objective)):
+        return plan, objective, "no better"
+    plan = np.asarray(h.getSolution().col_value, dtype=float)
+    return plan, found, "reached the gap" if found <= stop_at else "better"
 
 
 def search_chains(compiled: CompiledModel, relaxed: np.ndarray, plan: np.ndarray, objective: float,

@@ -32,11 +32,13 @@ class Watch:
         self.bound: float | None = None  # best valid dual bound of any phase
         self.out_of_reach = False  # the last phase's own bound showed it holds no plan as good as stop_at
         self.settled = False  # one arm of the portfolio has its answer: the other stops
+        self.first_plan_stop = False  # the last phase stopped at its first plan (attach's `first_plan_within`)
         self._calling = threading.Lock()  # one progress call at a time, whichever arm reports
 
     def attach(self, h: highspy.Highs, *, plans: bool, bounds: bool, stop_at: float | None = None,
                patience: float = 0.0, deadline: float | None = None,
-               stop_when: Callable[[], bool] | None = None, stall: float | None = None) -> None:
+               stop_when: Callable[[], bool] | None = None, stall: float | None = None,
+               first_plan_within: float | None = None) -> None:
         """`plans`: this phase's incumbents are plans of the full model (not of a relaxation);
         `bounds`: its dual bound is valid for the full model (not for a restricted neighbourhood);
         `stop_at`: stop once a plan this good is found. If this phase's own dual bound shows it
@@ -47,10 +49,16 @@ class Watch:
         this returns True (default: once the solve is `settled`); `stall`: stop once it has a plan that
         has not improved for this many seconds, whatever its bound says: at a callback, and through
         HiGHS's own time limit, moved to `stall` seconds on at each better plan (no callback comes
-        from HiGHS's cut rounds, where it does check its clock: 18 s of them on XL's rounding box)."""
+        from HiGHS's cut rounds, where it does check its clock: 18 s of them on XL's rounding box);
+        `first_plan_within`: stop at its first plan if that plan is at most this (`first_plan_stop`
+        says so afterwards), the same two ways; a later plan does not stop it."""
         if stop_at is not None:
             self.out_of_reach = False
-        time_limit = h.getOptionValue("time_limit")[1] if stall is not None else None
+        if first_plan_within is not None:
+            self.first_plan_stop = False
+        moves_limit = stall is not None or first_plan_within is not None
+        time_limit = h.getOptionValue("time_limit")[1] if moves_limit else None
+        stopped_at_first = [False]
         phase_best = [INF, time.perf_counter() - self.t0]  # this phase's best plan and when it was found
         stop_when = stop_when or (lambda: self.settled)
 
@@ -61,9 +69,14 @@ class Watch:
             if plans and inc is not None and (self.best is None or inc < self.best):
                 self.best = inc
             if inc is not None and inc < phase_best[0]:
+                if first_plan_within is not None and phase_best[0] == INF and inc <= first_plan_within:
+                    stopped_at_first[0] = self.first_plan_stop = True
+                    h.setOptionValue("time_limit", min(time_limit, h.getRunTime()))
                 phase_best[:] = [inc, now]
-                if stall is not None:  # options are read as HiGHS runs: the new limit holds at once
+                if stall is not None and not stopped_at_first[0]:  # options are read as HiGHS runs: the new limit holds at once
                     h.setOptionValue("time_limit", min(time_limit, h.getRunTime() + stall))
+            if stopped_at_first[0]:
+                e.interrupt()
             if stop_at is not None and inc is not None and inc <= stop_at:
                 e.interrupt()
             if stop_at is not None and stop_at < out.mip_dual_bound < INF:

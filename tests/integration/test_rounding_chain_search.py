@@ -1,6 +1,7 @@
-"""The search that betters a stalled rounding box's plan a few cohort chains at a time
-(rounding.search_chains, cohort_chains.chain_neighbourhood), and the stall rule that starts it
-(Watch.attach's `stall`)."""
+"""The searches that better a rounding box's plan: the RINS neighbourhood of its first plan
+(rounding.rins_box, rounding.search_rins), the search a few cohort chains at a time once the box has
+stalled (rounding.search_chains, cohort_chains.chain_neighbourhood), and the stall rule that stops
+a box at its first plan or once stalled (Watch.attach's `stall`)."""
 
 import time
 
@@ -11,7 +12,7 @@ import pytest
 from optimiser.model.families.training import Cohort
 from optimiser.solver import compile_model, rounding
 from optimiser.solver.cohort_chains import chain_neighbourhood, chains_by_rounding
-from optimiser.solver.rounding import rens_box, search_chains
+from optimiser.solver.rounding import rens_box, rins_box, search_chains, search_rins
 from optimiser.solver.watch import Watch
 
 pytestmark = pytest.mark.integration
@@ -144,3 +145,83 @@ def test_a_stalled_phase_is_stopped_by_callback_or_by_its_moved_time_limit():
     assert status in ("kInterrupt", "kTimeLimit") and first > best + 1
     assert limit < 1.0  # HiGHS's own limit was moved to the first plan's time (it checks it in cut rounds)
     assert status_after == "kOptimal" and limit_after == 1000.0
+
+
+def _rins_setup():
+    """The two chains with a relaxed point nearer P 1, Q 2, no recruits: its box holds P in [1, 2],
+    Q in [2, 3] and the recruit in [0, 1] each year."""
+    compiled, cols, _, _ = _setup()
+    relaxed = np.zeros(compiled.n_cols)
+    for y in YEARS:
+        relaxed[cols[f"p[{y}]"]], relaxed[cols[f"q[{y}]"]] = 1.3, 2.2
+    relaxed[cols["r"]] = 0.4
+    free = compiled.col_lower < compiled.col_upper
+    return compiled, cols, relaxed, rens_box(compiled, relaxed, free, compiled.integer & free, 0)
+
+
+def test_the_rins_neighbourhood_holds_what_the_plan_and_the_relaxation_agree_on():
+    compiled, cols, relaxed, box = _rins_setup()
+    plan = _plan(compiled, cols, 1, 3, 1)  # P agrees with 1.3; Q (3 against 2.2) and r (1 against 0.4) do not
+    lo, hi = rins_box(compiled, relaxed, plan, box)
+    for y in YEARS:
+        assert (lo[cols[f"p[{y}]"]], hi[cols[f"p[{y}]"]]) == (1, 1)
+        assert (lo[cols[f"q[{y}]"]], hi[cols[f"q[{y}]"]]) == (2, 3)  # the box's bounds
+        assert (lo[cols[f"short[{y}]"]], hi[cols[f"short[{y}]"]]) == (0, np.inf)  # continuous: the box's
+    assert (lo[cols["r"]], hi[cols["r"]]) == (0, 1)
+    assert np.all((lo <= plan) & (plan <= hi))
+    # where they agree on everything, every integer is held
+    lo, hi = rins_box(compiled, relaxed, _plan(compiled, cols, 1, 2, 0), box)
+    assert np.all(lo[compiled.integer] == hi[compiled.integer])
+
+
+def _rins(stop_at):
+    compiled, cols, relaxed, box = _rins_setup()
+    start = _plan(compiled, cols, 1, 3, 1)  # 17.8: Q's 3 a year meet the demand without the recruit
+    plan, objective, outcome = search_rins(compiled, relaxed, start, compiled.objective_of(start), box,
+                                           time.perf_counter() + 30.0, stop_at, 5.0, Watch(None, time.perf_counter()))
+    return compiled, cols, plan, objective, outcome
+
+
+def test_rins_betters_the_first_plan_within_its_neighbourhood_only():
+    # P held at 1: the best in the neighbourhood is Q 3 a year without the recruit (13.8); the
+    # box's best, P 2 and Q 2 (13.2), lies outside it
+    compiled, cols, plan, objective, outcome = _rins(14.0)
+    assert outcome == "reached the gap"
+    assert objective == pytest.approx(13.8) == compiled.objective_of(plan)
+    assert compiled.is_feasible(plan)
+    assert plan[cols["r"]] == 0 and all(plan[cols[f"p[{y}]"]] == 1 for y in YEARS)
+    # a mark the neighbourhood cannot reach: its own bound shows it, and it stops with what it has
+    # (the box is searched next); never a worse plan
+    _, _, plan, objective, outcome = _rins(13.5)
+    assert outcome in ("better", "no better") and objective >= 13.8 - 1e-6
+    assert objective <= 17.8 + 1e-6
+
+
+
+def test_on_s_the_box_stops_at_its_first_plan_and_rins_reaches_the_gap():
+    """S (1% gap): the box's first plan, from HiGHS's randomized rounding, is 1.7-1.8% from the
+    bound; its RINS neighbourhood holds a plan within 1% (0.93% on highspy 1.15.1, 0.84% on
+    1.16.0, 30 Nov 2026), where the box itself needed 2-3 s of cut rounds and a sub-MIP."""
+    from optimiser import build_plan, solve_built
+    from optimiser.scenario.scenario import scenario_from_raw
+    from optimiser.synthetic import generate
+
+    plan = solve_built(build_plan(scenario_from_raw(generate("S", 0))), gap=0.01, time_limit=60, explain=False)
+    assert plan.status == "optimal" and plan.mip_gap <= 0.01
+    assert plan.phases["rins"] == "reached the gap", plan.phases
+    assert plan.phases["chain_neighbourhoods"] == 0 and not plan.phases["handed_over"]
+
+
+def test_a_phase_stops_at_its_first_plan_only_when_that_plan_is_near_enough():
+    compiled = compile_model(_knapsack())
+    watch = Watch(None, time.perf_counter())
+    runs = []
+    for within in (0.0, -1e9):  # every plan is below 0 (values are gains); none below -1e9
+        h = compiled.copy(compiled.col_lower, compiled.col_upper, compiled.integer)
+        h.setOptionValue("time_limit", 1000.0)
+        watch.attach(h, plans=True, bounds=False, first_plan_within=within)
+        h.run()
+        runs.append((h.getModelStatus().name, h.getInfo().objective_function_value, watch.first_plan_stop))
+    (status, first, stopped), (status_after, best, stopped_after) = runs
+    assert status in ("kInterrupt", "kTimeLimit") and stopped and first > best + 1
+    assert status_after == "kOptimal" and not stopped_after

@@ -65,6 +65,7 @@ def test_the_bundle_copies_every_input_file_byte_for_byte_and_records_its_hash(b
     assert manifest["solver"]["highs_options"]["random_seed"] == 0
     assert manifest["solver"]["rounding_phases"]["mip_heuristic_effort"] == 0.5  # not HiGHS's 0.05
     assert manifest["solver"]["rounding_phases"]["chains_per_neighbourhood"] == 40
+    assert manifest["solver"]["rounding_phases"]["rins_reach_gaps"] == 2.5
     for key in ("optimiser", "python", "pyomo", "highs", "highspy"):
         assert manifest["software"][key]
     assert manifest["machine"]["cpu_count"] >= 1
