@@ -85,9 +85,9 @@ CHAINS_PER_NEIGHBOURHOOD = 40
 # A box's first plan within this many times the requested gap of the phase-1 bound stops the box,
 # and the plan's RINS neighbourhood is searched first (search_rins). First plans at a 1% gap
 # (30 Nov 2026): S 1.46-1.82%, M 1.51-1.74%, L 1.06% (all reach the gap in their neighbourhood);
-# W 2.9-4.0% and the default 2.84-2.90%, whose neighbourhoods held no plan at the gap (W) or
-# gave a better plan from which the box, searched again, ended worse at the limit than the box
-# left alone (the default on highspy 1.16.0: 2.48% against 1.17%): those boxes run as before.
+# W 2.9-4.0%, whose neighbourhoods hold no plan at the gap, and the default 2.84-2.90%, whose
+# neighbourhood on highspy 1.16.0 gave no better plan, and where the box searched again ended at
+# 2.48% at the limit against 1.17% for the box left alone: those boxes run as before.
 RINS_REACH = 2.5
 BOX_NAMES = {0: "floor to ceiling", "chains": "floor to ceiling, conflicting cohort chains free",
              "down": "lower bound to ceiling", None: "cohort decisions only"}
@@ -199,7 +199,7 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     not improved for as long as phase 1 took). A box within reach whose plan has not improved for
     STALL_SHARE of phase 2's time gives way to neighbourhoods of its plan over the cohort chains
     (search_chains) for the rest of phase 2's time. A box whose first plan is short of the mark
-    but within RINS_REACH times the gap of it is stopped there: the neighbourhood of the integers
+    but within RINS_REACH times the gap of the phase-1 bound is stopped there: the neighbourhood of the integers
     on which that plan disagrees with phase 1's point (search_rins) is searched first, and the box
     is then searched again (from the better plan) if the mark is still not reached. A known feasible
     `incumbent` (the previous point of a frontier) skips phase 2 when it is already close enough.
