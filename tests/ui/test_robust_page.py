@@ -73,7 +73,11 @@ def test_robust_plan_against_the_deterministic_plan_and_put_on_results(monkeypat
     assert any(s.value.startswith("The robust plan is the session's plan, saved as run ") for s in at.success)
     kept = at.session_state["result"]
     assert kept.weighted_shortfall == pytest.approx(direct.plan.weighted_shortfall)
-    assert kept.starts.equals(direct.plan.starts)
+    # the plan put on Results is the robust plan the page showed; the direct solve above may hold
+    # another plan of the same objective (the worked example has several optima, and which one
+    # branch and bound ends at follows its start, handed over after phase 1's 0.01 s of patience:
+    # timing; seen once in CI on 30 Nov 2026)
+    assert kept.starts.equals(at.session_state["robust_job_result"].plan.starts)
     assert at.session_state["run_id"] is not None
     _run(at.switch_page("app_pages/results.py"))
 
