@@ -22,7 +22,7 @@ from optimiser.solver.cohort_chains import (
 )
 from optimiser.solver.lifecycle import CompiledModel, seed
 from optimiser.solver.outcome import relative_gap, said
-from optimiser.solver.watch import Watch
+from optimiser.solver.watch import PhaseStops, Watch
 
 # Shares the relax-and-round phases may use: phase 1 of the time limit, phase 2 of what is left.
 # Each phase that stops early still leaves the full branch and bound the rest.
@@ -89,6 +89,16 @@ CHAINS_PER_NEIGHBOURHOOD = 40
 # neighbourhood on highspy 1.16.0 gave no better plan, and where the box searched again ended at
 # 2.48% at the limit against 1.17% for the box left alone: those boxes run as before.
 RINS_REACH = 2.5
+# A box wider than floor to ceiling (used when that box is empty) gets its first plan from a
+# search for any plan in it (every cost zero: HiGHS stops at its first plan, `any_plan`), which is
+# then bettered in its RINS neighbourhood (search_rins) before the box is searched from the better
+# plan. The wider box's own root spends seconds in cut rounds before its first plan: on L (its
+# floor-to-ceiling box empty with 8 of 10 HiGHS seeds on highspy 1.15.1 and 1.16.0, 30 Nov 2026)
+# the box with its conflicting cohort chains free found a first plan 3-19 s after it began, where a
+# plan for any cost came in 0.5 s, 12.9% from the bound, and RINS from it reached the 1% mark
+# (0.82-0.86%) 1-2 s later. The search may use up to the stall time (STALL_SHARE); without a plan
+# by then the box is searched as before.
+ANY_PLAN_FIRST = True
 BOX_NAMES = {0: "floor to ceiling", "chains": "floor to ceiling, conflicting cohort chains free",
              "down": "lower bound to ceiling", None: "cohort decisions only"}
 
@@ -120,19 +130,23 @@ class Start:
     # first plan reached the gap, was further than RINS_REACH gaps from it, or the box was out of
     # reach), else "reached the gap", "better" or "no better"
     rins: str | None = None
+    # the box's first plan came from a search for any plan in it (ANY_PLAN_FIRST), not from the box
+    any_plan_first: bool = False
 
     def phases(self) -> dict:
         return {"relax_seconds": self.seconds[0], "round_seconds": self.seconds[1],
                 "rounding_box": self.box, "relax_nodes": self.relax_nodes, "handed_over": self.handed_over,
                 "relax_gap": self.relax_gap, "relaxation": self.relaxation,
                 "chain_neighbourhoods": self.chain_neighbourhoods, "chain_improvements": self.chain_improvements,
-                "rins": self.rins}
+                "rins": self.rins, "any_plan_first": self.any_plan_first}
 
 
 def _phase_highs(compiled: CompiledModel, col_lower: np.ndarray, col_upper: np.ndarray,
-                 integer: np.ndarray, time_limit: float, mip_rel_gap: float) -> highspy.Highs:
-    """A fresh HiGHS instance holding the compiled model with other column bounds and integrality."""
-    h = compiled.copy(col_lower, col_upper, integer)
+                 integer: np.ndarray, time_limit: float, mip_rel_gap: float,
+                 objective: np.ndarray | None = None) -> highspy.Highs:
+    """A fresh HiGHS instance holding the compiled model with other column bounds and integrality
+    (and other costs, `objective`, when given)."""
+    h = compiled.copy(col_lower, col_upper, integer, objective)
     h.setOptionValue("time_limit", max(float(time_limit), 0.01))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("mip_heuristic_effort", HEURISTIC_EFFORT)
@@ -211,40 +225,15 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     if not general.any():
         return None
     t0 = time.perf_counter()
-    h1 = _phase_highs(compiled, compiled.col_lower, compiled.col_upper, compiled.binary & free,
-                      PHASE_SHARE[0] * time_limit, PHASE_ONE_GAP * mip_rel_gap)
-    deadline = t0 - watch.t0 + PHASE_SHARE[0] * time_limit  # seconds since the solve began
-    watch.attach(h1, plans=False, bounds=True, deadline=deadline)
-    phase_one = BackgroundRun(h1, "engine-relax-and-round-phase-1")
-    if phase_one.wait(watch.t0 + deadline + background.ABANDON_AFTER_S - time.perf_counter()):
-        info = h1.getInfo()
-        nodes = int(info.mip_node_count) if compiled.binary[free].any() else 0
-        has_point = info.primal_solution_status == 2
-        relax_gap = float(info.mip_gap) if has_point and compiled.binary[free].any() else None
-    else:  # no callback came to stop it at its share: the LP below takes its place without it
-        phase_one.abandon()
-        nodes, has_point, relax_gap = None, False, None
-        h1 = None  # still running: not read
-    relaxation = "binaries kept"
-    if not has_point and not watch.cancelled:
-        h1 = _lp_without_crossover(compiled, FALLBACK_SHARE * time_limit - (time.perf_counter() - t0))
-        watch.attach(h1, plans=False, bounds=True, deadline=t0 - watch.t0 + FALLBACK_SHARE * time_limit)
-        h1.run()
-        info = h1.getInfo()
-        has_point = h1.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        relaxation = "LP without crossover"
+    one = _phase_one(compiled, free, time_limit, mip_rel_gap, watch, t0)
     t1 = time.perf_counter()
     if phase_one_said is not None:
-        phase_one_said(relax_gap, has_point)
-    if not has_point or watch.cancelled or watch.settled:
-        status = said(h1) if h1 is not None else f"still running {background.ABANDON_AFTER_S:g} s past its share"
-        return Start(None, None, None, (t1 - t0, 0.0), solver_status=status, relax_nodes=nodes,
+        phase_one_said(one.relax_gap, one.relaxed is not None)
+    nodes, relax_gap, relaxation, bound = one.nodes, one.relax_gap, one.relaxation, one.bound
+    if one.relaxed is None or watch.cancelled or watch.settled:
+        return Start(None, None, None, (t1 - t0, 0.0), solver_status=one.status, relax_nodes=nodes,
                      relaxation=relaxation)
-    relaxed = np.asarray(h1.getSolution().col_value, dtype=float)
-    lp = relaxation != "binaries kept" or not compiled.binary[free].any()
-    bound = info.objective_function_value if lp else info.mip_dual_bound
-    if h1.getModelStatus() != highspy.HighsModelStatus.kOptimal and lp:
-        bound = None  # an LP stopped early gives no bound
+    relaxed = one.relaxed
     if bound is not None:
         watch.bound = bound if watch.bound is None else max(bound, watch.bound)
     if relaxation != "binaries kept":
@@ -258,53 +247,31 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     if incumbent is not None:
         inc_obj = compiled.objective_of(incumbent)
         if bound is not None and relative_gap(inc_obj, bound) <= mip_rel_gap:
-            return Start(incumbent, inc_obj, bound, (t1 - t0, 0.0), solver_status=said(h1), relax_nodes=nodes,
+            return Start(incumbent, inc_obj, bound, (t1 - t0, 0.0), solver_status=one.status, relax_nodes=nodes,
                          relax_gap=relax_gap, relaxation=relaxation)
     stop_at = None if bound is None else bound + mip_rel_gap * abs(bound) / max(1e-9, 1 - mip_rel_gap)
     stall = STALL_SHARE * PHASE_SHARE[1] * max(0.0, time_limit - (time.perf_counter() - t0))
     reach = min(0.99, RINS_REACH * mip_rel_gap)
     near = None if bound is None else bound + reach * abs(bound) / (1 - reach)
-    for widen in RENS_WIDENING:
-        # The floor/ceiling box can hold no integer plan when rows bind together at the relaxed
-        # point (cohort minimums against placement capacity, say); each retry widens it, and the
-        # last keeps only the cohort decisions fixed. An empty box is found in well under a second.
-        left = PHASE_SHARE[1] * max(0.0, time_limit - (time.perf_counter() - t0))
-        box = rounding_box(compiled, relaxed, free, general, widen, CONFLICT_SEARCH_SHARE * left,
-                           stop=lambda: watch.cancelled or watch.settled)
-        if box is None:
-            continue
-        lo, hi = box
-        spent = time.perf_counter() - t0
-        phase_two_end = time.perf_counter() + PHASE_SHARE[1] * max(0.0, time_limit - spent)
-        h2 = _phase_highs(compiled, lo, hi, compiled.integer, phase_two_end - time.perf_counter(), 1e-4)
-        # stopped at a first plan near the mark, for search_rins
-        watch.attach(h2, plans=True, bounds=False, stop_at=stop_at, patience=t1 - t0,
-                     stall=stall if stop_at is not None else None, first_plan_within=near)
-        h2.run()
-        if h2.getModelStatus() != highspy.HighsModelStatus.kInfeasible or watch.cancelled or watch.settled:
-            break
-    facts = dict(box=BOX_NAMES[widen], relax_nodes=nodes, relax_gap=relax_gap, relaxation=relaxation)
-    found = h2.getInfo().primal_solution_status == 2
-    values = np.asarray(h2.getSolution().col_value, dtype=float) if found else None
-    objective = h2.getInfo().objective_function_value if found else None
-    out_of_reach = watch.out_of_reach
-    stopped = found and near is not None and watch.first_plan_stop and objective > stop_at
-    if stopped and not out_of_reach and _time_left(phase_two_end, watch):
-        values, objective, facts["rins"] = search_rins(compiled, relaxed, values, objective, box, phase_two_end,
-                                                       stop_at, stall, watch)
-    if stopped and objective > stop_at and _time_left(phase_two_end, watch):
-        # the box again (from the better plan), until the mark, its stall or its hand-over
-        h2 = _phase_highs(compiled, lo, hi, compiled.integer, phase_two_end - time.perf_counter(), 1e-4)
-        if facts.get("rins") in ("better", "reached the gap"):
-            seed(h2, values)
-        watch.attach(h2, plans=True, bounds=False, stop_at=stop_at, patience=t1 - t0, stall=stall)
-        h2.run()
-        out_of_reach = watch.out_of_reach
-        if h2.getInfo().primal_solution_status == 2 and h2.getInfo().objective_function_value < objective:
-            values = np.asarray(h2.getSolution().col_value, dtype=float)
-            objective = h2.getInfo().objective_function_value
+    widen, box, found, phase_two_end = _first_box(compiled, relaxed, free, general, t0, time_limit, watch,
+                                                  stop_at=stop_at, patience=t1 - t0,
+                                                  stall=stall if stop_at is not None else None, first_plan_within=near)
+    facts = dict(box=BOX_NAMES[widen], relax_nodes=nodes, relax_gap=relax_gap, relaxation=relaxation,
+                 any_plan_first=found.any_plan)
+    values, objective, last = found.values, found.objective, found
+    if found.stops.first_plan_stop and objective > stop_at:
+        if not found.stops.out_of_reach and _time_left(phase_two_end, watch):
+            values, objective, facts["rins"] = search_rins(compiled, relaxed, values, objective, box, phase_two_end,
+                                                           stop_at, stall, watch)
+        if objective > stop_at and _time_left(phase_two_end, watch):
+            # the box again (from the better plan), until the mark, its stall or its hand-over
+            start = values if facts.get("rins") in ("better", "reached the gap") else None
+            last = _search(compiled, box, phase_two_end, watch, start, stop_at=stop_at, patience=t1 - t0, stall=stall)
+            if _better(last, objective):
+                values, objective = last.values, last.objective
     seconds = (t1 - t0, time.perf_counter() - t1)
-    facts.update(solver_status=said(h2), handed_over=out_of_reach)
+    out_of_reach = last.stops.out_of_reach
+    facts.update(solver_status=said(last.highs), handed_over=out_of_reach)
     if values is None:
         if incumbent is not None:
             return Start(incumbent, inc_obj, bound, seconds, **facts)
@@ -319,6 +286,138 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
         facts.update(chain_neighbourhoods=searched, chain_improvements=better)
         seconds = (t1 - t0, time.perf_counter() - t1)
     return Start(values, objective, bound, seconds, **facts)
+
+
+@dataclass
+class PhaseOne:
+    """How phase 1 ended (`_phase_one`)."""
+
+    relaxed: np.ndarray | None  # its point (general integers relaxed), or None when it has none
+    bound: float | None  # its dual bound, valid for the full model; None from an LP stopped early
+    nodes: int | None  # its branch-and-bound nodes (None when abandoned)
+    relax_gap: float | None  # its own gap (binaries kept only)
+    relaxation: str  # Start.relaxation
+    status: str  # HiGHS's words for how it ended
+
+
+def _phase_one(compiled: CompiledModel, free: np.ndarray, time_limit: float, mip_rel_gap: float, watch: Watch,
+               t0: float) -> PhaseOne:
+    """Phase 1: the MIP with the general integers relaxed and the binaries kept, within
+    PHASE_SHARE[0] of `time_limit` from `t0` (time.perf_counter()) and PHASE_ONE_GAP of
+    `mip_rel_gap`, in its own thread (background.BackgroundRun: abandoned when no callback comes to
+    stop it); without a point by then, the LP relaxation without crossover, by FALLBACK_SHARE."""
+    binaries = bool(compiled.binary[free].any())
+    h1 = _phase_highs(compiled, compiled.col_lower, compiled.col_upper, compiled.binary & free,
+                      PHASE_SHARE[0] * time_limit, PHASE_ONE_GAP * mip_rel_gap)
+    deadline = t0 - watch.t0 + PHASE_SHARE[0] * time_limit  # seconds since the solve began
+    watch.attach(h1, plans=False, bounds=True, deadline=deadline)
+    phase_one = BackgroundRun(h1, "engine-relax-and-round-phase-1")
+    if phase_one.wait(watch.t0 + deadline + background.ABANDON_AFTER_S - time.perf_counter()):
+        info = h1.getInfo()
+        nodes = int(info.mip_node_count) if binaries else 0
+        has_point = info.primal_solution_status == 2
+        relax_gap = float(info.mip_gap) if has_point and binaries else None
+    else:  # no callback came to stop it at its share: the LP below takes its place without it
+        phase_one.abandon()
+        nodes, has_point, relax_gap = None, False, None
+        h1 = None  # still running: not read
+    relaxation = "binaries kept"
+    if not has_point and not watch.cancelled:
+        h1 = _lp_without_crossover(compiled, FALLBACK_SHARE * time_limit - (time.perf_counter() - t0))
+        watch.attach(h1, plans=False, bounds=True, deadline=t0 - watch.t0 + FALLBACK_SHARE * time_limit)
+        h1.run()
+        info = h1.getInfo()
+        has_point = h1.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        relaxation = "LP without crossover"
+    status = said(h1) if h1 is not None else f"still running {background.ABANDON_AFTER_S:g} s past its share"
+    if not has_point:
+        return PhaseOne(None, None, nodes, relax_gap, relaxation, status)
+    lp = relaxation != "binaries kept" or not binaries
+    bound = info.objective_function_value if lp else info.mip_dual_bound
+    if h1.getModelStatus() != highspy.HighsModelStatus.kOptimal and lp:
+        bound = None  # an LP stopped early gives no bound
+    return PhaseOne(np.asarray(h1.getSolution().col_value, dtype=float), bound, nodes, relax_gap, relaxation, status)
+
+
+def _first_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, general: np.ndarray, t0: float,
+               time_limit: float, watch: Watch, **stops) -> tuple[int | str | None, tuple[np.ndarray, np.ndarray],
+                                                                  Found, float]:
+    """The first rounding box of RENS_WIDENING that is not empty, searched (`_search`, stopped by
+    `stops`) for phase 2's share of the time left since `t0`; a box wider than floor to ceiling
+    searched for any plan first (`any_plan`, ANY_PLAN_FIRST), that plan returned as its first
+    (`first_plan_stop`) when there is one. Returns the box's name in
+    RENS_WIDENING, its column bounds, what its search found and when phase 2 ends
+    (time.perf_counter())."""
+    for widen in RENS_WIDENING:
+        # The floor/ceiling box can hold no integer plan when rows bind together at the relaxed
+        # point (cohort minimums against placement capacity, say); each retry widens it, and the
+        # last keeps only the cohort decisions fixed. An empty box is found in well under a second.
+        left = PHASE_SHARE[1] * max(0.0, time_limit - (time.perf_counter() - t0))
+        box = rounding_box(compiled, relaxed, free, general, widen, CONFLICT_SEARCH_SHARE * left,
+                           stop=lambda: watch.cancelled or watch.settled)
+        if box is None:
+            continue
+        phase_two_end = time.perf_counter() + PHASE_SHARE[1] * max(0.0, time_limit - (time.perf_counter() - t0))
+        if ANY_PLAN_FIRST and widen != 0 and stops.get("stop_at") is not None:
+            # its first plan from a search for any plan (then RINS from it, in relax_and_round)
+            first = any_plan(compiled, box, min(phase_two_end, time.perf_counter() + (stops.get("stall") or 0.0)),
+                             watch)
+            if first.highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+                continue
+            if first.values is not None:
+                return widen, box, first, phase_two_end
+        found = _search(compiled, box, phase_two_end, watch, **stops)
+        if (found.highs.getModelStatus() != highspy.HighsModelStatus.kInfeasible
+                or watch.cancelled or watch.settled):
+            break
+    return widen, box, found, phase_two_end
+
+
+@dataclass
+class Found:
+    """What one search of a neighbourhood gave (`_search`)."""
+
+    highs: highspy.Highs  # the instance searched, for its status in HiGHS's words
+    values: np.ndarray | None  # its best plan, or None
+    objective: float | None
+    stops: PhaseStops  # what its stopping rules saw (Watch.attach)
+    any_plan: bool = False  # a plan for any cost (`any_plan`): `stops.first_plan_stop` is set
+
+
+def any_plan(compiled: CompiledModel, box: tuple[np.ndarray, np.ndarray], end: float, watch: Watch) -> Found:
+    """A plan of the model in `box` whatever it costs, by `end` (time.perf_counter()): HiGHS on the
+    box with every cost zero stops at its first plan (its bound, 0, proves it optimal), which skips
+    the cut rounds a box's root spends before its first plan (ANY_PLAN_FIRST). The plan's
+    objective is the model's own. Its status is kInfeasible when the box holds no plan."""
+    h = _phase_highs(compiled, box[0], box[1], compiled.integer, end - time.perf_counter(), 1e-4,
+                     objective=np.zeros(compiled.n_cols))
+    watch.attach(h, plans=False, bounds=False)  # its objective is not the model's: no plan reported
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return Found(h, None, None, PhaseStops())
+    values = np.asarray(h.getSolution().col_value, dtype=float)
+    return Found(h, values, compiled.objective_of(values), PhaseStops(first_plan_stop=True), any_plan=True)
+
+
+def _search(compiled: CompiledModel, box: tuple[np.ndarray, np.ndarray], end: float, watch: Watch,
+            start: np.ndarray | None = None, **stops) -> Found:
+    """HiGHS over the neighbourhood `box` (column bounds; every integer kept integer) until `end`
+    (time.perf_counter()) or its own gap of 0.01%, from plan `start` when given, and stopped as
+    Watch.attach's `stops` (stop_at, patience, stall, first_plan_within) say."""
+    h = _phase_highs(compiled, box[0], box[1], compiled.integer, end - time.perf_counter(), 1e-4)
+    if start is not None:
+        seed(h, start)
+    seen = watch.attach(h, plans=True, bounds=False, **stops)
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return Found(h, None, None, seen)
+    return Found(h, np.asarray(h.getSolution().col_value, dtype=float), h.getInfo().objective_function_value, seen)
+
+
+def _better(found: Found, objective: float | None) -> bool:
+    """Whether the search found a plan better than `objective` (beyond rounding noise)."""
+    return found.objective is not None and (
+        objective is None or found.objective < objective - 1e-9 * max(1.0, abs(objective)))
 
 
 def _time_left(end: float, watch: Watch) -> bool:
@@ -351,16 +450,11 @@ def search_rins(compiled: CompiledModel, relaxed: np.ndarray, plan: np.ndarray, 
     at 1.061%; W's first plans, 2.9-4.0% from the bound, are too far: the neighbourhood is out of
     reach within 0.1 s; 30 Nov 2026). Returns the plan, its objective and the outcome: "reached
     the gap", "better" or "no better"."""
-    lo, hi = rins_box(compiled, relaxed, plan, box)
-    h = _phase_highs(compiled, lo, hi, compiled.integer, end - time.perf_counter(), 1e-4)
-    seed(h, plan)
-    watch.attach(h, plans=True, bounds=False, stop_at=stop_at, patience=0.0, stall=stall)
-    h.run()
-    found = h.getInfo().objective_function_value if h.getInfo().primal_solution_status == 2 else None
-    if found is None or found >= objective - 1e-9 * max(1.0, abs(objective)):
+    found = _search(compiled, rins_box(compiled, relaxed, plan, box), end, watch, plan,
+                    stop_at=stop_at, patience=0.0, stall=stall)
+    if not _better(found, objective):
         return plan, objective, "no better"
-    plan = np.asarray(h.getSolution().col_value, dtype=float)
-    return plan, found, "reached the gap" if found <= stop_at else "better"
+    return found.values, found.objective, "reached the gap" if found.objective <= stop_at else "better"
 
 
 def search_chains(compiled: CompiledModel, relaxed: np.ndarray, plan: np.ndarray, objective: float,
@@ -383,15 +477,11 @@ def search_chains(compiled: CompiledModel, relaxed: np.ndarray, plan: np.ndarray
            and not (watch.cancelled or watch.settled)):
         reopened = [chains[(first + i) % len(chains)] for i in range(step)]
         first = (first + step) % len(chains)
-        lo, hi = chain_neighbourhood(compiled, relaxed, plan, box[0], box[1], in_chains, reopened)
-        h = _phase_highs(compiled, lo, hi, compiled.integer, end - time.perf_counter(), 1e-4)
-        seed(h, plan)
-        watch.attach(h, plans=True, bounds=False, stop_at=stop_at, patience=stall, stall=stall)
-        h.run()
+        neighbourhood = chain_neighbourhood(compiled, relaxed, plan, box[0], box[1], in_chains, reopened)
+        found = _search(compiled, neighbourhood, end, watch, plan, stop_at=stop_at, patience=stall, stall=stall)
         searched += 1
-        found = h.getInfo().objective_function_value if h.getInfo().primal_solution_status == 2 else None
-        if found is not None and found < objective - 1e-9 * max(1.0, abs(objective)):
-            plan, objective = np.asarray(h.getSolution().col_value, dtype=float), found
+        if _better(found, objective):
+            plan, objective = found.values, found.objective
             better += 1
             unimproved = 0
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import highspy
 
@@ -16,6 +17,16 @@ from optimiser.solver.standard_form import INF
 # It may be called from a solver thread (phase 1 runs in its own: background.py), one call at a time.
 Progress = Callable[[dict], bool | None]
 PROGRESS_EVERY_S = 0.5
+
+
+@dataclass
+class PhaseStops:
+    """What one attached phase's own stopping rules saw (Watch.attach returns it): read after its
+    run. Each phase has its own, so two phases running at once (the rounding and the plain branch
+    and bound beside it) never read each other's."""
+
+    out_of_reach: bool = False  # its own bound showed it holds no plan as good as `stop_at`
+    first_plan_stop: bool = False  # it stopped at its first plan (`first_plan_within`)
 
 
 class Watch:
@@ -30,19 +41,17 @@ class Watch:
         self.cancelled = False
         self.best: float | None = None  # best incumbent of any phase
         self.bound: float | None = None  # best valid dual bound of any phase
-        self.out_of_reach = False  # the last phase's own bound showed it holds no plan as good as stop_at
         self.settled = False  # one arm of the portfolio has its answer: the other stops
-        self.first_plan_stop = False  # the last phase stopped at its first plan (attach's `first_plan_within`)
         self._calling = threading.Lock()  # one progress call at a time, whichever arm reports
 
     def attach(self, h: highspy.Highs, *, plans: bool, bounds: bool, stop_at: float | None = None,
                patience: float = 0.0, deadline: float | None = None,
                stop_when: Callable[[], bool] | None = None, stall: float | None = None,
-               first_plan_within: float | None = None) -> None:
+               first_plan_within: float | None = None) -> PhaseStops:
         """`plans`: this phase's incumbents are plans of the full model (not of a relaxation);
         `bounds`: its dual bound is valid for the full model (not for a restricted neighbourhood);
         `stop_at`: stop once a plan this good is found. If this phase's own dual bound shows it
-        holds no such plan (`out_of_reach`), it stops once it has a plan that has not improved
+        holds no such plan (the returned `out_of_reach`), it stops once it has a plan that has not improved
         for `patience` seconds: its plan seeds the next phase, which has a chance.
         `deadline`: seconds since the solve began after which it stops at its next callback (HiGHS's
         own time limit is checked rarely inside a long interior-point solve); `stop_when`: stop once
@@ -50,15 +59,11 @@ class Watch:
         has not improved for this many seconds, whatever its bound says: at a callback, and through
         HiGHS's own time limit, moved to `stall` seconds on at each better plan (no callback comes
         from HiGHS's cut rounds, where it does check its clock: 18 s of them on XL's rounding box);
-        `first_plan_within`: stop at its first plan if that plan is at most this (`first_plan_stop`
-        says so afterwards), the same two ways; a later plan does not stop it."""
-        if stop_at is not None:
-            self.out_of_reach = False
-        if first_plan_within is not None:
-            self.first_plan_stop = False
+        `first_plan_within`: stop at its first plan if that plan is at most this (the returned
+        `first_plan_stop` says so afterwards), the same two ways; a later plan does not stop it."""
+        seen = PhaseStops()
         moves_limit = stall is not None or first_plan_within is not None
         time_limit = h.getOptionValue("time_limit")[1] if moves_limit else None
-        stopped_at_first = [False]
         phase_best = [INF, time.perf_counter() - self.t0]  # this phase's best plan and when it was found
         stop_when = stop_when or (lambda: self.settled)
 
@@ -70,18 +75,18 @@ class Watch:
                 self.best = inc
             if inc is not None and inc < phase_best[0]:
                 if first_plan_within is not None and phase_best[0] == INF and inc <= first_plan_within:
-                    stopped_at_first[0] = self.first_plan_stop = True
+                    seen.first_plan_stop = True
                     h.setOptionValue("time_limit", min(time_limit, h.getRunTime()))
                 phase_best[:] = [inc, now]
-                if stall is not None and not stopped_at_first[0]:  # options are read as HiGHS runs: the new limit holds at once
+                if stall is not None and not seen.first_plan_stop:  # options are read as HiGHS runs: the new limit holds at once
                     h.setOptionValue("time_limit", min(time_limit, h.getRunTime() + stall))
-            if stopped_at_first[0]:
+            if seen.first_plan_stop:
                 e.interrupt()
             if stop_at is not None and inc is not None and inc <= stop_at:
                 e.interrupt()
             if stop_at is not None and stop_at < out.mip_dual_bound < INF:
-                self.out_of_reach = True
-            if stop_at is not None and self.out_of_reach and inc is not None and now - phase_best[1] >= patience:
+                seen.out_of_reach = True
+            if stop_at is not None and seen.out_of_reach and inc is not None and now - phase_best[1] >= patience:
                 e.interrupt()
             if stall is not None and inc is not None and now - phase_best[1] >= stall:
                 e.interrupt()
@@ -107,3 +112,4 @@ class Watch:
         # an LP's callbacks carry no MIP bound: theirs is not read
         h.cbSimplexInterrupt.subscribe(lambda e: report(e, False, mip=False))
         h.cbIpmInterrupt.subscribe(lambda e: report(e, False, mip=False))
+        return seen

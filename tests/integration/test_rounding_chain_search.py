@@ -219,9 +219,9 @@ def test_a_phase_stops_at_its_first_plan_only_when_that_plan_is_near_enough():
     for within in (0.0, -1e9):  # every plan is below 0 (values are gains); none below -1e9
         h = compiled.copy(compiled.col_lower, compiled.col_upper, compiled.integer)
         h.setOptionValue("time_limit", 1000.0)
-        watch.attach(h, plans=True, bounds=False, first_plan_within=within)
+        seen = watch.attach(h, plans=True, bounds=False, first_plan_within=within)
         h.run()
-        runs.append((h.getModelStatus().name, h.getInfo().objective_function_value, watch.first_plan_stop))
+        runs.append((h.getModelStatus().name, h.getInfo().objective_function_value, seen.first_plan_stop))
     (status, first, stopped), (status_after, best, stopped_after) = runs
     assert status in ("kInterrupt", "kTimeLimit") and stopped and first > best + 1
     assert status_after == "kOptimal" and not stopped_after

@@ -1,6 +1,9 @@
 """The rounding box with conflicting cohort chains freed (rounding_box "chains",
 cohort_chains.chains_in_conflict): found with HiGHS's presolve, so it lives with the solves."""
 
+import time
+
+import highspy
 import numpy as np
 import pyomo.environ as pyo
 import pytest
@@ -8,7 +11,8 @@ import pytest
 from optimiser.model.families.training import Cohort
 from optimiser.solver import compile_model
 from optimiser.solver.cohort_chains import chains_in_conflict
-from optimiser.solver.rounding import RENS_WIDENING, rens_box, rounding_box
+from optimiser.solver.rounding import RENS_WIDENING, _first_box, any_plan, rens_box, rounding_box
+from optimiser.solver.watch import Watch
 
 pytestmark = pytest.mark.integration
 
@@ -86,3 +90,36 @@ def test_the_chains_box_is_skipped_when_it_cannot_help():
     assert rounding_box(compiled, relaxed, free, general, "chains", 30, stop=lambda: True) is None
     assert rounding_box(compiled, relaxed, free, general, "chains", 30, stop=lambda: False) is not None
     assert RENS_WIDENING.index("chains") == RENS_WIDENING.index(0) + 1
+
+
+def test_a_plan_for_any_cost_opens_the_chains_box_and_an_empty_box_says_so():
+    compiled = compile_model(_three_chains())
+    relaxed, cols = _point(compiled, RELAXED)
+    free = compiled.col_lower < compiled.col_upper
+    general = compiled.integer & ~compiled.binary & free
+    watch = Watch(None, time.perf_counter())
+    empty = any_plan(compiled, rens_box(compiled, relaxed, free, general, 0), time.perf_counter() + 30, watch)
+    assert empty.values is None and empty.highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible
+    box = rounding_box(compiled, relaxed, free, general, "chains", 30)
+    found = any_plan(compiled, box, time.perf_counter() + 30, watch)
+    assert found.any_plan and found.stops.first_plan_stop
+    assert compiled.is_feasible(found.values)
+    assert np.all(found.values >= box[0] - 1e-6) and np.all(found.values <= box[1] + 1e-6)
+    # its objective is the model's, not the zero costs it was searched with
+    assert found.objective == pytest.approx(compiled.objective_of(found.values)) and found.objective > 0.4
+
+
+def test_the_first_box_past_an_empty_one_starts_from_a_plan_for_any_cost():
+    compiled = compile_model(_three_chains())
+    relaxed, _ = _point(compiled, RELAXED)
+    free = compiled.col_lower < compiled.col_upper
+    general = compiled.integer & ~compiled.binary & free
+    t0 = time.perf_counter()
+    stops = dict(stop_at=0.5, patience=1.0, stall=5.0, first_plan_within=0.6)
+    widen, box, found, end = _first_box(compiled, relaxed, free, general, t0, 30.0, Watch(None, t0), **stops)
+    assert widen == "chains" and found.any_plan and compiled.is_feasible(found.values)
+    assert end > time.perf_counter()
+    # without a mark (no bound from phase 1) the box is searched as before
+    widen, _, found, _ = _first_box(compiled, relaxed, free, general, t0, 30.0, Watch(None, t0),
+                                    **{**stops, "stop_at": None})
+    assert widen == "chains" and not found.any_plan and compiled.is_feasible(found.values)

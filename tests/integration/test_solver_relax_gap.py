@@ -27,8 +27,8 @@ def test_phase_one_is_asked_for_a_share_of_the_gap_with_more_heuristics(monkeypa
     asked = []
     made = rounding._phase_highs
 
-    def recording(compiled, lo, hi, integer, time_limit, mip_rel_gap):
-        h = made(compiled, lo, hi, integer, time_limit, mip_rel_gap)
+    def recording(compiled, lo, hi, integer, time_limit, mip_rel_gap, objective=None):
+        h = made(compiled, lo, hi, integer, time_limit, mip_rel_gap, objective)
         asked.append((mip_rel_gap, h.getOptions().mip_heuristic_effort))
         return h
 

@@ -34,16 +34,16 @@ class FakeHighs:
 
 def test_a_phase_within_reach_runs_until_its_plan_reaches_stop_at():
     h, watch = FakeHighs(), Watch(None, time.perf_counter())
-    watch.attach(h, plans=True, bounds=False, stop_at=101.0, patience=0.0)
+    seen = watch.attach(h, plans=True, bounds=False, stop_at=101.0, patience=0.0)
     assert not h.tick(bound=100.5)
-    assert not h.tick(plan=105.0, bound=100.5) and not watch.out_of_reach
+    assert not h.tick(plan=105.0, bound=100.5) and not seen.out_of_reach
     assert h.tick(plan=100.9, bound=100.5)  # good enough: stop
 
 
 def test_a_phase_out_of_reach_hands_its_plan_over_once_it_stops_improving():
     h, watch = FakeHighs(), Watch(None, time.perf_counter())
-    watch.attach(h, plans=True, bounds=False, stop_at=101.0, patience=0.2)
-    assert not h.tick(bound=102.0) and watch.out_of_reach  # no plan yet: nothing to hand over
+    seen = watch.attach(h, plans=True, bounds=False, stop_at=101.0, patience=0.2)
+    assert not h.tick(bound=102.0) and seen.out_of_reach  # no plan yet: nothing to hand over
     assert not h.tick(plan=110.0, bound=102.0)  # a new plan: patience starts again
     time.sleep(0.1)
     assert not h.tick(plan=104.0, bound=102.0)  # improved: patience starts again
@@ -54,13 +54,15 @@ def test_a_phase_out_of_reach_hands_its_plan_over_once_it_stops_improving():
     assert watch.best == 104.0
 
 
-def test_each_phase_starts_within_reach():
-    h, watch = FakeHighs(), Watch(None, time.perf_counter())
-    watch.attach(h, plans=True, bounds=False, stop_at=101.0)
+def test_each_phase_starts_within_reach_and_keeps_its_own_record():
+    h, later, watch = FakeHighs(), FakeHighs(), Watch(None, time.perf_counter())
+    seen = watch.attach(h, plans=True, bounds=False, stop_at=101.0)
     h.tick(bound=102.0)
-    assert watch.out_of_reach
-    watch.attach(FakeHighs(), plans=True, bounds=False, stop_at=101.0)
-    assert not watch.out_of_reach
+    assert seen.out_of_reach
+    seen_later = watch.attach(later, plans=True, bounds=False, stop_at=101.0)
+    assert not seen_later.out_of_reach
+    later.tick(bound=100.5)
+    assert seen.out_of_reach and not seen_later.out_of_reach
 
 
 def test_a_phase_past_its_deadline_stops_at_its_next_callback():
@@ -86,9 +88,9 @@ def test_a_settled_solve_stops_every_phase_and_an_arm_stops_on_its_own_word():
 def test_an_arm_without_stop_at_ignores_the_rounding_phase_being_out_of_reach():
     arm, rounding, watch = FakeHighs(), FakeHighs(), Watch(None, time.perf_counter())
     watch.attach(arm, plans=True, bounds=True, stop_when=lambda: False)
-    watch.attach(rounding, plans=True, bounds=False, stop_at=101.0, patience=0.0)
+    seen = watch.attach(rounding, plans=True, bounds=False, stop_at=101.0, patience=0.0)
     rounding.tick(bound=102.0)
-    assert watch.out_of_reach
+    assert seen.out_of_reach
     assert not arm.tick(plan=104.0, bound=100.0)  # the plain arm goes on
     assert rounding.tick(plan=104.0, bound=102.0)  # the rounding hands over
 
