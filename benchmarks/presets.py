@@ -249,6 +249,7 @@ def table(out: Path) -> str:
                   f"{_num(ph.get('relax_seconds'), 1)}, {'n/a' if ph.get('relax_nodes') is None else ph['relax_nodes']}; "
                   f"{_num(ph.get('round_seconds'), 1)}; {'yes' if ph.get('handed_over') else 'no'}"
                   + (f"; RINS {ph['rins']}" if ph.get("rins") else "")
+                  + ("; first plan for any cost" if ph.get("any_plan_first") else "")
                   + (f"; {ph['chain_neighbourhoods']} ({ph.get('chain_improvements', 0)} better)"
                      if ph.get("chain_neighbourhoods") else ""))
         load = (r.get("machine") or {})
