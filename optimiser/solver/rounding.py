@@ -363,8 +363,8 @@ def _first_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, g
             first = any_plan(compiled, box, min(phase_two_end, time.perf_counter() + (stops.get("stall") or 0.0)),
                              watch)
             if first.highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
-                continue
-            if first.values is not None:
+                continue  # `found` stays the floor-to-ceiling box's (always searched first): no plan
+            if first.values is not None or watch.cancelled or watch.settled:
                 return widen, box, first, phase_two_end
         found = _search(compiled, box, phase_two_end, watch, **stops)
         if (found.highs.getModelStatus() != highspy.HighsModelStatus.kInfeasible

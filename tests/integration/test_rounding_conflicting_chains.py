@@ -17,7 +17,7 @@ from optimiser.solver.watch import Watch
 pytestmark = pytest.mark.integration
 
 
-def _three_chains(with_chains: bool = True) -> pyo.ConcreteModel:
+def _three_chains(with_chains: bool = True, need: float = 4) -> pyo.ConcreteModel:
     """Three providers' chains. A's relaxed starts are 2.5 in region 1 (whose placements hold 2.5)
     and 0 in region 2; B's 1.5 (its region holds 1.5); together they must reach 4. Rounded within a
     unit, A gives at most 2 and B at most 1: the box is empty. Freeing B does not help (its region
@@ -29,7 +29,7 @@ def _three_chains(with_chains: bool = True) -> pyo.ConcreteModel:
     m.shortfall = pyo.Var(domain=pyo.NonNegativeReals)
     m.region_1 = pyo.Constraint(expr=2 * m.a[1] <= 5)
     m.region_b = pyo.Constraint(expr=2 * m.b <= 3)
-    m.together = pyo.Constraint(expr=m.a[1] + m.a[2] + m.b >= 4)
+    m.together = pyo.Constraint(expr=m.a[1] + m.a[2] + m.b >= need)
     m.demand_c = pyo.Constraint(expr=m.c + m.shortfall >= 0.5)
     m.obj = pyo.Objective(expr=m.shortfall + 0.1 * (m.a[1] + m.a[2] + m.b + m.c))
     if with_chains:
@@ -123,3 +123,15 @@ def test_the_first_box_past_an_empty_one_starts_from_a_plan_for_any_cost():
     widen, _, found, _ = _first_box(compiled, relaxed, free, general, t0, 30.0, Watch(None, t0),
                                     **{**stops, "stop_at": None})
     assert widen == "chains" and not found.any_plan and compiled.is_feasible(found.values)
+
+
+def test_when_every_box_is_empty_the_first_box_has_no_plan_and_no_error():
+    # a need no plan meets (A at most 2 + 20, B at most 1): every box, the widest too, is empty
+    compiled = compile_model(_three_chains(need=30))
+    relaxed, _ = _point(compiled, RELAXED)
+    free = compiled.col_lower < compiled.col_upper
+    general = compiled.integer & ~compiled.binary & free
+    t0 = time.perf_counter()
+    widen, _, found, _ = _first_box(compiled, relaxed, free, general, t0, 30.0, Watch(None, t0),
+                                    stop_at=0.5, patience=1.0, stall=5.0, first_plan_within=0.6)
+    assert widen is RENS_WIDENING[-1] and found.values is None and not found.any_plan
