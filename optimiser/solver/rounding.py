@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import highspy
 import numpy as np
@@ -339,15 +340,21 @@ def _phase_one(compiled: CompiledModel, free: np.ndarray, time_limit: float, mip
     return PhaseOne(np.asarray(h1.getSolution().col_value, dtype=float), bound, nodes, relax_gap, relaxation, status)
 
 
+class FirstBox(NamedTuple):
+    """The box step 2 searched first (`_first_box`)."""
+
+    widen: int | str | None  # its name in RENS_WIDENING
+    bounds: tuple[np.ndarray, np.ndarray]  # its column bounds
+    found: Found  # what its search found
+    end: float  # when phase 2 ends (time.perf_counter())
+
+
 def _first_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, general: np.ndarray, t0: float,
-               time_limit: float, watch: Watch, **stops) -> tuple[int | str | None, tuple[np.ndarray, np.ndarray],
-                                                                  Found, float]:
+               time_limit: float, watch: Watch, **stops) -> FirstBox:
     """The first rounding box of RENS_WIDENING that is not empty, searched (`_search`, stopped by
     `stops`) for phase 2's share of the time left since `t0`; a box wider than floor to ceiling
     searched for any plan first (`any_plan`, ANY_PLAN_FIRST), that plan returned as its first
-    (`first_plan_stop`) when there is one. Returns the box's name in
-    RENS_WIDENING, its column bounds, what its search found and when phase 2 ends
-    (time.perf_counter())."""
+    (`first_plan_stop`) when there is one."""
     for widen in RENS_WIDENING:
         # The floor/ceiling box can hold no integer plan when rows bind together at the relaxed
         # point (cohort minimums against placement capacity, say); each retry widens it, and the
@@ -365,12 +372,12 @@ def _first_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, g
             if first.highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
                 continue  # `found` stays the floor-to-ceiling box's (always searched first): no plan
             if first.values is not None or watch.cancelled or watch.settled:
-                return widen, box, first, phase_two_end
+                return FirstBox(widen, box, first, phase_two_end)
         found = _search(compiled, box, phase_two_end, watch, **stops)
         if (found.highs.getModelStatus() != highspy.HighsModelStatus.kInfeasible
                 or watch.cancelled or watch.settled):
             break
-    return widen, box, found, phase_two_end
+    return FirstBox(widen, box, found, phase_two_end)
 
 
 @dataclass
