@@ -35,7 +35,8 @@ def test_phase_one_is_asked_for_a_share_of_the_gap_with_more_heuristics(monkeypa
     monkeypatch.setattr(rounding, "_phase_highs", recording)
     solver.run(solver.compile_model(_two_region_cohort()), time_limit=30, mip_rel_gap=0.02)
     assert 0 < rounding.PHASE_ONE_GAP < 1
-    assert asked[0][0] == pytest.approx(rounding.PHASE_ONE_GAP * 0.02)
+    assert asked[0][0] == pytest.approx(min(rounding.PHASE_ONE_GAP * 0.02, rounding.PHASE_ONE_GAP_CAP))
+    assert rounding.PHASE_ONE_GAP_CAP < rounding.PHASE_ONE_GAP * 0.02  # the cap binds at this gap
     assert len(asked) >= 2  # phase 1 and at least one rounding box
     assert rounding.HEURISTIC_EFFORT != 0.05  # HiGHS's default
     assert all(effort == pytest.approx(rounding.HEURISTIC_EFFORT) for _gap, effort in asked)
