@@ -135,10 +135,10 @@ def alternatives_side_by_side(table: pd.DataFrame) -> pd.DataFrame:
     the people moved from the best plan."""
     rows = {
         "status": list(table["status"]),
-        "objective change vs best (%)": [_number(v, "+.2f") for v in table["objective_change_pct"]],
-        "weighted shortfall (WTE-years)": [_number(v, ",.1f") for v in table["weighted_shortfall"]],
+        "objective change vs best (%)": [_number(v, "+z.2f") for v in table["objective_change_pct"]],
+        "weighted shortfall (WTE-years)": [_number(v, "z,.1f") for v in table["weighted_shortfall"]],
         "total cost": [_gbp(v) for v in table["total_cost_gbp"]],
-        "people moved from the best plan": [_number(v, ",.1f") for v in table["people_moved"]],
+        "people moved from the best plan": [_number(v, "z,.1f") for v in table["people_moved"]],
     }
     out = pd.DataFrame(rows, index=list(table["plan"])).T
     return out.rename_axis("measure").reset_index()

@@ -30,6 +30,12 @@ def bands_table(bands: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def difference_text(value: float | None) -> str:
+    """A difference of two plans' means (VSS, EVPI) to 0.1 WTE-years. Two plans of equal mean differ by
+    rounding noise of either sign, so "z" shows a difference that rounds to zero as 0.0, never -0.0."""
+    return "—" if value is None else f"{value:z,.1f}"
+
+
 def _options_form(raw, ok: bool) -> None:
     running = ss.get(KEY) is not None
     with st.form("robust_options"):
@@ -78,10 +84,10 @@ def _show(result, raw) -> None:
     vss, evpi = (s.get(f"{k}_weighted_shortfall") for k in ("value_of_stochastic_solution",
                                                               "expected_value_of_perfect_information"))
     c1, c2 = st.columns(2)
-    c1.metric("Value of the stochastic solution (VSS)", "—" if vss is None else f"{vss:,.1f}")
+    c1.metric("Value of the stochastic solution (VSS)", difference_text(vss))
     c1.caption("How much lower the robust plan's mean weighted shortfall is, across these futures, than the plan "
                "solved on the scenario as entered: what planning for uncertainty gains.")
-    c2.metric("Expected value of perfect information (EVPI)", "—" if evpi is None else f"{evpi:,.1f}")
+    c2.metric("Expected value of perfect information (EVPI)", difference_text(evpi))
     c2.caption("How much lower it would be again if each future were known in advance and planned for on its "
                "own: the most that better forecasts could be worth.")
     if st.button("Put the robust plan on Results", key="robust_keep"):

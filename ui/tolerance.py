@@ -53,7 +53,7 @@ class ToleranceCheck:
     def sentence(self, later: str, reference: str) -> str:
         if self.note:
             return f"{later} − {reference}: {self.note}."
-        size = f"{self.difference:+,.0f} {self.unit}"
+        size = f"{self.difference:+z,.0f} {self.unit}"
         if self.within:
             return (f"{later} − {reference}: the {self.measure} differs by {size}, less than the two runs' "
                     f"combined optimality gap (±{self.tolerance:,.0f} {self.unit}): within solver tolerance, "
@@ -116,7 +116,7 @@ def frontier_tolerance_lines(frontier) -> list[str]:
     for low, high, found in frontier_steps([p.summary_dict() for p in frontier.plans], scales):
         if found.within:
             lines.append(f"From budget ×{low:g} to ×{high:g} the {found.measure} changes by "
-                         f"{found.difference:+,.0f} {found.unit}, less than the two points' combined optimality "
+                         f"{found.difference:+z,.0f} {found.unit}, less than the two points' combined optimality "
                          f"gap (±{found.tolerance:,.0f}): within solver tolerance, so this step of the frontier "
                          "may be where the solver stopped rather than what the money buys.")
     return lines

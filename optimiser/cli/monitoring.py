@@ -138,14 +138,14 @@ def replan_command(plan: PlanOpt, actuals: ActualsOpt,
     corr = result.in_post_correction
     typer.echo(f"  in post at 1 April {from_year} from the actuals: {corr['actual'].sum():,.1f} WTE against "
                f"{corr['modelled'].sum():,.1f} projected from the frozen years (committed inflow "
-               f"{corr['correction_wte'].sum():+,.1f} WTE in {from_year - 1})")
+               f"{corr['correction_wte'].sum():+z,.1f} WTE in {from_year - 1})")
     typer.echo("  what changed against the previous plan (years from the re-plan year):")
     changes = result.changes
     # a change below a thousandth (or a millionth of the figure) is rounding in the actuals, not a decision
     moved = changes[changes["change"].abs() > (1e-6 * changes["before"].abs()).clip(lower=1e-3)]
     for _, r in moved.iterrows():
         what = " ".join(v for v in (r["measure"], r["provider"], r["route"]) if v)
-        typer.echo(f"    {what}: {r['before']:,.1f} -> {r['after']:,.1f} ({r['change']:+,.1f})")
+        typer.echo(f"    {what}: {r['before']:,.1f} -> {r['after']:,.1f} ({r['change']:+z,.1f})")
     if moved.empty:
         typer.echo("    nothing: the re-plan keeps the previous plan's remaining years")
     why = result.why

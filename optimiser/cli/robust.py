@@ -60,7 +60,7 @@ def robust_solve(sc, out: Path | None, samples: int | None, risk: str, seed: int
 
 
 def _num(x) -> str:
-    return "n/a" if x is None else f"{x:,.1f}"
+    return "n/a" if x is None else f"{x:z,.1f}"
 
 
 def _pct(x) -> str:

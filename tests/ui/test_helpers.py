@@ -17,6 +17,7 @@ from optimiser import (
     scenario_key_specs,
     table_specs,
 )
+from ui.analysis_views import alternatives_side_by_side
 from ui.compare import headline_display
 from ui.editor import (
     column_config,
@@ -26,6 +27,7 @@ from ui.editor import (
     settings_frame,
     text_table,
 )
+from ui.robust_panel import difference_text
 from ui.state import issues_frame
 
 pytestmark = pytest.mark.ui
@@ -149,3 +151,16 @@ def test_the_lever_ranking_reads_each_objectives_own_unit(objective, per_unit, p
     table = ranking(levers, None, objective)
     assert list(table["value"]) == [400.0, 33.0] and list(table["per_unit"]) == [2.0, 1.0]
     assert list(table["rank"]) == [1, 2]
+
+
+def test_a_difference_that_rounds_to_zero_never_shows_a_minus_sign():
+    assert difference_text(-1e-9) == "0.0"  # VSS of two plans with equal means, rounding noise below zero
+    assert difference_text(-0.06) == "-0.1"
+    assert difference_text(12345.67) == "12,345.7"
+    assert difference_text(None) == "—"
+    table = pd.DataFrame({"plan": ["best", "other"], "status": ["optimal", "optimal"],
+                          "objective_change_pct": [-1e-12, 0.5], "weighted_shortfall": [100.0, 101.0],
+                          "total_cost_gbp": [1e6, 2e6], "people_moved": [-1e-12, 3.0]})
+    side = alternatives_side_by_side(table).set_index("measure")
+    assert side.loc["objective change vs best (%)", "best"] == "+0.00"
+    assert side.loc["people moved from the best plan", "best"] == "0.0"

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import optimiser
 from optimiser.basics.locations import APP_SCRIPT
-from ui.robust_panel import PLANS, SETS
+from ui.robust_panel import PLANS, SETS, difference_text
 
 pytestmark = pytest.mark.ui
 
@@ -63,10 +63,14 @@ def test_robust_plan_against_the_deterministic_plan_and_put_on_results(monkeypat
         for col, name in (("p10", "P10"), ("p50", "P50"), ("p90", "P90"), ("mean", "mean")):
             assert row[f"{name} weighted shortfall"] == pytest.approx(round(b[col], 1)), (b["set"], b["plan"], col)
     metrics = {m.label: m.value for m in at.metric}
-    vss = direct.summary["value_of_stochastic_solution_weighted_shortfall"]
-    evpi = direct.summary["expected_value_of_perfect_information_weighted_shortfall"]
-    assert metrics["Value of the stochastic solution (VSS)"] == f"{vss:,.1f}"
-    assert metrics["Expected value of perfect information (EVPI)"] == f"{evpi:,.1f}"
+    own = at.session_state["robust_job_result"].summary
+    for label, key in (("Value of the stochastic solution (VSS)", "value_of_stochastic_solution"),
+                       ("Expected value of perfect information (EVPI)", "expected_value_of_perfect_information")):
+        shown_value, name = metrics[label], f"{key}_weighted_shortfall"
+        assert shown_value == difference_text(own[name])
+        # the direct solve agrees to the 0.1 shown; its sign may not where the difference is rounding noise
+        # about zero (CI on 30 Nov 2026: VSS -0.0 on the page against 0.0 direct, the bands equal)
+        assert float(shown_value.replace(",", "")) == pytest.approx(direct.summary[name], abs=0.051), label
 
     at.button(key="robust_keep").click()
     _run(at)

@@ -33,13 +33,13 @@ story, context = story_view.story_of(result, raw)
 story_view.show_story(story)
 c1, c2, c3 = st.columns(3)
 c1.metric("Weighted shortfall (WTE-years)", f"{result.weighted_shortfall:,.0f}",
-          None if sq_w is None else f"{result.weighted_shortfall - sq_w:,.0f} vs status quo {sq_w:,.0f}",
+          None if sq_w is None else f"{result.weighted_shortfall - sq_w:z,.0f} vs status quo {sq_w:,.0f}",
           delta_color="inverse")
 c2.metric("Shortfall, unweighted (WTE-years)", f"{result.total_shortfall_wte_years:,.0f}",
-          None if sq_u is None else f"{result.total_shortfall_wte_years - sq_u:,.0f} vs status quo {sq_u:,.0f}",
+          None if sq_u is None else f"{result.total_shortfall_wte_years - sq_u:z,.0f} vs status quo {sq_u:,.0f}",
           delta_color="inverse")
 c3.metric("Total cost (GBP m)", f"{result.total_cost_gbp / 1e6:,.1f}",
-          f"{(result.total_cost_gbp - summary['status_quo_cost_gbp']) / 1e6:+,.1f} vs status quo "
+          f"{(result.total_cost_gbp - summary['status_quo_cost_gbp']) / 1e6:+z,.1f} vs status quo "
           f"{summary['status_quo_cost_gbp'] / 1e6:,.1f}", delta_color="off", delta_arrow="off")
 st.caption("Shortfall is demand not met by own staff or skill mix, summed over the measured years "
            "(after the first); weighted by each staff group's shortfall weight. The status quo "
