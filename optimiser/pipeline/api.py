@@ -19,6 +19,7 @@ from optimiser.basics.options import number_list, number_option
 from optimiser.basics.status import Status
 from optimiser.model.build import ROW_FAMILIES, build_model
 from optimiser.model.data import ModelData, prepare
+from optimiser.model.families.budget import budget_in_rows
 from optimiser.model.parts import Role, row_scale_of
 from optimiser.pipeline.plan_check import SolverError, checked_plan
 from optimiser.results.levers import read_levers
@@ -170,11 +171,11 @@ def explain_infeasibility(built: BuiltPlan, time_limit: float) -> pd.DataFrame:
             out.append({"option": side, "family": "(none)", "index": "", "limit": None, "change": None, "unit": "",
                         "message": f"no {side.split()[1]} change alone makes a plan possible"})
             continue
-        for (name, key, _i), lim, v in zip(rows, rhs, violation, strict=True):
+        for (name, key, i), lim, v in zip(rows, rhs, violation, strict=True):
             if v > 1e-6 * max(1.0, abs(lim)):
                 family = m.families[name]
                 k = row_scale_of(m, name, key)
-                lim, v = lim * k, v * k
+                lim, v = (lim + compiled.row_offset[i]) * k, v * k  # the limit as written, commitments in
                 where = index_words(key, data) if key is not None else "whole horizon"
                 change = v if side == "raise limit" else -v
                 out.append({"option": side, "family": family.planner_name, "index": where, "limit": float(lim),
@@ -334,15 +335,19 @@ def frontier_built(built: BuiltPlan, budget_scales: list[float], status_quo: Pro
     time_limit, gap = run_numbers(time_limit, gap)
     t0 = time.perf_counter()
     compiled, base_data = built.compiled, built.data
-    budget_rows = [i for _, _, i in compiled.rows_of(("budget_yearly", "budget_total"))]
+    money = budget_in_rows(compiled.model, base_data)
+    rows = compiled.rows_of(tuple({name for name, _ in money}))
+    budget_rows = [i for _, _, i in rows]
     base = compiled.row_upper[budget_rows].copy()
+    # the budget moves with the scale; costs already committed (on the right-hand side) do not
+    per_scale = np.array([money[name, key] for name, key, _ in rows])
     scales = sorted(set(budget_scales))
     by_scale: dict[float, PlanResult] = {}
     previous: PlanResult | None = None
     try:
         for n, scale in enumerate(scales, start=1):
             built.data = _with_scale(base_data, scale)
-            with compiled.row_bounds(budget_rows, upper=base * scale):
+            with compiled.row_bounds(budget_rows, upper=base + (scale - 1.0) * per_scale):
                 plan = solve_built(built, time_limit, gap, status_quo=status_quo, explain=False,
                                    shadow_prices=shadow_prices, start=previous)
                 by_scale[scale] = plan

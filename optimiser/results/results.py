@@ -277,6 +277,7 @@ def read_binding(m: pyo.ConcreteModel, data: ModelData, compiled, row_activity: 
     and, where the limit has a value, for how many more units that value holds (`ranges`: the
     shadow-price LP's bound-up and bound-down ranging, in the solver's units)."""
     rows = []
+    offset = compiled.row_offset if compiled.row_offset is not None else np.zeros(compiled.n_rows)
     for name, family in m.families.items():
         if not family.reported:
             continue
@@ -285,8 +286,9 @@ def read_binding(m: pyo.ConcreteModel, data: ModelData, compiled, row_activity: 
             for i in compiled.row_of.get(id(con), []):
                 k = row_scale_of(m, name, key)  # rows may be scaled for the solver; report in planners' units
                 upper = compiled.row_upper[i] < np.inf
-                limit = (compiled.row_upper[i] if upper else compiled.row_lower[i]) * k
-                act = row_activity[i] * k
+                # as the planner wrote it: costs and places already committed count in both
+                limit = ((compiled.row_upper[i] if upper else compiled.row_lower[i]) + offset[i]) * k
+                act = (row_activity[i] + offset[i]) * k
                 slack = (limit - act) if upper else (act - limit)
                 dual = float(duals[i]) / k if duals is not None else float("nan")
                 # value of moving the limit one unit in the planner's favour (looser)

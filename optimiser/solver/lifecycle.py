@@ -5,7 +5,7 @@ change of its bounds.
 the MIP instance, the kept LP relaxation and the changed-rows bookkeeping of re-solves in step;
 the context managers change bounds for a while and put them back on exit, exceptions included:
 
-    with compiled.row_bounds(budget_rows, upper=base * 1.5):   # a frontier point
+    with compiled.row_bounds(budget_rows, upper=base + 0.5 * budget):   # a frontier point at 1.5
         run(compiled, ...)
     with compiled.relaxed_rows(limit_rows), compiled.fixed_columns(plan):   # a given plan
         run(compiled, ...)
@@ -120,6 +120,7 @@ class CompiledModel:
     columns = _from_form("columns")
     rows = _from_form("rows")
     row_of = _from_form("row_of")
+    row_offset = _from_form("row_offset")
     column_of = _from_form("column_of")
     integer = _from_form("integer")
     binary = _from_form("binary")

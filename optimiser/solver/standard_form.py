@@ -43,6 +43,11 @@ class StandardForm:
     integer: np.ndarray  # bool per column
     binary: np.ndarray  # bool per column (integer with bounds 0..1)
     row_of: dict = field(default_factory=dict)  # id(ConstraintData) -> row numbers
+    # per row, in the row's units: the constant part of its body (constants, and decisions fixed when
+    # the model was built, such as a frozen year's learners in later years' budgets and placements),
+    # which the compiler moves to the bounds. As written, a row's limit is its bound plus this and its
+    # use is A x plus this: what binding.csv and explanations show a planner.
+    row_offset: np.ndarray | None = None
 
     @cached_property
     def column_of(self) -> dict[int, int]:
@@ -132,10 +137,13 @@ def to_standard_form(m: pyo.ConcreteModel) -> StandardForm:
     row_of: dict[int, list[int]] = {}
     for i, (con, _sense) in enumerate(repn.rows):
         row_of.setdefault(id(con), []).append(i)
+    # the bound as the model states it, less the one the compiler wrote (about 10 ms for 8,000 rows)
+    declared = np.array([pyo.value(con.lower if sense == -1 else con.upper) for con, sense in repn.rows], dtype=float)
     return StandardForm(
         model=m, lp=lp, columns=columns, rows=list(repn.rows), cost=_frozen(np.asarray(cost, dtype=float)),
         objective_offset=offset, matrix=A,
         col_lower=_frozen(col_lower), col_upper=_frozen(col_upper),
         row_lower=_frozen(row_lower), row_upper=_frozen(row_upper),
         integer=_frozen(integer), binary=_frozen(binary), row_of=row_of,
+        row_offset=_frozen(declared - rhs if len(declared) else np.zeros(0)),
     )

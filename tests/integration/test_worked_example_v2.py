@@ -127,6 +127,21 @@ def test_min_shortfall_as_shipped(shipped):
     assert (shipped.measured_years, shipped.run_out_years) == ("2026-2033", "2031-2033")
 
 
+def test_binding_shows_each_limit_as_written_with_what_frozen_years_commit(shipped):
+    """2025 is frozen: its learners cost money and take placement weeks in 2026 on. binding.csv's
+    budget rows show budget.csv's figures (GBP 2m a year, 0.9m in 2030) and the year's whole cost as
+    used, as costs.csv has it; not the room left after the commitments, as the solver holds them."""
+    b = shipped.binding
+    budget = b[b["constraint"] == "budget_yearly"].set_index("year")
+    assert budget["limit"].to_dict() == pytest.approx({y: 900_000.0 if y == 2030 else 2_000_000.0
+                                                       for y in range(2026, 2032)})
+    cost = shipped.costs.groupby("year")["gbp"].sum()
+    assert budget["used"].to_dict() == pytest.approx(cost.loc[2026:2031].to_dict())
+    assert (budget["slack"] == (budget["limit"] - budget["used"]).clip(lower=0)).all()
+    places = b[b["constraint"] == "placement_capacity"]
+    assert places["limit"].isin([800.0, 1100.0, 450.0]).all(), places[["index", "limit"]]  # placement_capacity.csv
+
+
 def test_every_feature_of_the_shipped_plan(shipped):
     starts = shipped.starts.set_index(["provider", "route", "year"])["starts"]
     # first_decision_year 2026: the 2025 intake is the baseline in every plan

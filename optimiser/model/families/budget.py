@@ -5,7 +5,16 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimiser.model.data import ModelData
-from optimiser.model.parts import Role, RowFamily, add_row, add_rows, has_free, lin, magnitude_scale
+from optimiser.model.parts import (
+    Role,
+    RowFamily,
+    add_row,
+    add_rows,
+    has_free,
+    lin,
+    magnitude_scale,
+    row_scale_of,
+)
 
 # Budget rows are stated in GBP x a power of ten of each row's own largest cost (coefficients in
 # [10, 100) instead of up to 1e7 GBP) so that the matrix is well scaled for HiGHS whatever the
@@ -47,3 +56,18 @@ def add(m: pyo.ConcreteModel, data: ModelData) -> None:
         terms = [t for (_category, y), terms in m.cost_terms.items() if y >= first for t in terms]
         k = magnitude_scale(lin(terms).linear_coefs)
         add_row(m, BUDGET_TOTAL, lin((c / k, v) for c, v in terms) <= data.total_budget / k, k)
+
+
+def budget_in_rows(m: pyo.ConcreteModel, data: ModelData) -> dict[tuple[str, object], float]:
+    """Each written budget row's budget, in the row's own scaled units: {(component, key): budget / k},
+    key the year (None for the total). This, not the row's right-hand side, is what budget_scale
+    multiplies: the solver's right-hand side is budget / k less the costs already committed (fixed
+    decisions of frozen years, moved there by the standard form), and those do not scale. A
+    re-solve at scale s puts each row's upper bound at rhs(1) + (s - 1) * budget / k (the frontier)."""
+    out = {}
+    for name, key, cap in ([(BUDGET_YEARLY.name, y, b) for y, b in data.budget.items()]
+                           + [(BUDGET_TOTAL.name, None, data.total_budget)]):
+        comp = getattr(m, name, None)
+        if comp is not None and cap is not None and key in comp:
+            out[name, key] = cap / row_scale_of(m, name, key)
+    return out
