@@ -235,14 +235,13 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     t1 = time.perf_counter()
     if phase_one_said is not None:
         phase_one_said(one.relax_gap, one.relaxed is not None)
-    nodes, relax_gap, relaxation, bound = one.nodes, one.relax_gap, one.relaxation, one.bound
     if one.relaxed is None or watch.cancelled or watch.settled:
-        return Start(None, None, None, (t1 - t0, 0.0), solver_status=one.status, relax_nodes=nodes,
-                     relaxation=relaxation)
-    relaxed = one.relaxed
+        return Start(None, None, None, (t1 - t0, 0.0), solver_status=one.status, relax_nodes=one.nodes,
+                     relaxation=one.relaxation)
+    relaxed, bound = one.relaxed, one.bound
     if bound is not None:
         watch.bound = bound if watch.bound is None else max(bound, watch.bound)
-    if relaxation != "binaries kept":
+    if one.relaxation != "binaries kept":
         # The relaxation opens cohorts in part, so the boxes below hold no plan on the models that
         # come here (L2): round the intakes a provider's route at a time first (cohort_chains.py).
         chained = chain_plan(compiled, relaxed, time_limit - (time.perf_counter() - t0))
@@ -253,8 +252,8 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     if incumbent is not None:
         inc_obj = compiled.objective_of(incumbent)
         if bound is not None and relative_gap(inc_obj, bound) <= mip_rel_gap:
-            return Start(incumbent, inc_obj, bound, (t1 - t0, 0.0), solver_status=one.status, relax_nodes=nodes,
-                         relax_gap=relax_gap, relaxation=relaxation)
+            return Start(incumbent, inc_obj, bound, (t1 - t0, 0.0), solver_status=one.status, relax_nodes=one.nodes,
+                         relax_gap=one.relax_gap, relaxation=one.relaxation)
     stop_at = None if bound is None else bound + mip_rel_gap * abs(bound) / max(1e-9, 1 - mip_rel_gap)
     stall = STALL_SHARE * PHASE_SHARE[1] * max(0.0, time_limit - (time.perf_counter() - t0))
     reach = min(0.99, RINS_REACH * mip_rel_gap)
@@ -262,7 +261,7 @@ def relax_and_round(compiled: CompiledModel, time_limit: float, mip_rel_gap: flo
     widen, box, found, phase_two_end = _first_box(compiled, relaxed, free, general, t0, time_limit, watch,
                                                   stop_at=stop_at, patience=t1 - t0,
                                                   stall=stall if stop_at is not None else None, first_plan_within=near)
-    facts = dict(box=BOX_NAMES[widen], relax_nodes=nodes, relax_gap=relax_gap, relaxation=relaxation,
+    facts = dict(box=BOX_NAMES[widen], relax_nodes=one.nodes, relax_gap=one.relax_gap, relaxation=one.relaxation,
                  any_plan_first=found.any_plan)
     values, objective, last = found.values, found.objective, found
     if found.stops.first_plan_stop and objective > stop_at:
@@ -355,11 +354,12 @@ class FirstBox(NamedTuple):
 
 
 def _first_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, general: np.ndarray, t0: float,
-               time_limit: float, watch: Watch, **stops) -> FirstBox:
-    """The first rounding box of RENS_WIDENING that is not empty, searched (`_search`, stopped by
-    `stops`) for phase 2's share of the time left since `t0`; a box wider than floor to ceiling
-    searched for any plan first (`any_plan`, ANY_PLAN_FIRST), that plan returned as its first
-    (`first_plan_stop`) when there is one."""
+               time_limit: float, watch: Watch, stop_at: float | None, stall: float | None, **stops) -> FirstBox:
+    """The first rounding box of RENS_WIDENING that is not empty, searched (`_search`, stopped at
+    objective `stop_at`, after `stall` seconds without a better plan and by `stops`) for phase 2's
+    share of the time left since `t0`. With a mark (`stop_at`), a box wider than floor to ceiling is
+    searched for any plan first (`any_plan`, ANY_PLAN_FIRST), for up to `stall` seconds; that plan
+    is returned as the box's first (`first_plan_stop`) when there is one."""
     for widen in RENS_WIDENING:
         # The floor/ceiling box can hold no integer plan when rows bind together at the relaxed
         # point (cohort minimums against placement capacity, say); each retry widens it, and the
@@ -370,15 +370,14 @@ def _first_box(compiled: CompiledModel, relaxed: np.ndarray, free: np.ndarray, g
         if box is None:
             continue
         phase_two_end = time.perf_counter() + PHASE_SHARE[1] * max(0.0, time_limit - (time.perf_counter() - t0))
-        if ANY_PLAN_FIRST and widen != 0 and stops.get("stop_at") is not None:
+        if ANY_PLAN_FIRST and widen != 0 and stop_at is not None:
             # its first plan from a search for any plan (then RINS from it, in relax_and_round)
-            first = any_plan(compiled, box, min(phase_two_end, time.perf_counter() + (stops.get("stall") or 0.0)),
-                             watch)
+            first = any_plan(compiled, box, min(phase_two_end, time.perf_counter() + (stall or 0.0)), watch)
             if first.highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
                 continue  # `found` stays the floor-to-ceiling box's (always searched first): no plan
             if first.values is not None or watch.cancelled or watch.settled:
                 return FirstBox(widen, box, first, phase_two_end)
-        found = _search(compiled, box, phase_two_end, watch, **stops)
+        found = _search(compiled, box, phase_two_end, watch, stop_at=stop_at, stall=stall, **stops)
         if (found.highs.getModelStatus() != highspy.HighsModelStatus.kInfeasible
                 or watch.cancelled or watch.settled):
             break
