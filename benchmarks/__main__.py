@@ -106,9 +106,12 @@ def run_frontier(path: Path, repeat: int, out: Path) -> Path:
         cold_plans = [optimiser.solve(optimiser.load_scenario(path), budget_scale=s) for s in FRONTIER_SCALES]
         cold.append(time.perf_counter() - t0)
         points = [{"budget_scale": s, "frontier_weighted_shortfall": w, "frontier_gap": g,
-                   "cold_weighted_shortfall": c.weighted_shortfall, "cold_gap": c.mip_gap}
-                  for s, w, g, c in zip(FRONTIER_SCALES, f.frontier["weighted_shortfall"], f.frontier["mip_gap"],
-                                        cold_plans, strict=True)]
+                   "frontier_solve_seconds": t, "frontier_status": str(st),
+                   "cold_weighted_shortfall": c.weighted_shortfall, "cold_gap": c.mip_gap,
+                   "cold_solve_seconds": c.timings["solve_seconds"], "cold_status": str(c.status)}
+                  for s, w, g, t, st, c in zip(FRONTIER_SCALES, f.frontier["weighted_shortfall"], f.frontier["mip_gap"],
+                                               f.frontier["solve_seconds"], f.frontier["status"], cold_plans,
+                                               strict=True)]
     result = {"scenario": str(path), "points": len(FRONTIER_SCALES), "repeat": repeat,
               "frontier_seconds": statistics.median(warm), "cold_seconds": statistics.median(cold),
               "ratio": statistics.median(warm) / statistics.median(cold), "runs": {"frontier": warm, "cold": cold},

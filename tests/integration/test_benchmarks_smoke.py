@@ -106,3 +106,18 @@ def test_a_seeded_run_puts_the_engine_seed_back_even_when_it_fails(monkeypatch):
     with pytest.raises(RuntimeError, match="generator failed"):
         presets.preset_run("S", 0, 0.5, 1.0, highs_seed=3)
     assert lifecycle.RANDOM_SEED == before == 0
+
+
+def test_frontier_benchmark_on_the_worked_example_writes_each_point_warm_and_cold(tmp_path, example_dir):
+    cmd = [sys.executable, "-m", "benchmarks", "--frontier", "--scenario", str(example_dir), "--repeat", "1",
+           "--out", str(tmp_path)]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (f,) = tmp_path.glob("frontier_*.json")
+    r = json.loads(f.read_text())
+    assert r["points"] == len(r["by_point"]) == 10 and r["ratio"] == r["frontier_seconds"] / r["cold_seconds"]
+    for p in r["by_point"]:
+        assert p["frontier_status"] == p["cold_status"] == "optimal", p
+        # one model re-solved is the model built cold at that scale: the same optimum
+        assert p["frontier_weighted_shortfall"] == pytest.approx(p["cold_weighted_shortfall"], rel=1e-4), p
+        assert p["frontier_solve_seconds"] >= 0 and p["cold_solve_seconds"] > 0
