@@ -6,6 +6,7 @@ is as good as a cold solve of that budget, within the gap both were asked for.
 """
 
 import gc
+import shutil
 
 import numpy as np
 import pytest
@@ -135,3 +136,21 @@ def test_a_frontier_scales_the_budget_not_the_costs_already_committed(example_v2
         assert plan.objective == pytest.approx(cold.objective, rel=1e-5), scale
         assert plan.weighted_shortfall == pytest.approx(cold.weighted_shortfall, rel=1e-5), scale
     assert warm.plans[0].weighted_shortfall == pytest.approx(990.813, abs=1e-3)
+
+
+def test_a_frontier_scales_the_total_budget_not_the_costs_already_committed(example_v2_dir, tmp_path):
+    """The same for the whole-horizon row: total_budget bounds 2026-2033, and the frozen 2025's
+    learners cost money in 2026 on. GBP 7m binds (the plan as shipped spends about 7.5m there)."""
+    folder = tmp_path / "example_v2_total"
+    shutil.copytree(example_v2_dir, folder)
+    toml = folder / "scenario.toml"
+    toml.write_text(toml.read_text().replace("\n[solver]", "total_budget = 7000000\n\n[solver]"))
+    example = optimiser.load_scenario(folder)
+    assert example.config.total_budget == 7_000_000
+    scales = [0.8, 1.2]
+    warm = optimiser.frontier(example, scales, gap=1e-6)
+    for scale, plan in zip(scales, warm.plans, strict=True):
+        cold = optimiser.solve(example, budget_scale=scale, gap=1e-6, with_status_quo=False)
+        assert plan.objective == pytest.approx(cold.objective, rel=1e-5), scale
+    total = warm.plans[0].binding.query("constraint == 'budget_total'").iloc[0]
+    assert total["limit"] == pytest.approx(0.8 * 7_000_000)  # as written, times the scale
