@@ -141,7 +141,7 @@ def test_alternatives_side_by_side_with_totals_per_category(monkeypatch, tmp_pat
     assert len(side.columns) == 4 and side.columns[0] == "best plan"
     for plan, row in expected.table.set_index("plan").iterrows():
         assert side.loc["total cost", plan] == f"£{row['total_cost_gbp'] / 1e6:,.2f}m"
-        assert side.loc["objective change vs best (%)", plan] == f"{row['objective_change_pct']:+.2f}"
+        assert side.loc["objective change vs best (%)", plan] == f"{row['objective_change_pct']:+z.2f}"
         assert float(side.loc["objective change vs best (%)", plan]) <= 2.0 + 1e-6  # within the slack
     assert side.loc["people moved from the best plan", "best plan"] == "0.0"
 
