@@ -44,8 +44,11 @@ def test_dask_and_local_pool_agree_exactly(example, cluster, plan):
     on_dask = sweep(example, 9, plan=plan, executor=_address(cluster), seed=42,
                     progress=lambda done, total: seen.append((done, total)))
     local = sweep(example, 9, plan=plan, executor="local", workers=2, seed=42)
+    # the status quo is a projection, the same to the bit; the optimised plan is solved for each sweep,
+    # and a solve may report the same plan's figures rounded otherwise (see the robust test below)
+    close = dict(check_exact=True) if plan == "status_quo" else dict(check_exact=False, rtol=1e-9, atol=1e-9)
     for attr in TABLES:
-        pd.testing.assert_frame_equal(getattr(on_dask, attr), getattr(local, attr), check_exact=True)
+        pd.testing.assert_frame_equal(getattr(on_dask, attr), getattr(local, attr), **close)
     assert on_dask.samples["weighted_shortfall"].nunique() == 9  # nine different futures
     assert seen[-1] == (9, 9) and [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert on_dask.summary["executor"].startswith("dask tcp://")
@@ -66,12 +69,15 @@ def test_executor_address_forms():
 
 def test_a_robust_solve_gives_the_same_futures_on_dask_the_local_pool_and_in_process(example, cluster):
     # The wait-and-see solves and the fresh futures run on the executor; each is a function of its
-    # future alone, so robust.csv and the bands are identical whichever ran them.
+    # future alone, so robust.csv and the bands are the same whichever ran them: to the last digits,
+    # not to the bit. A solve's stopping rules count seconds, so on a loaded machine one solve may
+    # reach the same plan by another path and report its objective rounded otherwise (CI, 30 Nov
+    # 2026: 973.497652... in both, unequal in the last bits), far inside the example's 1e-6 gap.
     runs = [optimiser.solve_robust(example, 3, seed=5, out_of_sample=4, executor=executor, workers=workers)
             for executor, workers in (("local", 1), ("local", 2), (_address(cluster), None))]
     for other in runs[1:]:
-        pd.testing.assert_frame_equal(other.futures, runs[0].futures, check_exact=True)
-        pd.testing.assert_frame_equal(other.bands, runs[0].bands, check_exact=True)
+        pd.testing.assert_frame_equal(other.futures, runs[0].futures, check_exact=False, rtol=1e-9, atol=1e-9)
+        pd.testing.assert_frame_equal(other.bands, runs[0].bands, check_exact=False, rtol=1e-9, atol=1e-9)
     table = runs[0].futures
     assert (table["plan"] == "wait_and_see").sum() == 3 and table.loc[table["plan"] == "wait_and_see", "objective"].notna().all()
     assert (table["set"] == "out_of_sample").sum() == 8 and table["weighted_shortfall"].nunique() > 3
